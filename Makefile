@@ -1,0 +1,111 @@
+# AetherOS build. `make` builds build/aetheros.iso; `make run` boots it in
+# QEMU; `make test` runs every test; `make bench` prints benchmark figures.
+# Every target that needs Debian packages first runs scripts/deps.sh.
+
+VERSION  := 0.1.0
+BUILD    := build
+KOBJ     := $(BUILD)/kernel
+ISO      := $(BUILD)/aetheros.iso
+PYTHON   ?= python3
+
+CC       := gcc
+HOSTCC   := gcc
+
+# Kernel: freestanding C11 (+GNU), higher half (-mcmodel=kernel), no SSE/x87
+# state touched (-mgeneral-regs-only), frame pointers kept for backtraces,
+# stack protector with a global guard (the default reads %fs, which the kernel
+# does not set up).
+KCFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
+            -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer \
+            -fstack-protector-strong -mstack-protector-guard=global \
+            -fno-asynchronous-unwind-tables -fno-strict-aliasing \
+            -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter \
+            -Iinclude -Ikernel -DAETHER_VERSION='"$(VERSION)"' -MMD -MP
+KASFLAGS := -Iinclude -Ikernel -D__ASSEMBLY__ -MMD -MP
+KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-dynamic-linker \
+            -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none \
+            -T kernel/arch/x86_64/linker.ld
+
+KSRCS_C  := $(shell find kernel -name '*.c' | sort)
+KSRCS_S  := $(shell find kernel -name '*.S' | sort)
+KOBJS    := $(patsubst %.c,$(KOBJ)/%.o,$(KSRCS_C)) $(patsubst %.S,$(KOBJ)/%.o,$(KSRCS_S))
+
+.PHONY: all deps run test unit-test system-test bench clean
+all: $(ISO)
+
+deps:
+	@sh scripts/deps.sh
+
+$(KOBJ)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(KOBJ)/%.o: %.S | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+# Two-pass link for a symbolized panic report: link once with an empty symbol
+# table, extract the text symbols, link again with them. The table lives in
+# the last section of the image, so no other address moves between passes
+# (checked by comparing the two passes' symbol lists).
+$(BUILD)/ksyms0.o: tools/gen_ksyms.py | deps
+	@mkdir -p $(BUILD)
+	$(PYTHON) tools/gen_ksyms.py --empty > $(BUILD)/ksyms0.S
+	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms0.S -o $@
+
+$(BUILD)/kernel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o kernel/arch/x86_64/linker.ld
+	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms0.o -lgcc
+
+$(BUILD)/aether.elf: $(BUILD)/kernel.pass1.elf tools/gen_ksyms.py
+	nm -n --defined-only $< | $(PYTHON) tools/gen_ksyms.py > $(BUILD)/ksyms.S
+	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o -lgcc
+	nm -n --defined-only $< | grep -v -e '__ksym' > $(BUILD)/syms.pass1
+	nm -n --defined-only $@ | grep -v -e '__ksym' > $(BUILD)/syms.pass2
+	cmp -s $(BUILD)/syms.pass1 $(BUILD)/syms.pass2 || \
+	    { echo "ksyms: symbol addresses moved between link passes" >&2; exit 1; }
+
+# The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
+# as a raw disk. Test images differ only in the default menu entry.
+$(ISO): $(BUILD)/aether.elf boot/grub.cfg.in scripts/mkiso.sh | deps
+	sh scripts/mkiso.sh $@ $(BUILD)/aether.elf normal
+
+$(BUILD)/test/%.iso: $(BUILD)/aether.elf boot/grub.cfg.in scripts/mkiso.sh | deps
+	@mkdir -p $(dir $@)
+	sh scripts/mkiso.sh $@ $(BUILD)/aether.elf $*
+
+run: $(ISO)
+	sh scripts/run-qemu.sh $(ISO)
+
+# ---- tests ---------------------------------------------------------------
+include tests/unit/units.mk
+
+UCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+           -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer -Iinclude -Ikernel -DAE_HOST_TEST
+UNIT_BINS := $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS))
+
+.SECONDEXPANSION:
+$(BUILD)/unit/test_%: tests/unit/test_%.c $$(unit_%_SRCS) tests/unit/unit.h | deps
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UCFLAGS) -o $@ $< $(unit_$*_SRCS) -lcmocka
+
+TEST_ISOS := $(addprefix $(BUILD)/test/,$(addsuffix .iso,$(shell sed -n 's/^#test-image \([a-z0-9_-]*\).*/\1/p' boot/grub.cfg.in)))
+
+unit-test: $(UNIT_BINS)
+	$(PYTHON) tests/run_tests.py --unit $(UNIT_BINS)
+
+system-test: $(ISO) $(TEST_ISOS)
+	$(PYTHON) tests/run_tests.py --system
+
+test: $(ISO) $(TEST_ISOS) $(UNIT_BINS)
+	$(PYTHON) tests/run_tests.py --unit $(UNIT_BINS) --system
+
+bench: $(ISO)
+	sh bench/boot/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KOBJS:.o=.d)

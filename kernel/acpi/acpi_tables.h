@@ -1,0 +1,114 @@
+/*
+ * ACPI table parsing: RSDP, RSDT/XSDT walk, MADT. Pure: tables are reached
+ * through a caller-supplied map function (the kernel's direct map; the host
+ * tests' captured blobs), every length and checksum is checked before a
+ * byte is trusted, and a malformed table gives an error, never a fault.
+ */
+#ifndef KERNEL_ACPI_ACPI_TABLES_H
+#define KERNEL_ACPI_ACPI_TABLES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct acpi_sdt_header {
+    char signature[4];
+    uint32_t length;            /* whole table, header included */
+    uint8_t revision;
+    uint8_t checksum;           /* all bytes of the table sum to 0 mod 256 */
+    char oem_id[6];
+    char oem_table_id[8];
+    uint32_t oem_revision;
+    uint32_t creator_id;
+    uint32_t creator_revision;
+} __attribute__((packed));
+_Static_assert(sizeof(struct acpi_sdt_header) == 36, "SDT header is 36 bytes");
+
+struct acpi_rsdp_info {
+    uint8_t revision;           /* 0 = ACPI 1.0 (RSDT only), >= 2 = XSDT */
+    char oem_id[7];             /* NUL-terminated */
+    uint64_t root_phys;         /* XSDT when use_xsdt, else RSDT */
+    bool use_xsdt;
+};
+
+/* Returns a pointer through which len bytes at physical address phys can be
+ * read, or NULL when that range is not accessible. */
+typedef const void *(*acpi_map_fn)(uint64_t phys, size_t len, void *ctx);
+
+/* Sum of len bytes mod 256 == 0. */
+bool acpi_checksum_ok(const void *p, size_t len);
+
+/* Validates an RSDP of len available bytes: "RSD PTR " signature, the 20-byte
+ * checksum, and for revision >= 2 the extended length and checksum. Uses the
+ * XSDT when revision >= 2 and its address is non-zero.
+ * AE_OK, AE_ERR_INVAL (bad signature / too short), AE_ERR_CORRUPT (checksum). */
+int acpi_parse_rsdp(const void *rsdp, size_t len, struct acpi_rsdp_info *out);
+
+/* Finds the index-th table (0 = first) with signature sig (4 chars) through
+ * the root table; validates root and found table (length >= 36, checksum).
+ * Sets *table (mapped, table->length bytes readable) and *phys.
+ * AE_OK, AE_ERR_NOTFOUND, AE_ERR_CORRUPT (bad root table), AE_ERR_FAULT
+ * (map refused). A found table with a bad checksum is skipped. */
+int acpi_find_table(const struct acpi_rsdp_info *rsdp, const char *sig,
+                    unsigned index, acpi_map_fn map, void *ctx,
+                    const struct acpi_sdt_header **table, uint64_t *phys);
+
+#define MADT_MAX_CPUS 256
+#define MADT_MAX_IOAPICS 16
+#define MADT_MAX_ISOS 32
+#define MADT_MAX_NMIS 16
+
+struct madt_cpu {
+    uint32_t apic_id;
+    uint32_t acpi_uid;
+    bool enabled;               /* flags bit 0 */
+    bool online_capable;        /* flags bit 1 (may be enabled later) */
+    bool x2apic;                /* came from a type-9 entry */
+};
+
+struct madt_ioapic {
+    uint8_t id;
+    uint32_t phys;
+    uint32_t gsi_base;
+};
+
+struct madt_iso {               /* interrupt source override */
+    uint8_t bus;
+    uint8_t source;             /* ISA IRQ */
+    uint32_t gsi;
+    uint16_t flags;             /* MPS INTI polarity (bits 0-1), trigger (2-3) */
+};
+
+struct madt_nmi {               /* local APIC NMI pin */
+    uint32_t acpi_uid;          /* 0xFF / 0xFFFFFFFF = all processors */
+    uint16_t flags;
+    uint8_t lint;
+};
+
+struct madt_info {
+    uint64_t lapic_phys;        /* type-5 override wins over the header */
+    uint32_t flags;             /* bit 0: PC-AT dual 8259 present */
+    unsigned ncpus;
+    struct madt_cpu cpus[MADT_MAX_CPUS];
+    unsigned nioapics;
+    struct madt_ioapic ioapics[MADT_MAX_IOAPICS];
+    unsigned nisos;
+    struct madt_iso isos[MADT_MAX_ISOS];
+    unsigned nnmis;
+    struct madt_nmi nmis[MADT_MAX_NMIS];
+    unsigned dropped;           /* entries beyond a capacity above */
+    unsigned unknown;           /* entries of types not parsed here */
+};
+
+/* Parses a MADT ("APIC" signature) of len bytes, already mapped.
+ * Checks signature, length <= len, checksum, and every entry's length
+ * (>= 2, within the table, at least the size its type needs).
+ * AE_OK, AE_ERR_INVAL (wrong signature / too short), AE_ERR_CORRUPT. */
+int acpi_parse_madt(const void *madt, size_t len, struct madt_info *out);
+
+/* Looks up the ISO for an ISA IRQ: the GSI and flags it maps to, or the
+ * identity mapping (gsi = irq, flags = 0) when there is none. */
+void madt_isa_irq_to_gsi(const struct madt_info *m, uint8_t irq,
+                         uint32_t *gsi, uint16_t *flags);
+
+#endif
