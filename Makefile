@@ -7,6 +7,8 @@ BUILD    := build
 KOBJ     := $(BUILD)/kernel
 ISO      := $(BUILD)/aetheros.iso
 PYTHON   ?= python3
+# V=1 shows full compiler command lines.
+Q        := $(if $(V),,@)
 
 CC       := gcc
 HOSTCC   := gcc
@@ -24,7 +26,7 @@ KCFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
             -Iinclude -Ikernel -DAETHER_VERSION='"$(VERSION)"' -MMD -MP
 KASFLAGS := -Iinclude -Ikernel -D__ASSEMBLY__ -MMD -MP
 KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-dynamic-linker \
-            -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none \
+            -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
             -T kernel/arch/x86_64/linker.ld
 
 KSRCS_C  := $(shell find kernel -name '*.c' | sort)
@@ -39,11 +41,13 @@ deps:
 
 $(KOBJ)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(KOBJ)/%.o: %.S | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 # Two-pass link for a symbolized panic report: link once with an empty symbol
 # table, extract the text symbols, link again with them. The table lives in
@@ -51,29 +55,33 @@ $(KOBJ)/%.o: %.S | deps
 # (checked by comparing the two passes' symbol lists).
 $(BUILD)/ksyms0.o: tools/gen_ksyms.py | deps
 	@mkdir -p $(BUILD)
-	$(PYTHON) tools/gen_ksyms.py --empty > $(BUILD)/ksyms0.S
-	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms0.S -o $@
+	$(Q)$(PYTHON) tools/gen_ksyms.py --empty > $(BUILD)/ksyms0.S
+	$(Q)$(CC) $(KASFLAGS) -c $(BUILD)/ksyms0.S -o $@
 
 $(BUILD)/kernel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o kernel/arch/x86_64/linker.ld
-	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms0.o -lgcc
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms0.o -lgcc
 
 $(BUILD)/aether.elf: $(BUILD)/kernel.pass1.elf tools/gen_ksyms.py
-	nm -n --defined-only $< | $(PYTHON) tools/gen_ksyms.py > $(BUILD)/ksyms.S
-	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
-	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o -lgcc
-	nm -n --defined-only $< | grep -v -e '__ksym' > $(BUILD)/syms.pass1
-	nm -n --defined-only $@ | grep -v -e '__ksym' > $(BUILD)/syms.pass2
-	cmp -s $(BUILD)/syms.pass1 $(BUILD)/syms.pass2 || \
+	@echo "  KSYMS   $@"
+	$(Q)nm -n --defined-only $< | $(PYTHON) tools/gen_ksyms.py > $(BUILD)/ksyms.S
+	$(Q)$(CC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o -lgcc
+	$(Q)nm -n --defined-only $< | grep -v -e '__ksym' -e '__kernel_end' > $(BUILD)/syms.pass1
+	$(Q)nm -n --defined-only $@ | grep -v -e '__ksym' -e '__kernel_end' > $(BUILD)/syms.pass2
+	$(Q)cmp -s $(BUILD)/syms.pass1 $(BUILD)/syms.pass2 || \
 	    { echo "ksyms: symbol addresses moved between link passes" >&2; exit 1; }
 
 # The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
 # as a raw disk. Test images differ only in the default menu entry.
 $(ISO): $(BUILD)/aether.elf boot/grub.cfg.in scripts/mkiso.sh | deps
-	sh scripts/mkiso.sh $@ $(BUILD)/aether.elf normal
+	@echo "  ISO     $@"
+	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf normal
 
 $(BUILD)/test/%.iso: $(BUILD)/aether.elf boot/grub.cfg.in scripts/mkiso.sh | deps
 	@mkdir -p $(dir $@)
-	sh scripts/mkiso.sh $@ $(BUILD)/aether.elf $*
+	@echo "  ISO     $@"
+	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf $*
 
 run: $(ISO)
 	sh scripts/run-qemu.sh $(ISO)
@@ -89,7 +97,8 @@ UNIT_BINS := $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS))
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: tests/unit/test_%.c $$(unit_%_SRCS) tests/unit/unit.h | deps
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UCFLAGS) -o $@ $< $(unit_$*_SRCS) -lcmocka
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UCFLAGS) -o $@ $< $(unit_$*_SRCS) -lcmocka
 
 TEST_ISOS := $(addprefix $(BUILD)/test/,$(addsuffix .iso,$(shell sed -n 's/^#test-image \([a-z0-9_-]*\).*/\1/p' boot/grub.cfg.in)))
 

@@ -32,7 +32,9 @@ struct acpi_rsdp_info {
 };
 
 /* Returns a pointer through which len bytes at physical address phys can be
- * read, or NULL when that range is not accessible. */
+ * read, or NULL when that range is not accessible. The pointer need only
+ * stay valid until the next call: the parser never uses an older mapping
+ * after making a new one (a one-slot temporary window is enough). */
 typedef const void *(*acpi_map_fn)(uint64_t phys, size_t len, void *ctx);
 
 /* Sum of len bytes mod 256 == 0. */
@@ -41,14 +43,23 @@ bool acpi_checksum_ok(const void *p, size_t len);
 /* Validates an RSDP of len available bytes: "RSD PTR " signature, the 20-byte
  * checksum, and for revision >= 2 the extended length and checksum. Uses the
  * XSDT when revision >= 2 and its address is non-zero.
- * AE_OK, AE_ERR_INVAL (bad signature / too short), AE_ERR_CORRUPT (checksum). */
+ * AE_OK, AE_ERR_INVAL (NULL argument, bad signature, too short: len < 20, or
+ * revision >= 2 with len < 36 or len < its length field), AE_ERR_CORRUPT
+ * (checksum, length field < 36, no root table address). *out is zeroed on
+ * error. */
 int acpi_parse_rsdp(const void *rsdp, size_t len, struct acpi_rsdp_info *out);
 
 /* Finds the index-th table (0 = first) with signature sig (4 chars) through
  * the root table; validates root and found table (length >= 36, checksum).
- * Sets *table (mapped, table->length bytes readable) and *phys.
- * AE_OK, AE_ERR_NOTFOUND, AE_ERR_CORRUPT (bad root table), AE_ERR_FAULT
- * (map refused). A found table with a bad checksum is skipped. */
+ * Sets *table (mapped, table->length bytes readable; it is the last mapping
+ * made, so valid until the next map call) and *phys.
+ * AE_OK, AE_ERR_NOTFOUND, AE_ERR_CORRUPT (bad root table: signature not the
+ * XSDT/RSDT the RSDP chose, length < 36 or > 64 KiB, checksum), AE_ERR_FAULT
+ * (map refused, for the root or any entry looked at before the match: an
+ * unreadable entry could have been a match, so the index would be wrong),
+ * AE_ERR_INVAL (NULL argument, sig shorter than 4 chars). A found table with
+ * a bad checksum or length < 36 is skipped and not counted; so are zero
+ * entries and a trailing partial entry of the root table. */
 int acpi_find_table(const struct acpi_rsdp_info *rsdp, const char *sig,
                     unsigned index, acpi_map_fn map, void *ctx,
                     const struct acpi_sdt_header **table, uint64_t *phys);
@@ -103,11 +114,16 @@ struct madt_info {
 /* Parses a MADT ("APIC" signature) of len bytes, already mapped.
  * Checks signature, length <= len, checksum, and every entry's length
  * (>= 2, within the table, at least the size its type needs).
- * AE_OK, AE_ERR_INVAL (wrong signature / too short), AE_ERR_CORRUPT. */
+ * AE_OK, AE_ERR_INVAL (NULL argument, wrong signature, too short: len < 44
+ * or len < its length field), AE_ERR_CORRUPT (checksum, length field < 44,
+ * a bad entry). *out is zeroed on error. Entries longer than their type
+ * needs are accepted (later revisions append fields); NMI sources (type 3)
+ * and other types are counted in unknown; the last type-5 entry wins. */
 int acpi_parse_madt(const void *madt, size_t len, struct madt_info *out);
 
 /* Looks up the ISO for an ISA IRQ: the GSI and flags it maps to, or the
- * identity mapping (gsi = irq, flags = 0) when there is none. */
+ * identity mapping (gsi = irq, flags = 0) when there is none. The first
+ * override for an IRQ wins; bus is not compared (the spec fixes it at 0). */
 void madt_isa_irq_to_gsi(const struct madt_info *m, uint8_t irq,
                          uint32_t *gsi, uint16_t *flags);
 

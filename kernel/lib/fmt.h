@@ -6,7 +6,10 @@
  * '+' ' ' '#', a field width and precision (decimal or '*'), and length
  * modifiers hh h l ll z t j. Floating point is not supported (the kernel
  * has no FPU state); an unknown conversion is copied to the output as-is.
- * %p prints 0x followed by 16 lowercase hex digits; a NULL %s prints "(null)".
+ * %p prints 0x followed by 16 lowercase hex digits (NULL included; only the
+ * width and '-' apply). A NULL %s prints "(null)", or nothing when the
+ * precision is below 6, as glibc does. An unknown or unterminated directive
+ * is copied from its '%' as written.
  */
 #ifndef KERNEL_LIB_FMT_H
 #define KERNEL_LIB_FMT_H
@@ -27,7 +30,9 @@ typedef void (*ae_emit_fn)(char ch, void *ctx);
 int ae_vformat(ae_emit_fn emit, void *ctx, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
-/* Hex dump helper: "OFFSET: xx xx ... |ascii|" lines of 16 bytes. */
+/* Hex dump helper: "OFFSET: xx xx ... |ascii|" lines of 16 bytes, each
+ * ending in '\n'. OFFSET counts from data (8 hex digits, more past 4 GiB);
+ * a short last line is padded so its ascii column lines up. */
 void ae_hexdump(ae_emit_fn emit, void *ctx, const void *data, size_t len);
 
 #endif

@@ -2,6 +2,8 @@
  * A plain bit array over caller-provided 64-bit words. Pure and lock-free:
  * callers (the frame allocator) serialise access. Bit i lives in
  * words[i / 64], bit (i % 64). Searches never look past nbits.
+ * Bits of the last word past nbits are kept 0 (whole-word readers rely on
+ * it); indices >= nbits are ignored by set/clear and test false.
  */
 #ifndef KERNEL_MM_BITMAP_H
 #define KERNEL_MM_BITMAP_H
@@ -37,7 +39,8 @@ size_t bitmap_count_set(const struct bitmap *b, size_t start, size_t n);
  * fully-set words a word at a time. */
 size_t bitmap_find_clear(const struct bitmap *b, size_t start, size_t limit);
 /* First run of n clear bits whose first index is a multiple of align
- * (align >= 1), lying within [start, limit), or BITMAP_NONE. */
+ * (align >= 1; 0 acts as 1), lying within [start, limit), or BITMAP_NONE
+ * (also for n == 0). */
 size_t bitmap_find_clear_run(const struct bitmap *b, size_t n, size_t align,
                              size_t start, size_t limit);
 

@@ -23,7 +23,8 @@
 #define HEAP_MAX_SMALL 2048u
 
 struct heap_page_ops {
-    /* npages contiguous, 4096-aligned pages, or NULL. */
+    /* npages contiguous, 4096-aligned pages, or NULL. Both hooks are called
+     * with heap->lock held, so they must not call back into the heap. */
     void *(*alloc_pages)(size_t npages, void *ctx);
     void (*free_pages)(void *pages, size_t npages, void *ctx);
     void *ctx;
@@ -53,7 +54,9 @@ void heap_init(struct heap *h, const struct heap_page_ops *ops);
 void *heap_alloc(struct heap *h, size_t size);
 void *heap_zalloc(struct heap *h, size_t size);
 /* AE_OK, or AE_ERR_INVAL for a pointer heap_alloc did not return or that was
- * already freed. heap_free(h, NULL) is AE_OK and does nothing. */
+ * already freed. heap_free(h, NULL) is AE_OK and does nothing. The check
+ * reads the header at (p & ~4095), so p must point into memory the caller
+ * can read (any kernel pointer in the direct map qualifies). */
 int heap_free(struct heap *h, void *p);
 /* Usable bytes behind p (>= the size asked), 0 for a bad pointer. */
 size_t heap_usable_size(struct heap *h, void *p);

@@ -1,0 +1,181 @@
+#!/bin/sh
+# Builds the reference Linux guest for bench/boot/run.sh under build/linux-ref/:
+#
+#   vmlinuz            Debian's current amd64 kernel (the one the metapackage
+#                      linux-image-amd64 depends on), taken from its .deb
+#   initramfs.cpio.gz  /init = bench/linux-ref/init.c (static), /dev/console
+#   cmdline            the kernel command line the benchmark passes
+#
+# Everything comes from Debian packages: `apt-get download` + `dpkg-deb -x`,
+# nothing is installed into the host for the guest. Idempotent: each step is
+# skipped when its output is up to date (stamp files hold the package versions).
+#
+# Environment:
+#   LINUXREF_BUSYBOX=1  also pack busybox (/bin/busybox, /bin/sh) into the
+#                       initramfs, for debugging with `-append 'rdinit=/bin/sh'`;
+#                       off by default, since it only makes the image bigger.
+set -eu
+
+cd "$(dirname "$0")/../.."
+OUT=build/linux-ref
+DEB=$OUT/deb
+CMDLINE="console=ttyS0 quiet panic=-1"
+BUSYBOX=${LINUXREF_BUSYBOX:-0}
+
+log() { echo "linux-ref: $*"; }
+die() { echo "linux-ref: error: $*" >&2; exit 1; }
+
+# ---- host packages ---------------------------------------------------------
+sh scripts/deps.sh
+
+need_root() {
+    [ "$(id -u)" -eq 0 ] && return 0
+    echo "linux-ref: error: $1 needs root (apt-get), and this is uid $(id -u)." >&2
+    echo "linux-ref: run as root:  $2" >&2
+    exit 1
+}
+
+apt_updated=0
+apt_update() {
+    [ "$apt_updated" -eq 1 ] && return 0
+    need_root "refreshing the package lists" "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q || die "apt-get update failed"
+    apt_updated=1
+}
+
+# Extra packages of this script only: libc6-dev for the static libc.a the
+# init program links against.
+EXTRA="libc6-dev"
+missing=""
+for p in $EXTRA; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    need_root "installing$missing" "apt-get install -y$missing"
+    apt_update
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing \
+        || die "apt-get install failed for:$missing"
+fi
+
+# ---- resolving the packages ------------------------------------------------
+# The real kernel package behind the metapackage, e.g. linux-image-6.1.0-56-amd64.
+resolve_kernel_pkg() {
+    apt-cache depends linux-image-amd64 2>/dev/null |
+        sed -n 's/^ *Depends: <\{0,1\}\(linux-image-[0-9][^ >]*\)>\{0,1\}$/\1/p' | head -n 1
+}
+candidate_version() {
+    apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | head -n 1
+}
+
+KPKG=$(resolve_kernel_pkg)
+if [ -z "$KPKG" ] || [ -z "$(candidate_version "$KPKG")" ] \
+   || [ "$(candidate_version busybox-static)" = "" ] \
+   || [ "$(candidate_version busybox-static)" = "(none)" ]; then
+    log "package lists do not know linux-image-amd64 / busybox-static: refreshing them"
+    apt_update
+    KPKG=$(resolve_kernel_pkg)
+fi
+[ -n "$KPKG" ] || die "cannot resolve the package linux-image-amd64 depends on (apt-cache depends linux-image-amd64)"
+KVER=$(candidate_version "$KPKG")
+BVER=$(candidate_version busybox-static)
+case "$KVER" in ""|"(none)") die "no installable version of $KPKG";; esac
+case "$BVER" in ""|"(none)") die "no installable version of busybox-static";; esac
+log "kernel package: $KPKG $KVER (from linux-image-amd64); busybox-static $BVER"
+
+mkdir -p "$OUT" "$DEB"
+
+# fetch PKG VERSION: downloads PKG's .deb into $DEB (once) and prints its path.
+fetch() {
+    pkg=$1 ver=$2
+    # apt writes the epoch's ':' as %3a in file names.
+    file="$DEB/${pkg}_$(echo "$ver" | sed 's/:/%3a/')_amd64.deb"
+    if [ ! -s "$file" ]; then
+        log "downloading $pkg=$ver" >&2
+        # Remove other versions of the same package first.
+        rm -f "$DEB/${pkg}_"*.deb
+        # As root, apt drops to the _apt user for downloads; let it write here.
+        [ "$(id -u)" -eq 0 ] && chmod 0777 "$DEB"
+        (cd "$DEB" && apt-get download -q "$pkg=$ver" >&2) || die "apt-get download $pkg=$ver failed"
+        [ -s "$file" ] || file=$(ls "$DEB/${pkg}_"*_amd64.deb 2>/dev/null | head -n 1)
+        [ -s "$file" ] || die "downloaded .deb of $pkg not found in $DEB"
+    fi
+    echo "$file"
+}
+
+# ---- kernel ----------------------------------------------------------------
+kstamp="$KPKG $KVER"
+if [ -s "$OUT/vmlinuz" ] && [ "$(cat "$OUT/.kernel.stamp" 2>/dev/null)" = "$kstamp" ]; then
+    log "vmlinuz up to date ($kstamp)"
+else
+    kdeb=$(fetch "$KPKG" "$KVER")
+    log "unpacking $(basename "$kdeb")"
+    tree="$OUT/kernel-tree"
+    rm -rf "$tree"
+    dpkg-deb -x "$kdeb" "$tree"
+    kimg=$(ls "$tree"/boot/vmlinuz-* 2>/dev/null | head -n 1)
+    [ -n "$kimg" ] || die "no boot/vmlinuz-* in $kdeb"
+    cp "$kimg" "$OUT/vmlinuz.tmp" && mv "$OUT/vmlinuz.tmp" "$OUT/vmlinuz"
+    kcfg=$(ls "$tree"/boot/config-* 2>/dev/null | head -n 1)
+    [ -n "$kcfg" ] && cp "$kcfg" "$OUT/config"
+    basename "$kimg" | sed 's/^vmlinuz-//' > "$OUT/kernel-release"
+    # The modules (hundreds of MB) are not needed: everything the guest uses
+    # (8250 serial, initramfs, ACPI power-off) is built in.
+    rm -rf "$tree"
+    echo "$kstamp" > "$OUT/.kernel.stamp"
+fi
+
+# ---- busybox ---------------------------------------------------------------
+bstamp="busybox-static $BVER"
+if [ -s "$OUT/busybox" ] && [ "$(cat "$OUT/.busybox.stamp" 2>/dev/null)" = "$bstamp" ]; then
+    log "busybox up to date ($bstamp)"
+else
+    bdeb=$(fetch busybox-static "$BVER")
+    log "unpacking $(basename "$bdeb")"
+    tree="$OUT/busybox-tree"
+    rm -rf "$tree"
+    dpkg-deb -x "$bdeb" "$tree"
+    [ -x "$tree/bin/busybox" ] || die "no bin/busybox in $bdeb"
+    cp "$tree/bin/busybox" "$OUT/busybox"
+    rm -rf "$tree"
+    echo "$bstamp" > "$OUT/.busybox.stamp"
+fi
+
+# ---- init ------------------------------------------------------------------
+SRC=bench/linux-ref/init.c
+if [ -x "$OUT/init" ] && [ ! "$SRC" -nt "$OUT/init" ] && [ ! "$0" -nt "$OUT/init" ]; then
+    log "init up to date"
+else
+    log "compiling $SRC"
+    gcc -static -O2 -s -Wall -Wextra -Werror -o "$OUT/init.tmp" "$SRC"
+    mv "$OUT/init.tmp" "$OUT/init"
+fi
+
+# ---- initramfs -------------------------------------------------------------
+spec="$OUT/initramfs.spec"
+{
+    echo "# generated by bench/linux-ref/build.sh"
+    echo "dir /dev 0755"
+    echo "nod /dev/console 0600 c 5 1"
+    echo "dir /proc 0555"
+    echo "file /init 0755 $OUT/init"
+    if [ "$BUSYBOX" = 1 ]; then
+        echo "dir /bin 0755"
+        echo "file /bin/busybox 0755 $OUT/busybox"
+        echo "slink /bin/sh busybox"
+    fi
+} > "$spec.new"
+if [ -s "$OUT/initramfs.cpio.gz" ] && cmp -s "$spec.new" "$spec" \
+   && [ ! "$OUT/init" -nt "$OUT/initramfs.cpio.gz" ] \
+   && [ ! "$OUT/busybox" -nt "$OUT/initramfs.cpio.gz" ] \
+   && [ ! bench/linux-ref/mkinitramfs.py -nt "$OUT/initramfs.cpio.gz" ]; then
+    rm -f "$spec.new"
+    log "initramfs up to date"
+else
+    mv "$spec.new" "$spec"
+    log "packing initramfs (busybox: $([ "$BUSYBOX" = 1 ] && echo yes || echo no))"
+    python3 bench/linux-ref/mkinitramfs.py "$spec" "$OUT/initramfs.cpio.gz"
+fi
+
+echo "$CMDLINE" > "$OUT/cmdline"
+log "ready: $OUT/vmlinuz ($(cat "$OUT/kernel-release")), $OUT/initramfs.cpio.gz ($(wc -c < "$OUT/initramfs.cpio.gz") bytes), cmdline '$CMDLINE'"

@@ -1,0 +1,44 @@
+/*
+ * Segments: one GDT and TSS per CPU. Selector layout is fixed for
+ * syscall/sysret (kernel CS, kernel SS = CS + 8; user SS, user CS64 follow).
+ */
+#ifndef KERNEL_ARCH_X86_64_GDT_H
+#define KERNEL_ARCH_X86_64_GDT_H
+
+#include <stdint.h>
+
+#define GDT_KCODE 0x08
+#define GDT_KDATA 0x10
+#define GDT_UCODE32 0x18
+#define GDT_UDATA 0x20
+#define GDT_UCODE 0x28
+#define GDT_TSS 0x30
+
+/* IST slots (1-based, as the IDT gate encodes them). */
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI 2
+#define IST_MACHINE_CHECK 3
+#define IST_COUNT 3
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
+
+struct gdt_block {
+    uint64_t entries[8];        /* null, kcode, kdata, ucode32, udata, ucode, tss(2) */
+    struct tss tss;
+} __attribute__((aligned(16)));
+
+struct cpu;
+/* Fills c's GDT and TSS (IST stacks allocated here, guarded) and loads
+ * them on the calling CPU. Returns AE_OK or AE_ERR_NOMEM. */
+int gdt_init_cpu(struct cpu *c);
+
+#endif

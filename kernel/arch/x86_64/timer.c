@@ -1,0 +1,24 @@
+/* The tick does nothing but count until the scheduler (issue 3) uses it. */
+#include "arch/x86_64/timer.h"
+#include "arch/x86_64/clock.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/vectors.h"
+#include "panic.h"
+
+static void tick(struct trap_frame *f)
+{
+    this_cpu()->ticks++;
+}
+
+void timer_init(void)
+{
+    if (trap_register(VEC_TIMER, tick))
+        panic("timer: vector %d taken", VEC_TIMER);
+}
+
+void timer_start_cpu(void)
+{
+    lapic_timer_periodic(clock_lapic_timer_hz(), TIMER_HZ);
+}

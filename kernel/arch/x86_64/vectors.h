@@ -1,0 +1,12 @@
+/* Interrupt vector numbers. 0-31 are CPU exceptions. */
+#ifndef KERNEL_ARCH_X86_64_VECTORS_H
+#define KERNEL_ARCH_X86_64_VECTORS_H
+
+#define VEC_PIC_BASE 0x20       /* masked legacy PIC, remapped off exceptions */
+#define VEC_IRQ_BASE 0x30       /* IOAPIC GSIs (issue 3 binds them) */
+#define VEC_TIMER 0xe0          /* LAPIC timer */
+#define VEC_IPI_WAKE 0xf0       /* cross-CPU wakeup (scheduler) */
+#define VEC_LAPIC_ERROR 0xfe
+#define VEC_SPURIOUS 0xff
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * Each crash lives in its own non-inlined function named crash_<kind>, so
+ * the report's symbolized RIP names it and a test can assert on that.
+ */
+#include <stdint.h>
+
+#include "crashtest.h"
+#include "lib/string.h"
+#include "panic.h"
+#include "log.h"
+
+#define NOINLINE __attribute__((noinline))
+
+extern char __text_start[];
+
+NOINLINE static void crash_pf(void)
+{
+    *(volatile uint64_t *)CRASH_PF_ADDRESS = 1;
+}
+
+NOINLINE static void crash_gp(void)
+{
+    *(volatile uint64_t *)0x8000000000000000ull = 1;     /* non-canonical */
+}
+
+NOINLINE static void crash_ud(void)
+{
+    __asm__ volatile("ud2");
+}
+
+NOINLINE static void crash_de(void)
+{
+    volatile uint64_t zero = 0;
+    uint64_t lo = 1, hi = 0, z = zero;
+    __asm__ volatile("divq %2" : "+a"(lo), "+d"(hi) : "r"(z));
+}
+
+static volatile uint64_t recurse_limit = ~0ull;
+
+NOINLINE static uint64_t crash_stack_recurse(uint64_t depth)
+{
+    volatile char pad[512];
+    pad[0] = (char)depth;
+    if (depth >= recurse_limit)     /* never true: the guard page stops it */
+        return 0;
+    /* The addition after the call keeps it from becoming a loop. */
+    return crash_stack_recurse(depth + 1) + pad[0];
+}
+
+NOINLINE static void crash_stack(void)
+{
+    crash_stack_recurse(0);
+}
+
+NOINLINE static void crash_wxtext(void)
+{
+    *(volatile uint8_t *)(__text_start + 0x10) = 0xcc;
+}
+
+static const uint8_t data_code[16] = {0xc3};    /* "ret", in rodata */
+
+NOINLINE static void crash_nx(void)
+{
+    ((void (*)(void))(uintptr_t)data_code)();
+}
+
+NOINLINE static void crash_assert(void)
+{
+    volatile int one = 1;
+    KASSERT(one == 2);
+}
+
+static const struct {
+    const char *kind;
+    void (*fn)(void);
+} crashes[] = {
+    {"pf", crash_pf}, {"gp", crash_gp}, {"ud", crash_ud}, {"de", crash_de},
+    {"stack", crash_stack}, {"wxtext", crash_wxtext}, {"nx", crash_nx},
+    {"assert", crash_assert},
+};
+
+void crashtest_run(const char *kind)
+{
+    for (unsigned i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++) {
+        if (strcmp(kind, crashes[i].kind) == 0) {
+            log_warn("crashtest: triggering '%s' on purpose", kind);
+            crashes[i].fn();
+            log_err("crashtest: '%s' did not fault", kind);
+            return;
+        }
+    }
+    log_err("crashtest: unknown kind '%s' (pf gp ud de stack wxtext nx assert)", kind);
+}

@@ -1,0 +1,96 @@
+/*
+ * Each message is formatted into a stack buffer first and written under the
+ * lock in one go, so the lock is held only for the UART time of one line.
+ * Interrupts are off while it is held: a timer handler that logs on the same
+ * CPU would otherwise deadlock.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "log.h"
+#include "arch/x86_64/clock.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/serial.h"
+#include "lib/fmt.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+
+#define LINE_MAX 512
+
+static spinlock_t log_lock = SPINLOCK_INIT;
+static enum log_level max_level = LOG_INFO;
+static volatile bool panic_mode;
+static bool cpu_ready;          /* GS points at a struct cpu */
+
+static const char level_char[] = {'E', 'W', 'I', 'D'};
+
+void log_init(void)
+{
+    serial_init();
+    cpu_ready = true;
+}
+
+void log_set_level(enum log_level max)
+{
+    max_level = max;
+}
+
+void log_enter_panic(void)
+{
+    panic_mode = true;
+}
+
+static void emit_line(const char *buf, size_t len)
+{
+    uint64_t flags = 0;
+
+    if (panic_mode) {
+        serial_write(buf, len);
+        return;
+    }
+    flags = spin_lock_irqsave(&log_lock);
+    serial_write(buf, len);
+    spin_unlock_irqrestore(&log_lock, flags);
+}
+
+static size_t clamp_len(int n, size_t cap)
+{
+    if (n < 0)
+        return 0;
+    return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+void klog(enum log_level level, const char *fmt, ...)
+{
+    char buf[LINE_MAX];
+    uint64_t ns = clock_ns();
+    unsigned cpu = cpu_ready ? this_cpu_id() : 0;
+    size_t len;
+    va_list ap;
+
+    if (level > max_level)
+        return;
+    len = clamp_len(ae_snprintf(buf, sizeof(buf), "[%5lu.%06lu] cpu%u %c ",
+                                (unsigned long)(ns / 1000000000),
+                                (unsigned long)(ns / 1000 % 1000000), cpu,
+                                level_char[level]),
+                    sizeof(buf));
+    va_start(ap, fmt);
+    len += clamp_len(ae_vsnprintf(buf + len, sizeof(buf) - len - 1, fmt, ap),
+                     sizeof(buf) - len - 1);
+    va_end(ap);
+    buf[len++] = '\n';
+    emit_line(buf, len);
+}
+
+void kprintf(const char *fmt, ...)
+{
+    char buf[LINE_MAX];
+    va_list ap;
+    size_t len;
+
+    va_start(ap, fmt);
+    len = clamp_len(ae_vsnprintf(buf, sizeof(buf), fmt, ap), sizeof(buf));
+    va_end(ap);
+    emit_line(buf, len);
+}

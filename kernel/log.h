@@ -1,0 +1,27 @@
+/*
+ * Kernel log on the serial console: one line per call, prefixed with the
+ * monotonic time, the CPU and the level:
+ *     [    1.234567] cpu1 I mm: 1987 MiB usable
+ * Lines from several CPUs never interleave (one lock per line). After
+ * log_enter_panic() only the panicking CPU writes and takes no lock, so a
+ * fault while the lock is held still gets its report out.
+ */
+#ifndef KERNEL_LOG_H
+#define KERNEL_LOG_H
+
+enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+void log_init(void);
+void klog(enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Unprefixed output (continuation lines of a report). */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_set_level(enum log_level max);
+void log_enter_panic(void);
+
+#define log_err(...) klog(LOG_ERR, __VA_ARGS__)
+#define log_warn(...) klog(LOG_WARN, __VA_ARGS__)
+#define log_info(...) klog(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) klog(LOG_DEBUG, __VA_ARGS__)
+
+#endif

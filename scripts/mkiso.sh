@@ -1,0 +1,30 @@
+#!/bin/sh
+# Builds a GRUB (BIOS, multiboot2) hybrid ISO: bootable as a CD and, through
+# the MBR grub-mkrescue writes, as a raw disk.
+#   mkiso.sh OUT.iso KERNEL.elf normal      the image `make` builds
+#   mkiso.sh OUT.iso KERNEL.elf TESTNAME    a test image (see boot/grub.cfg.in)
+set -eu
+out=$1 kernel=$2 variant=$3
+cfg_in=boot/grub.cfg.in
+
+if [ "$variant" = normal ]; then
+    entry=normal extra=""
+else
+    entry=$(sed -n "s/^#test-image $variant \([a-z0-9_-]*\)\$/\1/p" "$cfg_in")
+    [ -n "$entry" ] || { echo "mkiso: unknown test image '$variant'" >&2; exit 1; }
+    extra=debug_exit
+fi
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/aether-iso.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/boot/grub"
+cp "$kernel" "$stage/boot/aether.elf"
+sed -e "s/@DEFAULT@/$entry/" -e "s/@EXTRA@/$extra/" "$cfg_in" > "$stage/boot/grub/grub.cfg"
+mkdir -p "$(dirname "$out")"
+# Only the modules the menu needs: keeps the image small and quick to make.
+grub-mkrescue --quiet -o "$out.tmp" \
+    --install-modules="multiboot2 normal part_msdos iso9660 biosdisk" \
+    --locales= --fonts= --themes= "$stage" 2>"$out.log" || {
+    cat "$out.log" >&2; rm -f "$out.tmp"; exit 1; }
+mv "$out.tmp" "$out"
+rm -f "$out.log"
