@@ -19,6 +19,7 @@ HOSTCC   := gcc
 # does not set up).
 KCFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
             -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer \
+            -fno-optimize-sibling-calls \
             -fstack-protector-strong -mstack-protector-guard=global \
             -fno-asynchronous-unwind-tables -fno-strict-aliasing \
             -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -39,12 +40,12 @@ all: $(ISO)
 deps:
 	@sh scripts/deps.sh
 
-$(KOBJ)/%.o: %.c | deps
+$(KOBJ)/%.o: %.c Makefile | deps
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(KOBJ)/%.o: %.S | deps
+$(KOBJ)/%.o: %.S Makefile | deps
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@

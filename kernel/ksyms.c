@@ -6,7 +6,7 @@ extern const uint64_t __ksym_count;
 extern const uint64_t __ksym_addrs[];
 extern const uint32_t __ksym_name_offs[];
 extern const char __ksym_names[];
-extern char __text_start[], __text_end[];
+extern char __kernel_start[], __kernel_end[];
 
 bool ksym_resolve(uint64_t addr, const char **name, uint64_t *offset)
 {
@@ -15,8 +15,8 @@ bool ksym_resolve(uint64_t addr, const char **name, uint64_t *offset)
         .addrs = __ksym_addrs,
         .name_offs = __ksym_name_offs,
         .names = __ksym_names,
-        .text_start = (uint64_t)__text_start,
-        .text_end = (uint64_t)__text_end,
+        .text_start = (uint64_t)__kernel_start,
+        .text_end = (uint64_t)__kernel_end,
     };
     return ksym_lookup(&t, addr, name, offset);
 }

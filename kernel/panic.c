@@ -77,23 +77,51 @@ static bool frame_readable(uint64_t rbp)
 
 void panic_backtrace(uint64_t rbp)
 {
+    uint64_t last = 0, repeats = 0;
+
     kprintf("backtrace:\n");
     for (int i = 0; i < BACKTRACE_MAX && rbp; i++) {
         if (!frame_readable(rbp)) {
             kprintf("  (frame pointer %#lx not readable; stopping)\n",
                     (unsigned long)rbp);
-            return;
+            break;
         }
         const uint64_t *frame = (const uint64_t *)rbp;
         if (frame[1] == 0)
             break;
-        kprintf("  #%-2d ", i);
-        panic_print_symbol(frame[1]);
-        kprintf("\n");
+        if (frame[1] == last) {
+            repeats++;          /* deep recursion: one line, not dozens */
+        } else {
+            if (repeats)
+                kprintf("  ... same frame %lu more times\n", (unsigned long)repeats);
+            repeats = 0;
+            kprintf("  #%-2d ", i);
+            panic_print_symbol(frame[1]);
+            kprintf("\n");
+            last = frame[1];
+        }
         if (frame[0] <= rbp)    /* stacks grow down: callers are above */
             break;
         rbp = frame[0];
     }
+    if (repeats)
+        kprintf("  ... same frame %lu more times\n", (unsigned long)repeats);
+}
+
+void panic_backtrace_trap(uint64_t rsp, uint64_t rbp)
+{
+    const char *name;
+    uint64_t off;
+
+    /* A leaf function may run without a frame of its own: its caller's
+     * return address is then the word at RSP, and the RBP chain skips it. */
+    if (frame_readable(rsp) && ksym_resolve(*(const uint64_t *)rsp, &name, &off) &&
+        (!frame_readable(rbp) || ((const uint64_t *)rbp)[1] != *(const uint64_t *)rsp)) {
+        kprintf("return address at RSP (if the faulting function is a leaf):\n  ?   ");
+        panic_print_symbol(*(const uint64_t *)rsp);
+        kprintf("\n");
+    }
+    panic_backtrace(rbp);
 }
 
 void panic_end(void)

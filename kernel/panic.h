@@ -23,6 +23,8 @@ bool panic_on_this_cpu(void);
 /* "0xffffffff80101234 <kmain+0x34>" into the report. */
 void panic_print_symbol(uint64_t addr);
 void panic_backtrace(uint64_t rbp);
+/* For an exception frame: also shows a frameless leaf's caller. */
+void panic_backtrace_trap(uint64_t rsp, uint64_t rbp);
 __attribute__((noreturn)) void panic_end(void);
 
 #define KASSERT(cond)                                                   \

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Generates the kernel symbol table (assembly for the .ksyms section).
 
-Reads `nm -n --defined-only` output on stdin and keeps text symbols (t/T),
+Reads `nm -n --defined-only` output on stdin and keeps code and data symbols,
 or with --empty emits an empty table for the first link pass. The kernel
 looks addresses up in it to symbolize panic reports and backtraces.
 """
 import sys
+
+KEEP_TYPES = set('tTrRdDbB')
 
 
 def emit(symbols):
@@ -33,7 +35,9 @@ def main():
     symbols = {}
     for line in sys.stdin:
         parts = line.split()
-        if len(parts) != 3 or parts[1] not in ('t', 'T'):
+        if len(parts) != 3 or parts[1] not in KEEP_TYPES:
+            continue
+        if parts[2].startswith('__ksym'):    # the table itself moves in pass 2
             continue
         addr, name = int(parts[0], 16), parts[2]
         # Local labels and compiler clones stay readable; keep the first

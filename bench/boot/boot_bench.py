@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,7 +25,7 @@ import qemu_boot_time as qbt  # noqa: E402
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 
 AETHER_READY = re.compile(r"AetherOS \S+ ready: (\d+) CPUs, (\d+) MiB free")
-AETHER_E2R = re.compile(r"boot: entry to ready (\d+) TSC ticks")
+AETHER_E2R = re.compile(r"boot: entry to ready (\d+) TSC ticks(?: \((\d+)\.(\d+) ms\))?")
 LINUX_READY = re.compile(r"LINUX-REF ready: tsc=(\d+) uptime_ms=(\d+)")
 
 # The deterministic run. Under -icount the guest TSC is QEMU's virtual clock,
@@ -99,7 +100,11 @@ def run_series(name, cmd, regex, runs, timeout, logdir, extract):
 
 def aether_extract(r):
     e2r = AETHER_E2R.search(r.output)
+    ms = None
+    if e2r and e2r.group(2) is not None:
+        ms = int(e2r.group(2)) + int(e2r.group(3)) / 10 ** len(e2r.group(3))
     return {"entry_to_ready_tsc": int(e2r.group(1)) if e2r else None,
+            "entry_to_ready_kernel_ms": ms,
             "cpus": int(r.groups[0]), "free_mib": int(r.groups[1])}
 
 
@@ -156,15 +161,23 @@ def main():
 
     # ---- wall time, standard configuration ---------------------------------
     if do_aether:
-        cmd = aether_cmd(a.iso, accel)
+        # Boot a private copy: every run then boots the same image even if the
+        # ISO is rebuilt meanwhile, and no other QEMU holds its write lock.
+        iso = os.path.join(logdir, "aetheros.iso")
+        shutil.copyfile(a.iso, iso)
+        cmd = aether_cmd(iso, accel)
         result["aetheros_cmd"] = " ".join(qbt.full_command(cmd))
         rows = run_series("aetheros", cmd, AETHER_READY, a.runs, a.timeout, logdir,
                           aether_extract)
         e2r = [r["entry_to_ready_tsc"] for r in rows if r["entry_to_ready_tsc"] is not None]
+        e2r_ms = [r["entry_to_ready_kernel_ms"] for r in rows
+                  if r["entry_to_ready_kernel_ms"] is not None]
         result["aetheros"] = {
+            "iso": a.iso,
             "runs": rows,
             "wall_ms": summary([r["wall_ms"] for r in rows]),
             "entry_to_ready_tsc_median": int(round(statistics.median(e2r))) if e2r else None,
+            "entry_to_ready_kernel_ms_median": statistics.median(e2r_ms) if e2r_ms else None,
             "cpus": rows[-1]["cpus"], "free_mib": rows[-1]["free_mib"]}
     if do_linux:
         cmd = linux_cmd(a.linux_dir, cmdline, accel)
@@ -182,11 +195,16 @@ def main():
     icount = None
     if not a.no_icount:
         icount = {"args": " ".join(ICOUNT_ARGS + ["-smp", "1", "-cpu", ICOUNT_CPU]),
-                  "note": "guest TSC = executed instructions (icount shift=0), counted "
-                          "from CPU reset: includes the firmware (SeaBIOS) and, for "
-                          "AetherOS, whatever the kernel's entry-to-ready interval covers"}
+                  "note": "guest TSC = QEMU's virtual clock under icount shift=0: +1 per "
+                          "executed instruction, idle (HLT) periods jump to the next timer "
+                          "deadline; counted from CPU reset. "
+                          "linux_tsc_at_init is the absolute TSC at /init, so it includes "
+                          "the firmware (SeaBIOS), the bzImage loader and the kernel's "
+                          "decompression. aetheros_entry_to_ready_tsc is the kernel's own "
+                          "difference (TSC at ready - TSC at its first instruction), so it "
+                          "excludes the firmware and GRUB."}
         if do_aether:
-            cmd = aether_cmd(a.iso, "tcg", smp=1, cpu=ICOUNT_CPU) + ICOUNT_ARGS
+            cmd = aether_cmd(iso, "tcg", smp=1, cpu=ICOUNT_CPU) + ICOUNT_ARGS
             r = qbt.boot_time(cmd, AETHER_READY, timeout=a.timeout,
                               log_path=os.path.join(logdir, "aetheros-icount.log"))
             icount["aetheros_entry_to_ready_tsc"] = aether_extract(r)["entry_to_ready_tsc"]
@@ -226,24 +244,32 @@ def main():
     if "ratio_linux_over_aetheros_median_wall" in result:
         print("ratio Linux/AetherOS (medians): %.2f" % result["ratio_linux_over_aetheros_median_wall"])
     print()
+    print("Guests' own figures (medians):")
     if do_aether:
-        print("AetherOS 'boot: entry to ready', median: %s TSC ticks"
-              % fmt_int(result["aetheros"]["entry_to_ready_tsc_median"]))
+        ae = result["aetheros"]
+        ms = ae["entry_to_ready_kernel_ms_median"]
+        print("  AetherOS kernel entry -> ready : %s TSC ticks%s"
+              % (fmt_int(ae["entry_to_ready_tsc_median"]),
+                 " = %.3f ms by the kernel's calibrated clock" % ms if ms is not None else ""))
     if do_linux:
-        print("Linux uptime at /init, median          : %d ms (kernel clock, starts after "
-              "firmware and decompression)" % result["linux_ref"]["uptime_ms_median"])
+        print("  Linux uptime at /init          : %d ms (kernel clock; starts after the "
+              "firmware and the decompression)" % result["linux_ref"]["uptime_ms_median"])
     if icount:
         print()
-        print("Instruction-counted run (TCG %s): repeatable exactly;"
-              % icount["args"])
-        print("the guest TSC counts executed instructions from CPU reset, so both figures "
-              "include the firmware (SeaBIOS):")
+        print("Instruction-counted run, one boot each (TCG, %s):" % icount["args"])
+        print("the guest TSC is QEMU's virtual clock from CPU reset: +1 per executed instruction,")
+        print("and an idle CPU (HLT) jumps it to the next timer deadline; so these figures repeat")
+        print("exactly for the same image and QEMU, whatever the host's load.")
         if do_aether:
-            print("  AetherOS 'entry to ready'   : %s TSC ticks"
+            print("  AetherOS 'entry to ready'      : %s ticks (the kernel's difference:"
                   % fmt_int(icount["aetheros_entry_to_ready_tsc"]))
+            print("                                   kernel entry to ready; excludes "
+                  "firmware and GRUB)")
         if do_linux:
-            print("  Linux tsc= at /init         : %s TSC ticks (also includes loading and "
-                  "decompressing the bzImage)" % fmt_int(icount["linux_tsc_at_init"]))
+            print("  Linux tsc= at /init            : %s ticks (absolute: from CPU reset,"
+                  % fmt_int(icount["linux_tsc_at_init"]))
+            print("                                   incl. firmware (SeaBIOS), bzImage loading "
+                  "and decompression)")
 
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     tmp = a.out + ".tmp"

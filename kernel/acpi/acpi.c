@@ -73,9 +73,8 @@ int acpi_init(const struct boot_info *bi)
         log_err("acpi: no RSDP (neither from the boot loader nor in BIOS memory)");
         return AE_ERR_NOTFOUND;
     }
+    /* Like ACPICA, a bad extended checksum rejects the RSDP outright. */
     err = acpi_parse_rsdp(rsdp_ptr, rsdp_len, &rsdp);
-    if (err == AE_ERR_CORRUPT && rsdp_len == 36)
-        err = acpi_parse_rsdp(rsdp_ptr, rsdp_len = 20, &rsdp);
     if (err) {
         log_err("acpi: RSDP rejected (error %d)", err);
         return err;

@@ -14,8 +14,8 @@ struct ksym_table {
     const uint64_t *addrs;      /* ascending */
     const uint32_t *name_offs;  /* into names */
     const char *names;
-    uint64_t text_start;        /* addresses outside [start, end) have */
-    uint64_t text_end;          /* no symbol */
+    uint64_t text_start;        /* addresses outside [start, end) (the */
+    uint64_t text_end;          /* kernel image) have no symbol */
 };
 
 /* The symbol at or below addr: its name and addr's offset from it. */

@@ -64,6 +64,9 @@ struct heap_large {
 #define NOBJS(sz) (ALIGN16(SLAB_HDR + 2 * FIT(sz)) + FIT(sz) * (sz) <= \
                    HEAP_PAGE_SIZE ? FIT(sz) : FIT(sz) - 1)
 #define OBJ_OFF(sz) ALIGN16(SLAB_HDR + 2 * NOBJS(sz))
+/* Sizes must stay 16 << index: size_class() and obj_index() shift by it.
+ * Per page this gives 223, 118, 60, 30, 15, 7, 3 and 1 objects; the header
+ * leaves no room for a second 2048-byte object, which costs a page each. */
 #define CLASS_TABLE(X) X(16) X(32) X(64) X(128) X(256) X(512) X(1024) X(2048)
 
 #define X_SIZE(sz) sz,

@@ -22,13 +22,13 @@
 
 #define PHYS_BASE 0x100000u         /* non-zero: address 0 means "none" */
 #define PHYS_SIZE 0x20000u
+#define PHYS_HIGH 0x100000000ull    /* the same memory seen again above 4 GiB */
 
 static uint8_t phys_mem[PHYS_SIZE];
 static size_t phys_next;            /* bump allocator, offset in phys_mem */
 
 struct map_ctx {
     uint64_t refuse_lo, refuse_hi;  /* requests touching [lo, hi) fail */
-    unsigned calls;
     size_t max_len;                 /* largest length ever requested */
     uint64_t grow_phys;             /* whole-table maps of this table see */
     uint32_t grow_to;               /* its length field changed to this */
@@ -115,6 +115,9 @@ static void *exact_copy(const void *src, size_t len, uint64_t phys)
 
 static uint8_t *at(uint64_t phys)
 {
+    if (phys >= PHYS_HIGH)
+        phys -= PHYS_HIGH;
+    assert_true(phys >= PHYS_BASE && phys - PHYS_BASE < PHYS_SIZE);
     return &phys_mem[phys - PHYS_BASE];
 }
 
@@ -124,14 +127,18 @@ static const void *fake_map(uint64_t phys, size_t len, void *ctx)
     uint64_t off;
     uint8_t *c;
 
-    m->calls++;
     if (len > m->max_len)
         m->max_len = len;
+    if (phys > UINT64_MAX - len)
+        fail_msg("map asked for a range that wraps: %#" PRIx64 " + %zu",
+                 phys, len);
     if (m->one_slot && m->live) {   /* ASan catches any later use */
         free(allocs[m->live - 1]);
         allocs[m->live - 1] = NULL;
         m->live = 0;
     }
+    if (phys >= PHYS_HIGH)
+        phys -= PHYS_HIGH;
     if (len == 0 || phys < PHYS_BASE)
         return NULL;
     off = phys - PHYS_BASE;
@@ -778,6 +785,28 @@ static void ACPI0058_find_with_one_slot_map(void **state)
     assert_int_equal(find(&r, "APIC", 2, &phys), AE_ERR_NOTFOUND);
 }
 
+/* XSDT pointers are 64-bit: a table above 4 GiB is found there. */
+static void ACPI0059_find_xsdt_entry_above_4gib(void **state)
+{
+    uint64_t e = put_table("APIC", NULL, 0) + PHYS_HIGH;
+    struct acpi_rsdp_info ri = root_info(true, put_root(true, &e, 1));
+    uint64_t phys;
+
+    assert_int_equal(find(&ri, "APIC", 0, &phys), AE_OK);
+    assert_int_equal(phys, e);
+}
+
+/* A pointer at the very top of the address space is refused without a
+ * map request that would wrap past 2^64 (fake_map fails on those). */
+static void ACPI0060_find_entry_at_top_of_address_space(void **state)
+{
+    uint64_t e = UINT64_MAX - 15;
+    struct acpi_rsdp_info ri = root_info(true, put_root(true, &e, 1));
+    uint64_t phys;
+
+    assert_int_equal(find(&ri, "APIC", 0, &phys), AE_ERR_FAULT);
+}
+
 /* ---- MADT: processors --------------------------------------------------- */
 
 static void check_n_enabled_cpus(unsigned n)
@@ -1417,6 +1446,8 @@ int main(void)
         T(ACPI0029_find_invalid_arguments),
         T(ACPI0057_find_table_changed_between_maps),
         T(ACPI0058_find_with_one_slot_map),
+        T(ACPI0059_find_xsdt_entry_above_4gib),
+        T(ACPI0060_find_entry_at_top_of_address_space),
         T(ACPI0030_madt_one_cpu),
         T(ACPI0031_madt_two_cpus),
         T(ACPI0032_madt_four_cpus),

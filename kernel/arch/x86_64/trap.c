@@ -148,7 +148,7 @@ static __attribute__((noreturn)) void exception_report(struct trap_frame *f)
     if (f->vector == 8 && kstack_is_guard(f->rsp))
         kprintf("note: RSP is in a kernel stack guard page: kernel stack overflow\n");
     dump_registers(f);
-    panic_backtrace(f->rbp);
+    panic_backtrace_trap(f->rsp, f->rbp);
     panic_end();
 }
 
