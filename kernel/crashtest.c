@@ -5,6 +5,10 @@
 #include <stdint.h>
 
 #include "crashtest.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smp.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 #include "panic.h"
 #include "log.h"
@@ -79,15 +83,54 @@ static const struct {
     {"assert", crash_assert},
 };
 
-void crashtest_run(const char *kind)
+static void (*volatile remote_fn)(void);
+static volatile unsigned remote_cpu;
+
+/* Runs on every CPU: the chosen one crashes, the others wait for the panic
+ * NMI with interrupts off, so the test sees them stopped by it. */
+static void remote_crash(void *arg)
 {
-    for (unsigned i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++) {
-        if (strcmp(kind, crashes[i].kind) == 0) {
-            log_warn("crashtest: triggering '%s' on purpose", kind);
-            crashes[i].fn();
-            log_err("crashtest: '%s' did not fault", kind);
+    if (this_cpu_id() == remote_cpu)
+        remote_fn();
+    irq_disable();
+    for (;;)
+        cpu_relax();
+}
+
+void crashtest_run(const char *spec)
+{
+    char kind[16];
+    const char *at = strchr(spec, '@');
+    size_t n = at ? (size_t)(at - spec) : strlen(spec);
+    unsigned cpu = 0;
+
+    if (n >= sizeof(kind)) {
+        log_err("crashtest: kind too long in '%s'", spec);
+        return;
+    }
+    memcpy(kind, spec, n);
+    kind[n] = '\0';
+    if (at) {
+        for (const char *p = at + 1; *p >= '0' && *p <= '9'; p++)
+            cpu = cpu * 10 + (unsigned)(*p - '0');
+        if (cpu >= cpu_count() || !cpu_get(cpu)->online) {
+            log_err("crashtest: cpu%u is not online", cpu);
             return;
         }
+    }
+    for (unsigned i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++) {
+        if (strcmp(kind, crashes[i].kind) != 0)
+            continue;
+        log_warn("crashtest: triggering '%s' on cpu%u on purpose", kind, cpu);
+        if (cpu == this_cpu_id()) {
+            crashes[i].fn();
+        } else {
+            remote_fn = crashes[i].fn;
+            remote_cpu = cpu;
+            smp_run_on_all(remote_crash, NULL);
+        }
+        log_err("crashtest: '%s' did not fault", kind);
+        return;
     }
     log_err("crashtest: unknown kind '%s' (pf gp ud de stack wxtext nx assert)", kind);
 }

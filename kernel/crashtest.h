@@ -4,7 +4,8 @@
  * unmapped address), gp (non-canonical address), ud (invalid opcode),
  * de (divide by zero), stack (kernel stack overflow into the guard page),
  * wxtext (write to kernel text), nx (execute from a data page),
- * assert (a failed KASSERT).
+ * assert (a failed KASSERT). KIND@N runs it on CPU N instead of the boot
+ * CPU (e.g. crash=pf@1), while the other CPUs spin with interrupts off.
  */
 #ifndef KERNEL_CRASHTEST_H
 #define KERNEL_CRASHTEST_H
@@ -12,6 +13,6 @@
 #define CRASH_PF_ADDRESS 0xdeadb000ull
 
 /* Does not return for a known KIND; logs an error for an unknown one. */
-void crashtest_run(const char *kind);
+void crashtest_run(const char *spec);
 
 #endif

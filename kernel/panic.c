@@ -20,6 +20,12 @@
 #define BACKTRACE_MAX 24
 
 static volatile uint32_t panic_cpu = NO_CPU;
+static volatile uint32_t cpus_stopped;   /* others that took the panic NMI */
+static uint32_t cpus_expected;
+
+/* Bounded wait for the other CPUs to acknowledge the NMI: ~2 s at 4 GHz,
+ * counted in TSC ticks since the clock may not be calibrated yet. */
+#define STOP_WAIT_TSC 8000000000ull
 
 extern char boot_stack_bottom[];
 
@@ -50,7 +56,20 @@ void panic_begin(void)
         cpu_halt_forever();     /* the other CPU's report goes out alone */
     }
     log_enter_panic();
-    lapic_send_nmi_all_others();
+    cpus_expected = cpu_online_count() - (this_cpu()->online ? 1 : 0);
+    if (cpus_expected && lapic_ready()) {
+        uint64_t t0 = rdtsc();
+        lapic_send_nmi_all_others();
+        while (__atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE) < cpus_expected &&
+               rdtsc() - t0 < STOP_WAIT_TSC)
+            __asm__ volatile("pause");
+    }
+}
+
+void panic_stop_this_cpu(void)
+{
+    __atomic_add_fetch(&cpus_stopped, 1, __ATOMIC_RELEASE);
+    cpu_halt_forever();
 }
 
 void panic_print_symbol(uint64_t addr)
@@ -126,7 +145,11 @@ void panic_backtrace_trap(uint64_t rsp, uint64_t rbp)
 
 void panic_end(void)
 {
-    kprintf("halting all CPUs\n");
+    uint32_t stopped = __atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE);
+    if (stopped < cpus_expected)
+        kprintf("warning: only %u of %u other CPUs acknowledged the stop NMI\n",
+                stopped, cpus_expected);
+    kprintf("halting all CPUs (%u other CPUs stopped)\n", stopped);
     qemu_exit(QEMU_EXIT_PANIC);
     cpu_halt_forever();
 }

@@ -19,6 +19,8 @@ void panic(const char *fmt, ...);
  * only on the first CPU to panic (others halt inside it). */
 void panic_begin(void);
 bool panic_in_progress(void);
+/* NMI handler on a CPU that is not panicking: acknowledge, halt. */
+__attribute__((noreturn)) void panic_stop_this_cpu(void);
 bool panic_on_this_cpu(void);
 /* "0xffffffff80101234 <kmain+0x34>" into the report. */
 void panic_print_symbol(uint64_t addr);

@@ -148,31 +148,57 @@ CRASHES = {
     'crash-nx': ('#PF Page Fault', 'data_code',
                  [r'protection violation, kernel mode, instruction fetch\)']),
 }
+CRASH_SMP = 2
+
+
+def crash_test(ctx, image, smp, header, patterns, status_expected=EXIT_PANIC):
+    q = Qemu.boot(ctx.name, ctx.log_dir, test_image(image), smp=smp, mem='256M')
+    try:
+        q.wait_for(READY, BOOT_TIMEOUT)
+        q.wait_for(header, BOOT_TIMEOUT)
+        for pat in patterns:
+            q.wait_for(pat, BOOT_TIMEOUT)
+        q.wait_for(r'^backtrace:', BOOT_TIMEOUT)
+        # Every other CPU acknowledged the stop NMI before the report ended.
+        q.wait_for(rf'^halting all CPUs \({smp - 1} other CPUs stopped\)$', BOOT_TIMEOUT)
+        status = q.wait_exit(BOOT_TIMEOUT)
+    finally:
+        q.stop()
+    if status != status_expected:
+        raise AssertionError(f'QEMU exit status {status}, expected {status_expected}')
+    if 'warning: only' in q.output():
+        raise AssertionError('a CPU did not acknowledge the stop NMI')
 
 
 def make_crash(image, num):
     exc, sym, extra = CRASHES[image]
 
     def t(ctx):
-        q = Qemu.boot(ctx.name, ctx.log_dir, test_image(image), smp=2, mem='256M')
-        try:
-            q.wait_for(READY, BOOT_TIMEOUT)
-            q.wait_for(r'\*\*\* KERNEL PANIC on cpu0: exception ' + re.escape(exc), BOOT_TIMEOUT)
-            q.wait_for(r'^RIP: 0xffffffff8[0-9a-f]{7} <' + re.escape(sym) + r'[+.]', BOOT_TIMEOUT)
-            for pat in extra:
-                q.wait_for(pat, BOOT_TIMEOUT)
-            q.wait_for(r'^backtrace:', BOOT_TIMEOUT)
-            q.wait_for(r'^halting all CPUs', BOOT_TIMEOUT)
-            status = q.wait_exit(BOOT_TIMEOUT)
-        finally:
-            q.stop()
-        if status != EXIT_PANIC:
-            raise AssertionError(f'QEMU exit status {status}, expected {EXIT_PANIC}')
+        crash_test(ctx, image, CRASH_SMP,
+                   r'\*\*\* KERNEL PANIC on cpu0: exception ' + re.escape(exc),
+                   [r'^RIP: 0xffffffff8[0-9a-f]{7} <' + re.escape(sym) + r'[+.]'] + extra)
         return f'{exc} at {sym}'
-    t.__doc__ = f'SYS00{num} {image}: panic report names {exc} and RIP in {sym}, all CPUs halt'
+    t.__doc__ = (f'SYS00{num} {image}: panic report names {exc} and RIP in {sym}, '
+                 f'the other CPU stops, QEMU exits 37')
     return t
+
+
+def sys0030(ctx):
+    """SYS0030 a page fault on cpu1 of 4: cpu1 reports, the 3 others stop"""
+    crash_test(ctx, 'crash-ap', 4, r'\*\*\* KERNEL PANIC on cpu1: exception #PF Page Fault',
+               [r'CR2: 0x00000000deadb000', r'<crash_pf\+', r'<remote_crash\+'])
+    return 'cpu1 panicked, 3 stopped'
+
+
+def sys0031(ctx):
+    """SYS0031 a failed KASSERT panics with the condition, file and line"""
+    crash_test(ctx, 'crash-assert', 2,
+               r'\*\*\* KERNEL PANIC on cpu0: assertion failed: one == 2 at kernel/crashtest\.c:\d+',
+               [r'#\d+\s+0x[0-9a-f]+ <crash_assert\+'])
+    return 'assertion reported'
 
 
 TESTS = [sys0001, sys0002, make_smp(1, 3), make_smp(2, 4), make_smp(4, 5), sys0007, sys0008,
          sys0010, sys0011]
 TESTS += [make_crash(img, 20 + i) for i, img in enumerate(CRASHES)]
+TESTS += [sys0030, sys0031]

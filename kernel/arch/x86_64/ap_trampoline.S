@@ -55,6 +55,7 @@ tramp64:
     mov TR(tramp_cpu), %rdi
     mov TR(tramp_entry), %rax
     xor %ebp, %ebp
+    pushq $0                              /* fake return address: ends backtraces */
     jmp *%rax
 
 .align 16

@@ -155,7 +155,7 @@ static __attribute__((noreturn)) void exception_report(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f)
 {
     if (f->vector == 2 && panic_in_progress() && !panic_on_this_cpu())
-        cpu_halt_forever();     /* stopped by the panicking CPU */
+        panic_stop_this_cpu();  /* stopped by the panicking CPU */
     if (f->vector < 32)
         exception_report(f);
     if (f->vector == VEC_SPURIOUS) {
