@@ -137,6 +137,9 @@ def main():
     accel = qbt.choose_accel()
     logdir = os.path.join(os.path.dirname(a.out) or ".", "boot")
     os.makedirs(logdir, exist_ok=True)
+    for name in os.listdir(logdir):      # logs of an earlier run would mislead
+        if name.endswith(".log"):
+            os.remove(os.path.join(logdir, name))
     do_aether = a.only in ("all", "aether")
     do_linux = a.only in ("all", "linux")
     cmdline = None

@@ -94,9 +94,11 @@ fetch() {
         log "downloading $pkg=$ver" >&2
         # Remove other versions of the same package first.
         rm -f "$DEB/${pkg}_"*.deb
-        # As root, apt drops to the _apt user for downloads; let it write here.
-        [ "$(id -u)" -eq 0 ] && chmod 0777 "$DEB"
-        (cd "$DEB" && apt-get download -q "$pkg=$ver" >&2) || die "apt-get download $pkg=$ver failed"
+        # As root, apt would drop to the _apt user, who cannot write here.
+        sandbox=""
+        [ "$(id -u)" -eq 0 ] && sandbox="-o APT::Sandbox::User=root"
+        # shellcheck disable=SC2086
+        (cd "$DEB" && apt-get download -q $sandbox "$pkg=$ver" >&2) || die "apt-get download $pkg=$ver failed"
         [ -s "$file" ] || file=$(ls "$DEB/${pkg}_"*_amd64.deb 2>/dev/null | head -n 1)
         [ -s "$file" ] || die "downloaded .deb of $pkg not found in $DEB"
     fi
@@ -167,7 +169,7 @@ spec="$OUT/initramfs.spec"
 } > "$spec.new"
 if [ -s "$OUT/initramfs.cpio.gz" ] && cmp -s "$spec.new" "$spec" \
    && [ ! "$OUT/init" -nt "$OUT/initramfs.cpio.gz" ] \
-   && [ ! "$OUT/busybox" -nt "$OUT/initramfs.cpio.gz" ] \
+   && { [ "$BUSYBOX" != 1 ] || [ ! "$OUT/busybox" -nt "$OUT/initramfs.cpio.gz" ]; } \
    && [ ! bench/linux-ref/mkinitramfs.py -nt "$OUT/initramfs.cpio.gz" ]; then
     rm -f "$spec.new"
     log "initramfs up to date"
