@@ -72,6 +72,9 @@ $(BUILD)/aether.elf: $(BUILD)/kernel.pass1.elf tools/gen_ksyms.py
 	$(Q)nm -n --defined-only $@ | grep -v -e '__ksym' -e '__kernel_end' > $(BUILD)/syms.pass2
 	$(Q)cmp -s $(BUILD)/syms.pass1 $(BUILD)/syms.pass2 || \
 	    { echo "ksyms: symbol addresses moved between link passes" >&2; exit 1; }
+	@# The kernel never saves vector state on entry, so it must not use it.
+	$(Q)! objdump -d $@ | grep -q -E '%[xyz]mm[0-9]' || \
+	    { echo "kernel: SSE/AVX instructions in the image" >&2; rm -f $@; exit 1; }
 
 # The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
 # as a raw disk. Test images differ only in the default menu entry.
