@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import qemu_boot_time as qbt  # noqa: E402
 
@@ -26,6 +27,7 @@ QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 
 AETHER_READY = re.compile(r"AetherOS \S+ ready: (\d+) CPUs, (\d+) MiB free")
 AETHER_E2R = re.compile(r"boot: entry to ready (\d+) TSC ticks(?: \((\d+)\.(\d+) ms\))?")
+AETHER_ABS = re.compile(r"TSC at ready (\d+)")
 LINUX_READY = re.compile(r"LINUX-REF ready: tsc=(\d+) uptime_ms=(\d+)")
 
 # The deterministic run. Under -icount the guest TSC is QEMU's virtual clock,
@@ -103,7 +105,9 @@ def aether_extract(r):
     ms = None
     if e2r and e2r.group(2) is not None:
         ms = int(e2r.group(2)) + int(e2r.group(3)) / 10 ** len(e2r.group(3))
+    absolute = AETHER_ABS.search(r.output)
     return {"entry_to_ready_tsc": int(e2r.group(1)) if e2r else None,
+            "tsc_at_ready": int(absolute.group(1)) if absolute else None,
             "entry_to_ready_kernel_ms": ms,
             "cpus": int(r.groups[0]), "free_mib": int(r.groups[1])}
 
@@ -205,12 +209,15 @@ def main():
                           "the firmware (SeaBIOS), the bzImage loader and the kernel's "
                           "decompression. aetheros_entry_to_ready_tsc is the kernel's own "
                           "difference (TSC at ready - TSC at its first instruction), so it "
-                          "excludes the firmware and GRUB."}
+                          "excludes the firmware and GRUB; aetheros_tsc_at_ready is its absolute "
+                          "TSC, from CPU reset like Linux's."}
         if do_aether:
             cmd = aether_cmd(iso, "tcg", smp=1, cpu=ICOUNT_CPU) + ICOUNT_ARGS
             r = qbt.boot_time(cmd, AETHER_READY, timeout=a.timeout,
                               log_path=os.path.join(logdir, "aetheros-icount.log"))
-            icount["aetheros_entry_to_ready_tsc"] = aether_extract(r)["entry_to_ready_tsc"]
+            ax = aether_extract(r)
+            icount["aetheros_entry_to_ready_tsc"] = ax["entry_to_ready_tsc"]
+            icount["aetheros_tsc_at_ready"] = ax["tsc_at_ready"]
             icount["aetheros_wall_ms"] = round(r.wall_ms, 1)
             print("  aetheros  icount run: %8.1f ms  entry_to_ready_tsc=%s"
                   % (r.wall_ms, icount["aetheros_entry_to_ready_tsc"]), flush=True)
@@ -268,11 +275,20 @@ def main():
                   % fmt_int(icount["aetheros_entry_to_ready_tsc"]))
             print("                                   kernel entry to ready; excludes "
                   "firmware and GRUB)")
+            if icount.get("aetheros_tsc_at_ready") is not None:
+                print("  AetherOS TSC at ready          : %s ticks (absolute: from CPU reset,"
+                      % fmt_int(icount["aetheros_tsc_at_ready"]))
+                print("                                   incl. firmware (SeaBIOS) and GRUB)")
         if do_linux:
             print("  Linux tsc= at /init            : %s ticks (absolute: from CPU reset,"
                   % fmt_int(icount["linux_tsc_at_init"]))
             print("                                   incl. firmware (SeaBIOS), bzImage loading "
                   "and decompression)")
+        if icount.get("aetheros_tsc_at_ready") and icount.get("linux_tsc_at_init"):
+            icount["ratio_linux_over_aetheros_tsc_from_reset"] = round(
+                icount["linux_tsc_at_init"] / icount["aetheros_tsc_at_ready"], 2)
+            print("  ratio Linux/AetherOS, both from CPU reset: %.2f"
+                  % icount["ratio_linux_over_aetheros_tsc_from_reset"])
 
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     tmp = a.out + ".tmp"

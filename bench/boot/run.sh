@@ -40,7 +40,7 @@ set -- --runs "$RUNS" --iso "$ISO" --only "$ONLY" --timeout "$TIMEOUT" --out bui
 # SIGINT, SIGTERM and SIGHUP (and its QEMUs get SIGKILL from the kernel if it
 # dies outright). It runs in the background so that this shell can pass a
 # signal on to it and wait for its cleanup.
-python3 bench/boot/boot_bench.py "$@" &
+PYTHONDONTWRITEBYTECODE=1 python3 bench/boot/boot_bench.py "$@" &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; exit 130' INT TERM HUP
 rc=0

@@ -54,7 +54,12 @@ void clock_calibrate(void)
     uint64_t tsc_delta = 0, hz;
     uint32_t lapic_delta = 0;
 
-    if (measure(&tsc_delta, &lapic_delta) || measure(&tsc_delta, &lapic_delta)) {
+    /* The first window warms caches (and an emulator's translation cache);
+     * the second is kept. A PIT that never counts is not tried twice. */
+    int err = measure(&tsc_delta, &lapic_delta);
+    if (!err)
+        err = measure(&tsc_delta, &lapic_delta);
+    if (err) {
         log_warn("clock: PIT did not count; assuming a %llu MHz TSC",
                  FALLBACK_TSC_HZ / 1000000);
         hz = FALLBACK_TSC_HZ;
