@@ -1,6 +1,6 @@
 /*
- * 32 fractional bits keep the relative error of mult below 2^-32 * hz/1e9
- * per tick for any rate up to ~4 GHz, and below 1 ppb for rates >= 1 MHz.
+ * 32 fractional bits: mult is rounded down, so a conversion loses at most
+ * one nanosecond per 2^32 ticks and never overshoots.
  */
 #include "lib/clock_math.h"
 #include "aether/errors.h"
@@ -9,14 +9,11 @@
 
 int clock_scale_init(struct clock_scale *s, uint64_t hz)
 {
-    /* mult = (1e9 << 32) / hz must fit in 64 bits: hz >= 1e9 / 2^32. */
+    /* (1e9 << 32) < 2^62, so mult fits in 64 bits for every hz >= 1. */
     if (hz == 0 || hz >> 63)
         return AE_ERR_INVAL;
-    unsigned __int128 m = ((unsigned __int128)NS_PER_SEC << 32) / hz;
-    if (m >> 64)
-        return AE_ERR_INVAL;
     s->hz = hz;
-    s->mult = (uint64_t)m;
+    s->mult = (uint64_t)((NS_PER_SEC << 32) / hz);
     return AE_OK;
 }
 

@@ -12,10 +12,11 @@ struct clock_scale {
     uint64_t mult;              /* (1e9 << 32) / hz */
 };
 
-/* hz must be >= 1 and < 2^63. Returns AE_OK or AE_ERR_INVAL (hz == 0 or
- * a rate so low that one tick exceeds ~4.29 s and mult would overflow). */
+/* hz must be >= 1 and < 2^63: AE_OK, or AE_ERR_INVAL otherwise. */
 int clock_scale_init(struct clock_scale *s, uint64_t hz);
-/* Exact for any tick count below 2^64 (128-bit intermediate). */
+/* Never above the exact floor(ticks * 1e9 / hz), and at most
+ * ceil(ticks / 2^32) ns below it (mult is rounded down): under 1 ns per
+ * 4.29e9 ticks. Saturates at UINT64_MAX. */
 uint64_t clock_ticks_to_ns(const struct clock_scale *s, uint64_t ticks);
 /* ns -> ticks, rounded down; saturates at UINT64_MAX. */
 uint64_t clock_ns_to_ticks(const struct clock_scale *s, uint64_t ns);

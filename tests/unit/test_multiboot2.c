@@ -34,7 +34,7 @@ static struct mb b;
 static struct boot_info bi;
 
 /* Heap blobs of one test, freed by teardown. */
-static void *owned[64];
+static void *owned[512];
 static size_t nowned;
 
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
@@ -130,12 +130,13 @@ static void mb_end(struct mb *m)
  * total_size set to total. */
 static const void *mb_blob_n(const struct mb *m, uint32_t total, size_t alloc)
 {
-    uint8_t *p = malloc(alloc ? alloc : 1);
+    uint8_t *p;
 
-    assert_non_null(p);
-    assert_int_equal((uintptr_t)p & 7, 0);
     assert_true(nowned < N(owned));
+    p = malloc(alloc ? alloc : 1);
+    assert_non_null(p);
     owned[nowned++] = p;
+    assert_int_equal((uintptr_t)p & 7, 0);
     assert_true(alloc <= sizeof(m->buf));
     memcpy(p, m->buf, alloc);
     if (alloc >= 4)
@@ -836,17 +837,48 @@ static void MB2_0029_out_reset_on_each_parse(void **state)
     assert_int_equal(bi.mbi_size, b.len);
 }
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
+static void MB2_0031_short_rsdp_tags_not_copied(void **state)
 {
-    /* splitmix64 */
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    static const uint8_t filler[64] = { 0xee, 0xee, 0xee, 0xee };
+    const void *p;
+    int ret;
 
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    /* An RSDP tag too short for its table: how it is reported is not
+     * specified (ignored or AE_ERR_CORRUPT), but no RSDP may come out of
+     * it and nothing past the tag may be read. */
+    for (size_t len = 0; len < 36; len++) {
+        uint32_t type = len < 20 ? T_ACPI_OLD : T_ACPI_NEW;
+
+        mb_init(&b);
+        mb_tag(&b, type, rsdp_v2, len);
+        mb_tag(&b, 0x77, filler, sizeof(filler));
+        mb_end(&b);
+        ret = parse(&b);
+        if (ret == AE_OK)
+            assert_int_equal(bi.rsdp_len, 0);
+        else
+            assert_int_equal(ret, AE_ERR_CORRUPT);
+
+        /* The same tag last in a structure cut right after it. */
+        mb_init(&b);
+        mb_tag(&b, type, rsdp_v2, len);
+        p = mb_blob_n(&b, (uint32_t)(8 + 8 + len), 8 + 8 + len);
+        assert_int_equal(mb2_parse(p, 8 + 8 + len, &bi), AE_ERR_CORRUPT);
+    }
+    /* A short 2.0 tag does not displace a valid 1.0 copy. */
+    mb_init(&b);
+    mb_tag(&b, T_ACPI_OLD, rsdp_v1, sizeof(rsdp_v1));
+    mb_tag(&b, T_ACPI_NEW, rsdp_v2, 35);
+    mb_end(&b);
+    ret = parse(&b);
+    if (ret == AE_OK) {
+        assert_int_equal(bi.rsdp_len, 20);
+        assert_memory_equal(bi.rsdp, rsdp_v1, 20);
+    } else {
+        assert_int_equal(ret, AE_ERR_CORRUPT);
+    }
 }
+
 
 static void MB2_0030_random_mutations_stay_in_bounds(void **state)
 {
@@ -948,6 +980,7 @@ int main(void)
         T(MB2_0028_meminfo_body_too_short),
         T(MB2_0029_out_reset_on_each_parse),
         T(MB2_0030_random_mutations_stay_in_bounds),
+        T(MB2_0031_short_rsdp_tags_not_copied),
     };
 #undef T
 

@@ -22,4 +22,17 @@
  * the Makefile runs tests from the repository root. */
 #define UNIT_DATA(name) "tests/unit/data/" name
 
+/* Deterministic pseudo-random numbers (splitmix64) for randomized tests:
+ * seed rng_state, then call rng(). One stream per test binary. */
+static uint64_t rng_state;
+
+static inline uint64_t rng(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
 #endif
