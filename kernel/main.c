@@ -45,6 +45,8 @@ static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
     if (mbi_phys == 0 || mbi_phys + 16ull > EARLY_DIRECT_MAP_LIMIT)
         panic("boot: boot information at unusable address %#x", mbi_phys);
     total = phys_to_virt(mbi_phys);
+    if (mbi_phys + (uint64_t)*total > EARLY_DIRECT_MAP_LIMIT)
+        panic("boot: boot information (%u bytes at %#x) crosses 4 GiB", *total, mbi_phys);
     err = mb2_parse(total, *total, &boot_info);
     if (err)
         panic("boot: malformed multiboot2 information (error %d)", err);

@@ -133,6 +133,11 @@ def sys0011(ctx):
     return run_selftest(ctx, 1, '128M')
 
 
+def sys0012(ctx):
+    """SYS0012 kernel self tests pass on 2 CPUs with 6 GiB (memory above 4 GiB)"""
+    return run_selftest(ctx, 2, '6G')
+
+
 CRASHES = {
     # image: (exception line, symbol in RIP, extra patterns)
     'crash-pf': ('#PF Page Fault', 'crash_pf',
@@ -199,6 +204,6 @@ def sys0031(ctx):
 
 
 TESTS = [sys0001, sys0002, make_smp(1, 3), make_smp(2, 4), make_smp(4, 5), sys0007, sys0008,
-         sys0010, sys0011]
+         sys0010, sys0011, sys0012]
 TESTS += [make_crash(img, 20 + i) for i, img in enumerate(CRASHES)]
 TESTS += [sys0030, sys0031]

@@ -33,28 +33,36 @@ static uint64_t *table_virt(uint64_t entry)
     return phys_to_virt(entry & PTE_ADDR_MASK);
 }
 
-/* Returns the table `level` below entry *e, allocating it if absent. */
+/* Returns the table below entry *e (not a large page), allocating it if
+ * absent; NULL when out of memory. */
 static uint64_t *next_table(uint64_t *e)
 {
     uint64_t phys;
 
     if (*e & PTE_P)
-        return (*e & PTE_PS) ? NULL : table_virt(*e);
+        return table_virt(*e);
     if (frame_alloc_zeroed(&phys))
         return NULL;
     *e = phys | PTE_P | PTE_W;
     return phys_to_virt(phys);
 }
 
-/* Leaf slot for va at level 0 (4 KiB) or 1 (2 MiB); NULL when a larger page
- * already covers va or memory ran out. */
-static uint64_t *walk_create(uint64_t va, int leaf_level)
+/* Leaf slot for va at level 0 (4 KiB) or 1 (2 MiB). NULL with *err set to
+ * AE_ERR_EXISTS when a larger page already covers va, or AE_ERR_NOMEM. */
+static uint64_t *walk_create(uint64_t va, int leaf_level, int *err)
 {
     uint64_t *t = kernel_pml4;
     for (int level = 3; level > leaf_level; level--) {
-        t = next_table(&t[IDX(va, level)]);
-        if (!t)
+        uint64_t *e = &t[IDX(va, level)];
+        if ((*e & PTE_P) && (*e & PTE_PS)) {
+            *err = AE_ERR_EXISTS;
             return NULL;
+        }
+        t = next_table(e);
+        if (!t) {
+            *err = AE_ERR_NOMEM;
+            return NULL;
+        }
     }
     return &t[IDX(va, leaf_level)];
 }
@@ -75,9 +83,9 @@ static int map_locked(uint64_t va, uint64_t pa, uint64_t flags, int level)
 
     if (err)
         return err;
-    slot = walk_create(va, level);
+    slot = walk_create(va, level, &err);
     if (!slot)
-        return AE_ERR_NOMEM;
+        return err;
     if (*slot & PTE_P)
         return AE_ERR_EXISTS;
     *slot = pa | ((flags | PTE_P | (level ? PTE_PS : 0)) & ~(PTE_NX & ~nx_mask));
@@ -166,9 +174,16 @@ void *paging_map_mmio(uint64_t phys, size_t len)
     return (void *)(va + (phys - base));
 }
 
+static bool covered_by_large_page(uint64_t va)
+{
+    int level;
+    return walk_leaf(va, &level) && level >= 1;
+}
+
 /* Direct map of [start, end): 2 MiB pages where aligned, 4 KiB elsewhere.
  * Ranges may overlap earlier ones; pages already mapped are kept (the
- * direct map is linear, so they already point at the right frame). */
+ * direct map is linear, so they already point at the right frame), and a
+ * 2 MiB slot already split into 4 KiB pages is filled page by page. */
 static void direct_map_range(uint64_t start, uint64_t end)
 {
     const uint64_t fl = PTE_W | PTE_NX | PTE_G;
@@ -179,12 +194,13 @@ static void direct_map_range(uint64_t start, uint64_t end)
         int err;
         if (!(p & (HUGE - 1)) && end - p >= HUGE) {
             err = map_locked(DIRECT_MAP_BASE + p, p, fl, 1);
-            if (err != AE_ERR_NOMEM) {
-                if (err == AE_OK || err == AE_ERR_EXISTS) {
-                    p += HUGE;
-                    continue;
-                }
+            if (err == AE_OK ||
+                (err == AE_ERR_EXISTS && covered_by_large_page(DIRECT_MAP_BASE + p))) {
+                p += HUGE;
+                continue;
             }
+            if (err == AE_ERR_NOMEM)
+                panic("paging: out of memory building the direct map");
         }
         err = map_locked(DIRECT_MAP_BASE + p, p, fl, 0);
         if (err == AE_ERR_NOMEM)
