@@ -1,0 +1,59 @@
+/*
+ * Resource quotas: a tree of accounts. Each process has one; a child's is
+ * carved out of its creator's, so a subtree can never use more than its
+ * root was given. Every kernel allocation made for a process is charged to
+ * its account and uncharged when freed. Pure and caller-allocated, so it is
+ * unit-tested on the host. Not locked: the caller serialises.
+ *
+ * For each kind: used + carved <= limit at every node, and carved equals
+ * the sum of the children's limits. A node can be released (its limits
+ * returned to the parent) only when it uses nothing and has no children.
+ */
+#ifndef KERNEL_QUOTA_QUOTA_H
+#define KERNEL_QUOTA_QUOTA_H
+
+#include <stdint.h>
+
+enum quota_kind {
+    QUOTA_PAGES,        /* 4 KiB frames: memory objects, page tables, stacks, tables */
+    QUOTA_HANDLES,      /* handle table entries */
+    QUOTA_THREADS,      /* threads */
+    QUOTA_CPU,          /* CPU share in per-mille of one CPU (1000 = a whole CPU) */
+    QUOTA_KINDS
+};
+
+struct quota {
+    struct quota *parent;
+    struct quota *first_child;
+    struct quota *next_sibling;
+    struct quota *prev_sibling;
+    uint64_t limit[QUOTA_KINDS];
+    uint64_t used[QUOTA_KINDS];
+    uint64_t carved[QUOTA_KINDS];
+};
+
+/* A root account with the given limits (init's: all free memory, ...). */
+void quota_init_root(struct quota *q, const uint64_t limit[QUOTA_KINDS]);
+/* Charges n of kind to q: AE_OK, or AE_ERR_QUOTA (nothing changes) when
+ * used + carved + n would exceed the limit or overflow. */
+int quota_charge(struct quota *q, enum quota_kind kind, uint64_t n);
+/* Returns n; AE_ERR_INVAL (nothing changes) if more than used. */
+int quota_uncharge(struct quota *q, enum quota_kind kind, uint64_t n);
+/* Moves a charge of n from one account to another (ownership transfer):
+ * AE_ERR_QUOTA if `to` cannot take it; AE_ERR_INVAL if `from` has less. */
+int quota_transfer(struct quota *from, struct quota *to, enum quota_kind kind,
+                   uint64_t n);
+/* Makes child a new child of parent with the given limits, all or nothing:
+ * AE_ERR_QUOTA when any kind exceeds what parent has left. */
+int quota_carve(struct quota *parent, struct quota *child,
+                const uint64_t limit[QUOTA_KINDS]);
+/* Detaches child and returns its limits to its parent. AE_ERR_BUSY while
+ * the child still uses anything or has children. */
+int quota_release(struct quota *child);
+/* limit - used - carved. */
+uint64_t quota_available(const struct quota *q, enum quota_kind kind);
+/* Verifies the invariants over the subtree rooted at q and returns, in
+ * *used_sum, the sum of used[kind] over it. AE_OK or AE_ERR_CORRUPT. */
+int quota_check_tree(const struct quota *q, enum quota_kind kind, uint64_t *used_sum);
+
+#endif
