@@ -24,13 +24,13 @@ KCFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
             -fno-asynchronous-unwind-tables -fno-strict-aliasing \
             -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter \
-            -Iinclude -Ikernel -DAETHER_VERSION='"$(VERSION)"' -MMD -MP
-KASFLAGS := -Iinclude -Ikernel -D__ASSEMBLY__ -MMD -MP
+            -I. -Iinclude -Ikernel -DAETHER_VERSION='"$(VERSION)"' -MMD -MP
+KASFLAGS := -I. -Iinclude -Ikernel -D__ASSEMBLY__ -MMD -MP
 KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-dynamic-linker \
             -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
             -T kernel/arch/x86_64/linker.ld
 
-KSRCS_C  := $(shell find kernel -name '*.c' | sort)
+KSRCS_C  := $(shell find kernel common -name '*.c' | sort)
 KSRCS_S  := $(shell find kernel -name '*.S' | sort)
 KOBJS    := $(patsubst %.c,$(KOBJ)/%.o,$(KSRCS_C)) $(patsubst %.S,$(KOBJ)/%.o,$(KSRCS_S))
 
@@ -76,13 +76,44 @@ $(BUILD)/aether.elf: $(BUILD)/kernel.pass1.elf tools/gen_ksyms.py
 	$(Q)! objdump -d $@ | grep -q -E '%[xyz]mm[0-9]' || \
 	    { echo "kernel: SSE/AVX instructions in the image" >&2; rm -f $@; exit 1; }
 
+# ---- user space ------------------------------------------------------------
+# Static ELF programs: user/lib (crt0, libaether) + common/ (fmt, string) +
+# each program's own folder. They include include/aether/ and user/lib only.
+USER_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -O2 -g -Wall -Wextra \
+               -Werror -Wno-unused-parameter -fno-stack-protector \
+               -fno-omit-frame-pointer -I. -Iinclude -Iuser/lib -MMD -MP
+USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
+                -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T user/lib/user.ld
+ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c common/fmt.c common/string.c common/strerror.c
+ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
+USER_PROGS := init
+USER_ELFS  := $(addprefix $(BUILD)/user/,$(addsuffix .elf,$(USER_PROGS)))
+
+$(BUILD)/uobj/%.o: %.c Makefile | deps
+	@mkdir -p $(dir $@)
+	@echo "  UCC     $<"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/uobj/%.o: %.S Makefile | deps
+	@mkdir -p $(dir $@)
+	@echo "  UAS     $<"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+define user_prog
+$(BUILD)/user/$(1).elf: $(patsubst %.c,$(BUILD)/uobj/%.o,$(wildcard user/$(1)/*.c)) $(ULIB_OBJS) user/lib/user.ld
+	@mkdir -p $$(dir $$@)
+	@echo "  ULD     $$@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $$@ $$(filter %.o,$$^) -lgcc
+endef
+$(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
+
 # The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
 # as a raw disk. Test images differ only in the default menu entry.
-$(ISO): $(BUILD)/aether.elf boot/grub.cfg.in scripts/mkiso.sh | deps
+$(ISO): $(BUILD)/aether.elf $(USER_ELFS) boot/grub.cfg.in scripts/mkiso.sh | deps
 	@echo "  ISO     $@"
 	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf normal
 
-$(BUILD)/test/%.iso: $(BUILD)/aether.elf boot/grub.cfg.in scripts/mkiso.sh | deps
+$(BUILD)/test/%.iso: $(BUILD)/aether.elf $(USER_ELFS) boot/grub.cfg.in scripts/mkiso.sh | deps
 	@mkdir -p $(dir $@)
 	@echo "  ISO     $@"
 	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf $*
@@ -95,7 +126,7 @@ include tests/unit/units.mk
 
 UCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
            -fsanitize=address,undefined -fno-sanitize-recover=all \
-           -fno-omit-frame-pointer -Iinclude -Ikernel -DAE_HOST_TEST
+           -fno-omit-frame-pointer -I. -Iinclude -Ikernel -DAE_HOST_TEST
 UNIT_BINS := $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS))
 
 .SECONDEXPANSION:
@@ -121,4 +152,4 @@ bench: $(ISO)
 clean:
 	rm -rf $(BUILD)
 
--include $(KOBJS:.o=.d)
+-include $(KOBJS:.o=.d) $(wildcard $(BUILD)/uobj/*/*.d $(BUILD)/uobj/*/*/*.d)

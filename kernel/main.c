@@ -24,6 +24,14 @@
 #include "mm/kheap.h"
 #include "mm/kstack.h"
 #include "mm/layout.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/vectors.h"
+#include "proc/init_loader.h"
+#include "sched/bkl.h"
+#include "sched/sched.h"
+#include "sched/thread.h"
+#include "syscall/syscall.h"
+#include "syscall/uaccess.h"
 #include "crashtest.h"
 #include "selftest.h"
 #include "ksyms.h"
@@ -144,6 +152,34 @@ static void print_ready(void)
              cpu_online_count(), (unsigned long)(frame_free_count() * 4096 >> 20));
 }
 
+/* Loads init and turns every CPU into a scheduler. */
+static __attribute__((noreturn)) void start_user_space(void)
+{
+    struct thread *init;
+
+    uaccess_init(cpu_features()->smap);
+    fpu_init_cpu();
+    bkl_lock();
+    if (init_load(&boot_info, &init)) {
+        bkl_unlock();
+        qemu_exit(QEMU_EXIT_FAILURE);
+        smp_idle();
+    }
+    bkl_unlock();
+    sched_start_aps();
+    for (unsigned i = 0; i < cpu_count(); i++)
+        if (cpu_get(i) != this_cpu() && cpu_get(i)->online)
+            lapic_send_ipi(cpu_get(i)->apic_id, VEC_IPI_WAKE);
+    irq_disable();
+    fpu_init_cpu();
+    syscall_init_cpu();
+    sched_init_cpu(this_cpu()->kstack_top);
+    bkl_lock();
+    thread_start(init);
+    kobj_unref(&init->obj);     /* the scheduler's reference keeps it */
+    sched_idle_loop();
+}
+
 static __attribute__((noreturn)) void kmain_late(void)
 {
     char crash[32];
@@ -167,6 +203,11 @@ static __attribute__((noreturn)) void kmain_late(void)
         int failed = selftest_run();
         qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
     }
-    qemu_exit(QEMU_EXIT_SUCCESS);
+    if (boot_info.nmodules == 0) {
+        log_info("boot: no init module; the kernel idles");
+        qemu_exit(QEMU_EXIT_SUCCESS);
+        smp_idle();
+    }
+    start_user_space();
     smp_idle();
 }

@@ -19,6 +19,10 @@ stage=$(mktemp -d "${TMPDIR:-/tmp}/aether-iso.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
 cp "$kernel" "$stage/boot/aether.elf"
+# User programs built beside the kernel (build/user/*.elf) go in as modules.
+for prog in "$(dirname "$kernel")"/user/*.elf; do
+    [ -f "$prog" ] && cp "$prog" "$stage/boot/"
+done
 sed -e "s/@DEFAULT@/$entry/" -e "s/@EXTRA@/$extra/" "$cfg_in" > "$stage/boot/grub/grub.cfg"
 mkdir -p "$(dirname "$out")"
 # Only the modules the menu needs: keeps the image small and quick to make.

@@ -31,4 +31,7 @@ enum ae_error {
 #undef AE_X_ENUM
 };
 
+/* Text of an error code ("out of memory"); "unknown error" for others. */
+const char *ae_strerror(long err);
+
 #endif

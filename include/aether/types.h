@@ -12,4 +12,51 @@
 typedef uint32_t ae_handle_t;
 #define AE_HANDLE_INVALID 0u
 
+#ifndef AETHER_TYPES_STRUCTS
+#define AETHER_TYPES_STRUCTS
+
+/* handle_info */
+struct ae_handle_info {
+    uint32_t type;              /* AE_OBJ_* */
+    uint32_t rights;
+    uint64_t badge;
+};
+_Static_assert(sizeof(struct ae_handle_info) == 16, "ABI");
+
+/* Quota limits, in the order of the kernel's quota kinds. */
+struct ae_quota_limits {
+    uint64_t pages;             /* 4 KiB frames */
+    uint64_t handles;
+    uint64_t threads;
+    uint64_t cpu_permille;      /* CPU share: 1000 = one whole CPU */
+};
+_Static_assert(sizeof(struct ae_quota_limits) == 32, "ABI");
+
+/* process_info */
+struct ae_process_info {
+    uint64_t pid;
+    uint32_t state;             /* 0 alive, 1 dead */
+    uint32_t nthreads;
+    int64_t exit_status;
+    struct ae_quota_limits limit;
+    struct ae_quota_limits used;    /* charged by the process itself */
+    struct ae_quota_limits carved;  /* given to its children */
+};
+_Static_assert(sizeof(struct ae_process_info) == 120, "ABI");
+
+/* vmo_info */
+struct ae_vmo_info {
+    uint64_t size;
+    uint64_t flags;
+};
+_Static_assert(sizeof(struct ae_vmo_info) == 16, "ABI");
+
+/* handle_derive flags */
+#define AE_DERIVE_SET_BADGE 1u
+
+/* Timeouts for waits: 0 polls, AE_WAIT_FOREVER blocks until woken. */
+#define AE_WAIT_FOREVER UINT64_MAX
+
+#endif
+
 #endif

@@ -12,6 +12,7 @@
 #ifndef KERNEL_CAP_HANDLE_TABLE_H
 #define KERNEL_CAP_HANDLE_TABLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "aether/types.h"

@@ -37,7 +37,21 @@ struct elf_image {
  * the file, overflow, overlap, misalignment, entry outside X); AE_ERR_RANGE
  * (outside the user range); AE_ERR_ACCESS (a W+X segment);
  * AE_ERR_UNSUPPORTED (PT_INTERP or PT_DYNAMIC present, more than
- * ELF_MAX_SEGMENTS loads, or none). */
+ * ELF_MAX_SEGMENTS loads, or none).
+ *
+ * Details: data may be unaligned; only the ELF header and program header
+ * table are read (section headers, e_ident OS/ABI and p_align are ignored).
+ * A NULL data or out, or user_lo >= user_hi, is AE_ERR_INVAL; e_phnum 0 or
+ * PN_XNUM (0xffff) is AE_ERR_UNSUPPORTED. A PT_LOAD with memsz 0 is skipped
+ * unchecked and not counted; other types than PT_LOAD, PT_INTERP and
+ * PT_DYNAMIC are ignored. A segment's whole pages, [vaddr & ~4095,
+ * roundup(vaddr + memsz, 4096)), must lie in [user_lo, user_hi) and must be
+ * representable (a rounded end of 2^64 is an overflow). The entry must lie in
+ * [vaddr, vaddr + memsz) of an X segment. seg[].flags keeps only the
+ * ELF_SEG_* bits. When several rules fail the first check decides, in this
+ * order: header, table bounds, table types and load count, then each load
+ * in file order (layout, W+X, range, overlap with an earlier load), then the
+ * entry. *out is written on AE_OK and zeroed on every error. */
 int elf_parse(const void *data, size_t size, uint64_t user_lo, uint64_t user_hi,
               struct elf_image *out);
 

@@ -1,21 +1,2 @@
-/*
- * The few libc string/memory functions the kernel needs. The compiler may emit
- * calls to memcpy/memset/memmove/memcmp itself, so these keep their standard
- * names and prototypes (identical to the host's, which the unit tests use).
- */
-#ifndef KERNEL_LIB_STRING_H
-#define KERNEL_LIB_STRING_H
-
-#include <stddef.h>
-
-void *memcpy(void *restrict dst, const void *restrict src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
-
-#endif
+/* String routines are shared with user space: common/string.h. */
+#include "common/string.h"

@@ -1,6 +1,6 @@
 /*
- * Stacks are never freed yet (one per CPU and per IST), so slots are handed
- * out by a bump counter under a lock. Frames need not be contiguous.
+ * Slots are handed out by a bump counter under a lock and recycled through a
+ * free list. Frames need not be contiguous.
  */
 #include "mm/kstack.h"
 #include "mm/frame.h"
@@ -12,14 +12,25 @@
 
 static spinlock_t kstack_lock = SPINLOCK_INIT;
 static uint64_t next_slot;
+/* Freed stacks keep their frames and mappings and are reused as they are:
+ * unmapping would need a TLB shootdown of every CPU the old thread ran on.
+ * The free list is threaded through the stacks' lowest mapped word. */
+static uint64_t free_top;
 
 uint64_t kstack_alloc(void)
 {
     uint64_t f = spin_lock_irqsave(&kstack_lock);
-    uint64_t slot = next_slot++;
+    uint64_t top = free_top, slot;
+
+    if (top) {
+        free_top = *(uint64_t *)(top - KSTACK_PAGES * PAGE);
+        spin_unlock_irqrestore(&kstack_lock, f);
+        return top;
+    }
+    slot = next_slot++;
     spin_unlock_irqrestore(&kstack_lock, f);
     uint64_t base = KSTACK_REGION + slot * KSTACK_SLOT;
-    uint64_t top = base + PAGE + KSTACK_PAGES * PAGE;
+    top = base + PAGE + KSTACK_PAGES * PAGE;
 
     if (top > KSTACK_REGION_END)
         return 0;
@@ -30,6 +41,15 @@ uint64_t kstack_alloc(void)
             return 0;
     }
     return top;
+}
+
+void kstack_free(uint64_t top)
+{
+    uint64_t f = spin_lock_irqsave(&kstack_lock);
+
+    *(uint64_t *)(top - KSTACK_PAGES * PAGE) = free_top;
+    free_top = top;
+    spin_unlock_irqrestore(&kstack_lock, f);
 }
 
 bool kstack_is_guard(uint64_t va)

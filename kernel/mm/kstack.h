@@ -15,6 +15,8 @@
 
 /* Returns the stack's top (16-byte aligned) or 0 when out of memory/slots. */
 uint64_t kstack_alloc(void);
+/* Returns a stack for reuse by a later kstack_alloc (its frames stay). */
+void kstack_free(uint64_t top);
 /* True when va lies in a guard page of the stack window. */
 bool kstack_is_guard(uint64_t va);
 /* Bounds [*lo, *hi) of the stack slot containing va; false if none. */

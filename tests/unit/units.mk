@@ -1,9 +1,10 @@
 # Host unit tests: test NAME is tests/unit/test_NAME.c linked with the kernel
 # sources listed in unit_NAME_SRCS (pure modules only, built for the host with
 # AddressSanitizer and UBSan, -DAE_HOST_TEST).
-UNIT_TESTS := fmt bitmap memmap pmm heap acpi cmdline multiboot2 clock ksyms
+UNIT_TESTS := fmt bitmap memmap pmm heap acpi cmdline multiboot2 clock ksyms \
+              handle_table cap quota elf64
 
-unit_fmt_SRCS        := kernel/lib/fmt.c
+unit_fmt_SRCS        := common/fmt.c
 unit_bitmap_SRCS     := kernel/mm/bitmap.c
 unit_memmap_SRCS     := kernel/mm/memmap.c
 unit_pmm_SRCS        := kernel/mm/pmm.c kernel/mm/bitmap.c
@@ -13,3 +14,7 @@ unit_cmdline_SRCS    := kernel/lib/cmdline.c
 unit_multiboot2_SRCS := kernel/boot/multiboot2.c
 unit_clock_SRCS      := kernel/lib/clock_math.c
 unit_ksyms_SRCS      := kernel/lib/ksyms_lookup.c
+unit_handle_table_SRCS := kernel/cap/handle_table.c
+unit_cap_SRCS        := kernel/cap/cap.c
+unit_quota_SRCS      := kernel/quota/quota.c
+unit_elf64_SRCS      := kernel/lib/elf64.c

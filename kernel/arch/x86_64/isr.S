@@ -50,6 +50,8 @@ isr_common:
     cld
     movq %rsp, %rdi
     call trap_dispatch
+.global trap_return
+trap_return:
     popq %r15
     popq %r14
     popq %r13

@@ -6,6 +6,12 @@
 #ifndef KERNEL_ARCH_X86_64_PERCPU_H
 #define KERNEL_ARCH_X86_64_PERCPU_H
 
+/* Offsets used by assembly (syscall entry): keep in sync with the asserts
+ * below. */
+#define CPU_OFF_USER_RSP 8
+#define CPU_OFF_KSTACK 16
+
+#ifndef __ASSEMBLY__
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,8 +19,17 @@
 
 #define MAX_CPUS 64
 
+struct thread;
+
 struct cpu {
     struct cpu *self;           /* gs:0 */
+    uint64_t user_rsp;          /* gs:8: scratch during syscall entry */
+    uint64_t kstack;            /* gs:16: top of the current thread's kernel stack */
+    struct thread *current;     /* the running thread (owned by sched.c) */
+    struct thread *idle;        /* this CPU's idle thread */
+    volatile uint32_t tlb_flush;/* shootdown requested (vm/tlb.c) */
+    bool bkl_held;              /* this CPU holds the kernel lock */
+    bool need_resched;          /* schedule before returning to user */
     uint32_t id;                /* logical index, 0 = boot CPU */
     uint32_t apic_id;
     uint64_t kstack_top;        /* this CPU's guarded kernel stack */
@@ -22,6 +37,9 @@ struct cpu {
     volatile bool online;       /* set by the CPU itself once running */
     struct gdt_block gdt;       /* GDT + TSS, per CPU (TSS busy bit) */
 };
+
+_Static_assert(__builtin_offsetof(struct cpu, user_rsp) == CPU_OFF_USER_RSP, "asm offset");
+_Static_assert(__builtin_offsetof(struct cpu, kstack) == CPU_OFF_KSTACK, "asm offset");
 
 /* The boot CPU's entry, usable before anything else is set up. */
 void percpu_init_bsp(void);
@@ -46,4 +64,5 @@ static inline uint32_t this_cpu_id(void)
     return this_cpu()->id;
 }
 
+#endif /* __ASSEMBLY__ */
 #endif

@@ -13,6 +13,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/timer.h"
+#include "sched/sched.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/vectors.h"
 #include "acpi/acpi_tables.h"
@@ -59,6 +60,8 @@ void smp_idle(void)
 
     for (;;) {
         irq_disable();
+        if (sched_started())
+            sched_enter_cpu();
         run_pending_call(&seen);
         /* sti; hlt is atomic: a wake-up IPI cannot slip in between. */
         __asm__ volatile("sti; hlt" ::: "memory");
@@ -67,6 +70,12 @@ void smp_idle(void)
 
 static void wake_handler(struct trap_frame *f)
 {
+    struct cpu *c = this_cpu();
+
+    /* Before the scheduler: just ends a hlt (cross-CPU calls). After: a
+     * thread was made ready here, or this CPU's thread was killed. */
+    if (c->idle)
+        c->need_resched = true;
 }
 
 static __attribute__((noreturn)) void ap_entry(struct cpu *c)

@@ -2,7 +2,7 @@
 #ifndef KERNEL_ARCH_X86_64_TIMER_H
 #define KERNEL_ARCH_X86_64_TIMER_H
 
-#define TIMER_HZ 100
+#define TIMER_HZ 1000
 
 /* Boot CPU: registers the handler. */
 void timer_init(void);

@@ -13,6 +13,16 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vectors.h"
 #include "mm/kstack.h"
+#include "cap/cap.h"
+#include "ipc/endpoint.h"
+#include "proc/process.h"
+#include "sched/bkl.h"
+#include "sched/sched.h"
+#include "sched/thread.h"
+#include "syscall/syscall.h"
+#include "syscall/uaccess.h"
+#include "vm/tlb.h"
+#include "aether/ipc.h"
 #include "aether/errors.h"
 #include "panic.h"
 #include "log.h"
@@ -152,19 +162,74 @@ static __attribute__((noreturn)) void exception_report(struct trap_frame *f)
     panic_end();
 }
 
+/* A fault in user mode: reported to the process's fault endpoint, and the
+ * process (only it) is killed. Nothing here can panic the kernel. */
+static void user_fault(struct trap_frame *f)
+{
+    struct process *p = process_current();
+    uint64_t cr2 = read_cr2(), reason, addr = cr2;
+
+    switch (f->vector) {
+    case 14:
+        /* A fault just below the stack pointer is taken as an overflow. */
+        reason = (cr2 < f->rsp + 4096 && cr2 + 65536 >= f->rsp) ? AE_FAULT_STACK
+                                                                : AE_FAULT_PAGE;
+        break;
+    case 13: reason = AE_FAULT_GP; addr = f->error; break;
+    case 6: reason = AE_FAULT_UD; addr = f->rip; break;
+    case 0: reason = AE_FAULT_DE; addr = f->rip; break;
+    default: reason = AE_FAULT_OTHER; addr = f->vector; break;
+    }
+    uint64_t words[4] = {reason, addr, f->rip, p->pid};
+    log_warn("fault: process %lu (%s) %s at rip %#lx, address %#lx: killed",
+             (unsigned long)p->pid, p->name, exception_names[f->vector],
+             (unsigned long)f->rip, (unsigned long)addr);
+    if (p->fault_cap && !p->fault_cap->revoked)
+        ipc_post_fault(p->fault_cap->obj, p->fault_badge, words);
+    process_kill(p, AE_ERR_FAULT);
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
+    bool from_user = (f->cs & 3) == 3, took;
+    struct cpu *c;
+    uint64_t resume;
+
     if (f->vector == 2 && panic_in_progress() && !panic_on_this_cpu())
         panic_stop_this_cpu();  /* stopped by the panicking CPU */
-    if (f->vector < 32)
-        exception_report(f);
-    if (f->vector == VEC_SPURIOUS) {
-        spurious_count++;
-        return;                 /* spurious interrupts take no EOI */
+    if (f->vector == VEC_IPI_TLB) {
+        tlb_service_requests(); /* never takes the kernel lock */
+        lapic_eoi();
+        return;
     }
-    if (handlers[f->vector])
-        handlers[f->vector](f);
-    else
-        log_warn("trap: unexpected interrupt vector %lu", (unsigned long)f->vector);
-    lapic_eoi();
+    if (f->vector < 32 && !from_user) {
+        if (f->vector == 14 && uaccess_fixup(f->rip, &resume)) {
+            f->rip = resume;    /* a bad user pointer: the copy fails */
+            return;
+        }
+        exception_report(f);
+    }
+    took = !bkl_held();
+    if (took)
+        bkl_lock();
+    if (f->vector < 32) {
+        user_fault(f);
+    } else if (f->vector == VEC_SPURIOUS) {
+        spurious_count++;       /* spurious interrupts take no EOI */
+    } else {
+        if (handlers[f->vector])
+            handlers[f->vector](f);
+        else
+            log_warn("trap: unexpected interrupt vector %lu", (unsigned long)f->vector);
+        lapic_eoi();
+    }
+    if (from_user) {
+        kernel_exit_to_user();
+        return;
+    }
+    c = this_cpu();
+    if (c->idle && c->current == c->idle && c->need_resched)
+        schedule();
+    if (took)
+        bkl_unlock();
 }

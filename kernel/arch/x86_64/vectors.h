@@ -6,6 +6,7 @@
 #define VEC_IRQ_BASE 0x30       /* IOAPIC GSIs (issue 3 binds them) */
 #define VEC_TIMER 0xe0          /* LAPIC timer */
 #define VEC_IPI_WAKE 0xf0       /* cross-CPU wakeup (scheduler) */
+#define VEC_IPI_TLB 0xf1        /* TLB shootdown: serviced without the kernel lock */
 #define VEC_LAPIC_ERROR 0xfe
 #define VEC_SPURIOUS 0xff
 

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/fmt.h"
-#include "lib/string.h"
+#include "common/fmt.h"
+#include "common/string.h"
 
 /* %zd and %tu borrow the other type of the same width: the freestanding
  * headers have no ssize_t, and the va_arg type must match the size. */

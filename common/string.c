@@ -2,7 +2,7 @@
  * Byte-at-a-time string and memory routines. The kernel is built without SSE,
  * so "rep movsb/stosb" (fast on every CPU with ERMS) carries the bulk work.
  */
-#include "lib/string.h"
+#include "common/string.h"
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
@@ -84,4 +84,14 @@ char *strchr(const char *s, int c)
         if (!*s)
             return NULL;
     }
+}
+
+void strncpy_safe(char *dst, const char *src, size_t size)
+{
+    size_t n = strnlen(src, size ? size - 1 : 0);
+
+    if (!size)
+        return;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }

@@ -1,0 +1,16 @@
+/* Kernel object types, as reported by handle_info and named in the syscall
+ * table's handle checks. */
+#ifndef AETHER_OBJECTS_H
+#define AETHER_OBJECTS_H
+
+#define AE_OBJ_NONE          0u     /* syscall takes no handle first */
+#define AE_OBJ_PROCESS       1u
+#define AE_OBJ_THREAD        2u
+#define AE_OBJ_ENDPOINT      3u
+#define AE_OBJ_NOTIFICATION  4u
+#define AE_OBJ_VMO           5u     /* memory object (also DMA and device memory) */
+#define AE_OBJ_IRQ           6u     /* interrupt lines (a range of GSIs) */
+#define AE_OBJ_IOPORTS       7u     /* an I/O port range */
+#define AE_OBJ_ANY           0xffu  /* syscall accepts a handle of any type */
+
+#endif

@@ -1,0 +1,46 @@
+/* Charge first, then allocate: a refused charge allocates nothing. */
+#include "mm/uframe.h"
+#include "mm/frame.h"
+#include "quota/quota.h"
+#include "aether/errors.h"
+#include "panic.h"
+
+static uint64_t in_use;
+
+int uframe_alloc(struct quota *q, uint64_t *phys)
+{
+    int err = quota_charge(q, QUOTA_PAGES, 1);
+
+    if (err)
+        return err;
+    err = frame_alloc_zeroed(phys);
+    if (err) {
+        quota_uncharge(q, QUOTA_PAGES, 1);
+        return AE_ERR_NOMEM;
+    }
+    in_use++;
+    return AE_OK;
+}
+
+void uframe_free(struct quota *q, uint64_t phys)
+{
+    KASSERT(in_use > 0);
+    if (frame_free(phys))
+        panic("uframe: free of frame %#lx refused", (unsigned long)phys);
+    quota_uncharge(q, QUOTA_PAGES, 1);
+    in_use--;
+}
+
+uint64_t uframe_in_use(void)
+{
+    return in_use;
+}
+
+int uframe_check(const struct quota *root)
+{
+    uint64_t sum;
+
+    if (quota_check_tree(root, QUOTA_PAGES, &sum))
+        return AE_ERR_CORRUPT;
+    return sum == in_use ? AE_OK : AE_ERR_CORRUPT;
+}

@@ -1,0 +1,55 @@
+/* Reference counting and per-type destruction. */
+#include "obj/kobj.h"
+#include "ipc/endpoint.h"
+#include "ipc/notify.h"
+#include "proc/process.h"
+#include "sched/thread.h"
+#include "vm/vmo.h"
+#include "panic.h"
+
+void kobj_init(struct kobj *o, uint32_t type)
+{
+    o->type = type;
+    o->refs = 1;
+}
+
+void kobj_ref(struct kobj *o)
+{
+    KASSERT(o->refs > 0 && o->refs < 0xffffffffu);
+    o->refs++;
+}
+
+void kobj_unref(struct kobj *o)
+{
+    KASSERT(o->refs > 0);
+    if (--o->refs)
+        return;
+    switch (o->type) {
+    case AE_OBJ_PROCESS:
+        process_destroy((struct process *)o);
+        break;
+    case AE_OBJ_THREAD:
+        thread_destroy((struct thread *)o);
+        break;
+    case AE_OBJ_ENDPOINT:
+        endpoint_destroy((struct endpoint *)o);
+        break;
+    case AE_OBJ_NOTIFICATION:
+        notify_destroy((struct notify *)o);
+        break;
+    case AE_OBJ_VMO:
+        vmo_destroy((struct vmo *)o);
+        break;
+    default:
+        panic("kobj: no destroy for type %u", o->type);
+    }
+}
+
+const char *kobj_type_name(uint32_t type)
+{
+    static const char *const names[] = {
+        "none", "process", "thread", "endpoint", "notification", "vmo",
+        "irq", "ioports",
+    };
+    return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+}

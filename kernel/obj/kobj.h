@@ -1,0 +1,25 @@
+/*
+ * Kernel object header. Every object reachable through a handle starts with
+ * a struct kobj. References: each capability node naming the object, each
+ * thread (on its process), each mapping (on its memory object) and each
+ * in-flight kernel use holds one. The kernel lock guards the count. When it
+ * drops to zero the type's destroy function frees the object.
+ */
+#ifndef KERNEL_OBJ_KOBJ_H
+#define KERNEL_OBJ_KOBJ_H
+
+#include <stdint.h>
+
+#include "aether/objects.h"
+
+struct kobj {
+    uint32_t type;              /* AE_OBJ_* */
+    uint32_t refs;
+};
+
+void kobj_init(struct kobj *o, uint32_t type);
+void kobj_ref(struct kobj *o);
+void kobj_unref(struct kobj *o);
+const char *kobj_type_name(uint32_t type);
+
+#endif

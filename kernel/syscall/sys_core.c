@@ -1,0 +1,70 @@
+/*
+ * Calls that name no object: the kernel log, the clock, sleeping, yielding;
+ * and the invariant check used by the conformance tests.
+ *
+ *   log_write(buf, len)      len <= 512; AE_ERR_FAULT, AE_ERR_INVAL
+ *   clock_get()              nanoseconds since boot
+ *   sleep_until(deadline)    blocks until clock_get() >= deadline
+ *   yield()
+ *   kernel_check(proc[MANAGE])  AE_OK when every charge adds up
+ */
+#include "syscall/syscall.h"
+#include "syscall/uaccess.h"
+#include "arch/x86_64/clock.h"
+#include "arch/x86_64/percpu.h"
+#include "mm/uframe.h"
+#include "proc/process.h"
+#include "sched/sched.h"
+#include "sched/thread.h"
+#include "aether/errors.h"
+#include "log.h"
+
+#define LOG_WRITE_MAX 512
+
+int64_t sys_log_write(struct trap_frame *f, struct cap *c)
+{
+    char buf[LOG_WRITE_MAX + 1];
+    uint64_t len = f->rsi;
+    struct process *p = process_current();
+    int err;
+
+    if (len > LOG_WRITE_MAX)
+        return AE_ERR_INVAL;
+    err = copy_from_user(buf, f->rdi, len);
+    if (err)
+        return err;
+    while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+        len--;
+    for (uint64_t i = 0; i < len; i++)
+        if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e)
+            buf[i] = '?';       /* no terminal control from user space */
+    buf[len] = '\0';
+    log_info("[%s:%lu] %s", p->name, (unsigned long)p->pid, buf);
+    return AE_OK;
+}
+
+int64_t sys_clock_get(struct trap_frame *f, struct cap *c)
+{
+    return (int64_t)clock_ns();
+}
+
+int64_t sys_sleep_until(struct trap_frame *f, struct cap *c)
+{
+    uint64_t deadline = f->rdi;
+
+    if (deadline <= clock_ns())
+        return AE_OK;
+    int64_t r = thread_block_on(NULL, deadline);
+    return r == AE_ERR_TIMEOUT ? AE_OK : r;
+}
+
+int64_t sys_yield(struct trap_frame *f, struct cap *c)
+{
+    this_cpu()->need_resched = true;
+    return AE_OK;
+}
+
+int64_t sys_kernel_check(struct trap_frame *f, struct cap *c)
+{
+    return uframe_check(process_root_quota());
+}

@@ -1,0 +1,42 @@
+/*
+ *   handle_close(h)                          any handle
+ *   handle_derive(h[DERIVE], rights, badge, flags) -> new handle
+ *   handle_revoke(h[DERIVE]) -> number revoked
+ *   handle_info(h, struct ae_handle_info *out)
+ */
+#include "syscall/syscall.h"
+#include "syscall/uaccess.h"
+#include "cap/cap.h"
+#include "cap/handles.h"
+#include "proc/process.h"
+#include "aether/errors.h"
+#include "aether/types.h"
+
+int64_t sys_handle_close(struct trap_frame *f, struct cap *c)
+{
+    return handle_close(process_current(), (ae_handle_t)f->rdi);
+}
+
+int64_t sys_handle_derive(struct trap_frame *f, struct cap *c)
+{
+    ae_handle_t out;
+    uint64_t flags = f->r10;
+    int err;
+
+    if (f->rsi > UINT32_MAX || (flags & ~(uint64_t)AE_DERIVE_SET_BADGE))
+        return AE_ERR_INVAL;
+    err = handle_derive(process_current(), (ae_handle_t)f->rdi, (uint32_t)f->rsi,
+                        f->rdx, flags & AE_DERIVE_SET_BADGE, &out);
+    return err ? err : (int64_t)out;
+}
+
+int64_t sys_handle_revoke(struct trap_frame *f, struct cap *c)
+{
+    return handle_revoke(process_current(), (ae_handle_t)f->rdi);
+}
+
+int64_t sys_handle_info(struct trap_frame *f, struct cap *c)
+{
+    struct ae_handle_info info = {c->type, c->rights, c->badge};
+    return copy_to_user(f->rsi, &info, sizeof(info));
+}

@@ -1,0 +1,89 @@
+/*
+ *   vmo_create(size) -> handle [READ WRITE EXEC MAP GRANT DERIVE]
+ *   vmo_map(vmo[MAP + READ/WRITE/EXEC as prot asks], proc[MAP] or 0 = self,
+ *           va, offset, len, prot)
+ *   vmo_unmap(proc[MAP] or 0 = self, va, len)
+ *   vmo_info(vmo[READ], struct ae_vmo_info *out)
+ */
+#include "syscall/syscall.h"
+#include "syscall/uaccess.h"
+#include "cap/cap.h"
+#include "cap/handles.h"
+#include "proc/process.h"
+#include "vm/aspace.h"
+#include "vm/vmo.h"
+#include "aether/errors.h"
+#include "aether/rights.h"
+#include "aether/types.h"
+
+/* The target process: the caller (handle 0) or one named with MAP. */
+static int target(uint64_t h, struct process **out)
+{
+    struct cap *pc;
+    int err;
+
+    if (h == 0) {
+        *out = process_current();
+        return AE_OK;
+    }
+    if (h > UINT32_MAX)
+        return AE_ERR_BAD_HANDLE;
+    err = handle_get(process_current(), (ae_handle_t)h, AE_OBJ_PROCESS, AE_RIGHT_MAP, &pc);
+    if (err)
+        return err;
+    *out = pc->obj;
+    return (*out)->state == PROCESS_ALIVE ? AE_OK : AE_ERR_PEER_CLOSED;
+}
+
+int64_t sys_vmo_create(struct trap_frame *f, struct cap *c)
+{
+    struct vmo *v;
+    ae_handle_t h;
+    int err = vmo_create(process_current(), f->rdi, &v);
+
+    if (err)
+        return err;
+    err = handle_install(process_current(), &v->obj,
+                         AE_RIGHT_READ | AE_RIGHT_WRITE | AE_RIGHT_EXEC | AE_RIGHT_MAP |
+                         AE_RIGHT_GRANT | AE_RIGHT_DERIVE, 0, &h);
+    kobj_unref(&v->obj);
+    return err ? err : (int64_t)h;
+}
+
+int64_t sys_vmo_map(struct trap_frame *f, struct cap *c)
+{
+    uint32_t prot = (uint32_t)f->r9, need = 0;
+    struct process *p;
+    int err;
+
+    if (f->r9 > UINT32_MAX)
+        return AE_ERR_INVAL;
+    if (prot & AE_PROT_READ)
+        need |= AE_RIGHT_READ;
+    if (prot & AE_PROT_WRITE)
+        need |= AE_RIGHT_WRITE;
+    if (prot & AE_PROT_EXEC)
+        need |= AE_RIGHT_EXEC;
+    if ((c->rights & need) != need)
+        return AE_ERR_ACCESS;
+    err = target(f->rsi, &p);
+    if (err)
+        return err;
+    return vmo_map(p, c->obj, f->r10, f->rdx, f->r8, prot);
+}
+
+int64_t sys_vmo_unmap(struct trap_frame *f, struct cap *c)
+{
+    struct process *p;
+    int err = target(f->rdi, &p);
+
+    return err ? err : vm_unmap(p, f->rsi, f->rdx);
+}
+
+int64_t sys_vmo_info(struct trap_frame *f, struct cap *c)
+{
+    struct vmo *v = c->obj;
+    struct ae_vmo_info info = {v->npages * 4096, 0};
+
+    return copy_to_user(f->rsi, &info, sizeof(info));
+}

@@ -1,0 +1,258 @@
+/*
+ * VMO pages and mappings. Unmapping flushes the TLBs of every CPU that may
+ * cache the space before the pages can be reused or handed to another
+ * process (aspace_flush), which is what makes MOVE safe.
+ */
+#include "vm/vmo.h"
+#include "vm/aspace.h"
+#include "mm/kheap.h"
+#include "mm/layout.h"
+#include "mm/uframe.h"
+#include "proc/process.h"
+#include "cap/cap.h"
+#include "lib/string.h"
+#include "aether/errors.h"
+#include "panic.h"
+
+#define PAGE 4096ull
+#define MAX_MAPPINGS 65536u     /* per process: bounds kernel memory */
+
+void vm_init_process(struct process *p)
+{
+    list_init(&p->mappings);
+}
+
+int vmo_create(struct process *p, uint64_t size, struct vmo **out)
+{
+    uint64_t npages = (size + PAGE - 1) / PAGE;
+    struct vmo *v;
+
+    if (size == 0 || size > VMO_MAX_PAGES * PAGE)
+        return AE_ERR_INVAL;
+    if (quota_available(&p->acct->q, QUOTA_PAGES) < npages)
+        return AE_ERR_QUOTA;
+    v = kzalloc(sizeof(*v));
+    if (!v)
+        return AE_ERR_NOMEM;
+    v->pages = kzalloc(npages * sizeof(uint64_t));
+    if (!v->pages) {
+        kfree(v);
+        return AE_ERR_NOMEM;
+    }
+    kobj_init(&v->obj, AE_OBJ_VMO);
+    v->charged = &p->acct->q;
+    list_init(&v->mappings);
+    for (uint64_t i = 0; i < npages; i++) {
+        int err = uframe_alloc(v->charged, &v->pages[i]);
+        if (err) {
+            v->npages = i;
+            vmo_destroy(v);
+            return err;
+        }
+    }
+    v->npages = npages;
+    *out = v;
+    return AE_OK;
+}
+
+void vmo_destroy(struct vmo *v)
+{
+    KASSERT(list_empty(&v->mappings));
+    for (uint64_t i = 0; i < v->npages; i++)
+        uframe_free(v->charged, v->pages[i]);
+    account_changed(v->charged);
+    kfree(v->pages);
+    kfree(v);
+}
+
+static bool overlaps(struct process *p, uint64_t va, uint64_t len)
+{
+    struct list_node *n, *tmp;
+
+    list_for_each_safe(n, tmp, &p->mappings) {
+        struct vm_mapping *m = container_of(n, struct vm_mapping, proc_link);
+        if (va < m->va + m->npages * PAGE && m->va < va + len)
+            return true;
+    }
+    return false;
+}
+
+int vmo_map(struct process *p, struct vmo *v, uint64_t offset, uint64_t va,
+            uint64_t len, uint32_t prot)
+{
+    struct vm_mapping *m;
+    uint64_t npages = len / PAGE, end;
+
+    if (!len || ((offset | va | len) & (PAGE - 1)) || !prot ||
+        (prot & ~(AE_PROT_READ | AE_PROT_WRITE | AE_PROT_EXEC)) ||
+        ((prot & AE_PROT_WRITE) && (prot & AE_PROT_EXEC)))
+        return AE_ERR_INVAL;
+    if (__builtin_add_overflow(va, len, &end) || va < USER_LOWEST || end > USER_TOP)
+        return AE_ERR_INVAL;
+    if (offset / PAGE > v->npages || npages > v->npages - offset / PAGE)
+        return AE_ERR_RANGE;
+    if (p->nmappings >= MAX_MAPPINGS)
+        return AE_ERR_QUOTA;
+    if (overlaps(p, va, len))
+        return AE_ERR_EXISTS;
+    m = kzalloc(sizeof(*m));
+    if (!m)
+        return AE_ERR_NOMEM;
+    for (uint64_t i = 0; i < npages; i++) {
+        int err = aspace_map_page(&p->as, va + i * PAGE, v->pages[offset / PAGE + i], prot);
+        if (err) {
+            while (i--)
+                aspace_unmap_page(&p->as, va + i * PAGE);
+            aspace_flush(&p->as);
+            kfree(m);
+            return err;
+        }
+    }
+    m->proc = p;
+    m->vmo = v;
+    m->va = va;
+    m->npages = npages;
+    m->first_page = offset / PAGE;
+    m->prot = prot;
+    kobj_ref(&v->obj);
+    list_add_tail(&p->mappings, &m->proc_link);
+    list_add_tail(&v->mappings, &m->vmo_link);
+    p->nmappings++;
+    return AE_OK;
+}
+
+/* Unmaps without flushing; the caller flushes once for a batch. */
+static void remove_mapping(struct vm_mapping *m)
+{
+    struct process *p = m->proc;
+
+    for (uint64_t i = 0; i < m->npages; i++)
+        aspace_unmap_page(&p->as, m->va + i * PAGE);
+    list_del(&m->proc_link);
+    list_del(&m->vmo_link);
+    p->nmappings--;
+}
+
+static void release_mapping(struct vm_mapping *m)
+{
+    struct vmo *v = m->vmo;
+    kfree(m);
+    kobj_unref(&v->obj);
+}
+
+int vm_unmap(struct process *p, uint64_t va, uint64_t len)
+{
+    struct list_node *n, *tmp;
+
+    list_for_each_safe(n, tmp, &p->mappings) {
+        struct vm_mapping *m = container_of(n, struct vm_mapping, proc_link);
+        if (m->va == va && m->npages * PAGE == len) {
+            remove_mapping(m);
+            aspace_flush(&p->as);
+            release_mapping(m);
+            return AE_OK;
+        }
+    }
+    return AE_ERR_NOTFOUND;
+}
+
+unsigned vmo_unmap_from(struct vmo *v, struct process *p)
+{
+    struct vm_mapping *gone[16];
+    unsigned total = 0;
+
+    /* Batches keep the number of shootdowns low without a second list. */
+    for (;;) {
+        struct list_node *n, *tmp;
+        unsigned k = 0;
+        list_for_each_safe(n, tmp, &v->mappings) {
+            struct vm_mapping *m = container_of(n, struct vm_mapping, vmo_link);
+            if (m->proc == p && k < 16) {
+                remove_mapping(m);
+                gone[k++] = m;
+            }
+        }
+        if (!k)
+            return total;
+        aspace_flush(&p->as);
+        for (unsigned i = 0; i < k; i++)
+            release_mapping(gone[i]);
+        total += k;
+    }
+}
+
+void vm_unmap_all(struct process *p)
+{
+    struct list_node done;
+
+    list_init(&done);
+    while (!list_empty(&p->mappings)) {
+        struct vm_mapping *m = container_of(list_first(&p->mappings),
+                                            struct vm_mapping, proc_link);
+        remove_mapping(m);
+        list_add_tail(&done, &m->proc_link);
+    }
+    aspace_flush(&p->as);
+    while (!list_empty(&done)) {
+        struct vm_mapping *m = container_of(list_first(&done), struct vm_mapping,
+                                            proc_link);
+        list_del(&m->proc_link);
+        release_mapping(m);
+    }
+}
+
+int vmo_write(struct vmo *v, uint64_t offset, const void *src, uint64_t len)
+{
+    const uint8_t *s = src;
+    uint64_t end;
+
+    if (__builtin_add_overflow(offset, len, &end) || end > v->npages * PAGE)
+        return AE_ERR_RANGE;
+    while (len) {
+        uint64_t in_page = PAGE - (offset & (PAGE - 1));
+        uint64_t n = len < in_page ? len : in_page;
+        memcpy((uint8_t *)phys_to_virt(v->pages[offset / PAGE]) + (offset & (PAGE - 1)), s, n);
+        s += n;
+        offset += n;
+        len -= n;
+    }
+    return AE_OK;
+}
+
+static bool seen_before(struct cap *const *caps, unsigned i)
+{
+    for (unsigned j = 0; j < i; j++)
+        if (caps[j]->obj == caps[i]->obj)
+            return true;
+    return false;
+}
+
+int vmo_move_prepare(struct process *from, struct process *to,
+                     struct cap *const *caps, unsigned n)
+{
+    uint64_t pages = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        struct vmo *v = caps[i]->obj;
+        if (caps[i]->type != AE_OBJ_VMO || seen_before(caps, i))
+            continue;
+        if (v->charged == &from->acct->q && from != to)
+            pages += v->npages;
+    }
+    return quota_available(&to->acct->q, QUOTA_PAGES) < pages ? AE_ERR_QUOTA : AE_OK;
+}
+
+void vmo_move_commit(struct process *from, struct process *to,
+                     struct cap *const *caps, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        struct vmo *v = caps[i]->obj;
+        if (caps[i]->type != AE_OBJ_VMO || seen_before(caps, i))
+            continue;
+        vmo_unmap_from(v, from);
+        if (v->charged == &from->acct->q && from != to) {
+            quota_transfer(v->charged, &to->acct->q, QUOTA_PAGES, v->npages);
+            v->charged = &to->acct->q;
+        }
+    }
+}

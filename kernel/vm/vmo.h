@@ -1,0 +1,72 @@
+/*
+ * Memory objects (VMOs): a set of physical pages that can be mapped into
+ * address spaces. Pages are allocated and zeroed at creation and charged to
+ * the creating process's account; a MOVE transfer moves the charge with the
+ * handle. Mappings are whole-page ranges of one VMO in one process, tracked
+ * both in the process and in the VMO so that either can be torn down.
+ * Kernel lock held.
+ */
+#ifndef KERNEL_VM_VMO_H
+#define KERNEL_VM_VMO_H
+
+#include <stdint.h>
+
+#include "lib/list.h"
+#include "obj/kobj.h"
+
+struct cap;
+struct process;
+struct quota;
+
+#define VMO_MAX_PAGES (1ull << 18)      /* 1 GiB */
+
+struct vmo {
+    struct kobj obj;
+    uint64_t npages;
+    uint64_t *pages;            /* physical address of each page */
+    struct quota *charged;      /* account holding the pages' charge */
+    struct list_node mappings;  /* struct vm_mapping.vmo_link */
+};
+
+struct vm_mapping {
+    struct list_node proc_link;
+    struct list_node vmo_link;
+    struct process *proc;
+    struct vmo *vmo;            /* holds a reference */
+    uint64_t va;
+    uint64_t npages;
+    uint64_t first_page;        /* offset into the VMO, in pages */
+    uint32_t prot;
+};
+
+/* A VMO of size bytes (rounded up to pages) charged to p's account.
+ * AE_ERR_INVAL (0 or larger than VMO_MAX_PAGES pages), AE_ERR_QUOTA,
+ * AE_ERR_NOMEM. */
+int vmo_create(struct process *p, uint64_t size, struct vmo **out);
+/* Maps len bytes at offset of v into p at va, with prot (AE_PROT_*).
+ * AE_ERR_INVAL (alignment, zero length, W+X, outside user space),
+ * AE_ERR_RANGE (beyond the VMO), AE_ERR_EXISTS (overlaps a mapping),
+ * AE_ERR_QUOTA (page tables). All or nothing. */
+int vmo_map(struct process *p, struct vmo *v, uint64_t offset, uint64_t va,
+            uint64_t len, uint32_t prot);
+/* Removes the mapping that starts at va and is len bytes long.
+ * AE_ERR_NOTFOUND when no mapping matches exactly. */
+int vm_unmap(struct process *p, uint64_t va, uint64_t len);
+/* Removes every mapping of v in p (MOVE out of p); returns how many. */
+unsigned vmo_unmap_from(struct vmo *v, struct process *p);
+/* MOVE of memory objects in an IPC message (caps: the n handles being
+ * sent, any types). prepare checks that `to` can take over the charge of
+ * every VMO that `from` pays for (AE_ERR_QUOTA); commit, after the handles
+ * moved, removes every mapping of those VMOs in `from` and moves the
+ * charges. */
+int vmo_move_prepare(struct process *from, struct process *to,
+                     struct cap *const *caps, unsigned n);
+void vmo_move_commit(struct process *from, struct process *to,
+                     struct cap *const *caps, unsigned n);
+/* Copies into the VMO's pages (kernel use: loading init). */
+int vmo_write(struct vmo *v, uint64_t offset, const void *src, uint64_t len);
+void vm_init_process(struct process *p);
+void vm_unmap_all(struct process *p);
+void vmo_destroy(struct vmo *v);
+
+#endif

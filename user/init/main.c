@@ -1,0 +1,48 @@
+/*
+ * init: the first user program. For now it checks that the basics work
+ * (a thread, an IPC round trip through an endpoint) and then waits; the
+ * supervisor, manifests and services come with the user-space milestone.
+ */
+#include "aether.h"
+
+static ae_handle_t echo_ep;
+
+static void echo_server(void *arg)
+{
+    struct ae_msg m = {0};
+    int64_t r = ae_recv(echo_ep, &m);
+
+    while (r == AE_OK) {
+        m.w[0] += 1;            /* the reply is the request plus one */
+        m.info = AE_MSG_INFO(AE_MSG_LABEL(m.info), 0);
+        r = ae_reply_recv(echo_ep, &m);
+    }
+    ae_printf("echo server: %s", ae_strerror(r));
+}
+
+int main(const struct ae_bootinfo *bi)
+{
+    struct ae_msg m = {0};
+    int64_t t, r, forever;
+
+    if (bi->magic != AE_BOOTINFO_MAGIC) {
+        ae_printf("init: bad boot info");
+        return 1;
+    }
+    ae_printf("init: started on %u CPUs with %lu pages of memory quota",
+              bi->ncpus, (unsigned long)bi->quota_pages);
+    echo_ep = (ae_handle_t)ae_endpoint_create();
+    t = ae_thread_spawn(bi->self, echo_server, NULL, 0x100000000ull, 65536);
+    if (t < 0) {
+        ae_printf("init: cannot start a thread: %s", ae_strerror(t));
+        return 1;
+    }
+    m.info = AE_MSG_INFO(1, 0);
+    m.w[0] = 41;
+    r = ae_call(echo_ep, &m);
+    ae_printf("init: IPC round trip: %s, 41 -> %lu", ae_strerror(r), (unsigned long)m.w[0]);
+    forever = ae_notify_create();
+    ae_printf("init: ready");
+    for (;;)
+        ae_notify_wait((ae_handle_t)forever, AE_WAIT_FOREVER);
+}
