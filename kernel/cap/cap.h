@@ -34,16 +34,22 @@ void cap_init_root(struct cap *c, void *obj, uint32_t type, uint32_t rights,
                    uint64_t badge);
 /* Makes child a new child of parent with rights (must be a subset of
  * parent->rights) and, when set_badge, the given badge, else parent's.
- * AE_OK; AE_ERR_REVOKED if parent is revoked; AE_ERR_ACCESS if parent lacks
- * AE_RIGHT_DERIVE or rights is not a subset; AE_ERR_INVAL for a badge
- * change on a node that already has a non-zero badge (badges are set once,
- * as in seL4). */
+ * child is uninitialised storage, not in any tree. New children go first
+ * in parent's list. AE_OK; AE_ERR_REVOKED if parent is revoked (or has no
+ * object); AE_ERR_ACCESS if parent lacks AE_RIGHT_DERIVE or rights is not a
+ * subset; AE_ERR_INVAL for a badge change on a node that already has a
+ * non-zero badge (badges are set once, as in seL4; repeating the same
+ * value is not a change). Checked in that order, after AE_ERR_INVAL for a
+ * NULL node or child == parent. */
 int cap_derive(struct cap *parent, struct cap *child, uint32_t rights,
                uint64_t badge, bool set_badge);
 /* Revokes every descendant of c (not c itself), iteratively (no recursion:
- * trees can be deep). For each, in post-order (children before parents),
- * calls fn(node, ctx) after marking it revoked and detaching it; fn drops
- * the node's object reference. Returns the number revoked. */
+ * trees can be deep). For each, in post-order (children before parents,
+ * siblings in list order), calls fn(node, ctx) after marking it revoked and
+ * detaching it; fn drops the node's object reference. The node's obj is
+ * already NULL then: every descendant names c->obj, so pass it in ctx.
+ * fn may free the node but must not otherwise change the tree. fn may be
+ * NULL. Returns the number revoked. */
 unsigned cap_revoke(struct cap *c, void (*fn)(struct cap *, void *), void *ctx);
 /* Removes c from the tree before it is freed (handle closed): its children
  * move to c's parent (or become roots), keeping their order, so a later

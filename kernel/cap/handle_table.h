@@ -44,20 +44,24 @@ struct handle_table {
     struct ht_ops ops;
 };
 
-/* An empty table that may hold up to max_handles handles (1 .. 2^20 - 1).
- * Allocates nothing until the first insert. */
+/* An empty table that may hold up to max_handles handles (1 .. 2^20 - 1;
+ * larger values are clamped). Allocates nothing until the first insert.
+ * ops may be NULL: the table then never grows. */
 void ht_init(struct handle_table *t, const struct ht_ops *ops, uint32_t max_handles);
 /* Stores c under a new handle. AE_OK; AE_ERR_QUOTA when count ==
- * max_handles or growth storage is refused; AE_ERR_INVAL for NULL c. */
+ * max_handles or growth storage is refused (the table is then unchanged);
+ * AE_ERR_INVAL for NULL c or out. */
 int ht_insert(struct handle_table *t, struct cap *c, ae_handle_t *out);
-/* AE_OK and *c; AE_ERR_BAD_HANDLE for 0, an unused slot, a stale
- * generation or a slot beyond the table. */
+/* AE_OK and *c (c may be NULL); AE_ERR_BAD_HANDLE for 0, an unused slot,
+ * a stale generation or a slot beyond the table. */
 int ht_lookup(const struct handle_table *t, ae_handle_t h, struct cap **c);
 /* Like lookup, and frees the slot (the handle becomes stale). */
 int ht_remove(struct handle_table *t, ae_handle_t h, struct cap **c);
-/* Replaces the cap stored under h (same handle value). */
+/* Replaces the cap stored under h (same handle value); AE_ERR_INVAL for
+ * NULL c. */
 int ht_replace(struct handle_table *t, ae_handle_t h, struct cap *c);
-/* Changes the quota; AE_ERR_QUOTA if count already exceeds it. */
+/* Changes the quota; AE_ERR_QUOTA if count already exceeds it,
+ * AE_ERR_INVAL beyond 2^20 - 1. Storage never shrinks. */
 int ht_set_max(struct handle_table *t, uint32_t max_handles);
 /* Calls fn on every live cap (in slot order), then frees the storage; the
  * table is empty and unusable afterwards until ht_init. fn may be NULL. */

@@ -35,20 +35,24 @@ struct quota {
 /* A root account with the given limits (init's: all free memory, ...). */
 void quota_init_root(struct quota *q, const uint64_t limit[QUOTA_KINDS]);
 /* Charges n of kind to q: AE_OK, or AE_ERR_QUOTA (nothing changes) when
- * used + carved + n would exceed the limit or overflow. */
+ * used + carved + n would exceed the limit or overflow. In every function
+ * here a kind out of range or a NULL account gives AE_ERR_INVAL. */
 int quota_charge(struct quota *q, enum quota_kind kind, uint64_t n);
 /* Returns n; AE_ERR_INVAL (nothing changes) if more than used. */
 int quota_uncharge(struct quota *q, enum quota_kind kind, uint64_t n);
 /* Moves a charge of n from one account to another (ownership transfer):
- * AE_ERR_QUOTA if `to` cannot take it; AE_ERR_INVAL if `from` has less. */
+ * AE_ERR_QUOTA if `to` cannot take it; AE_ERR_INVAL if `from` has less
+ * (checked first). from == to is a no-op. */
 int quota_transfer(struct quota *from, struct quota *to, enum quota_kind kind,
                    uint64_t n);
 /* Makes child a new child of parent with the given limits, all or nothing:
  * AE_ERR_QUOTA when any kind exceeds what parent has left. */
 int quota_carve(struct quota *parent, struct quota *child,
                 const uint64_t limit[QUOTA_KINDS]);
-/* Detaches child and returns its limits to its parent. AE_ERR_BUSY while
- * the child still uses anything or has children. */
+/* Detaches child and returns its limits to its parent (the child's limits
+ * become 0). AE_ERR_BUSY while the child still uses anything or has
+ * children; AE_ERR_INVAL for a root; AE_ERR_CORRUPT (nothing changes) if
+ * the parent's carved is less than the child's limits. */
 int quota_release(struct quota *child);
 /* limit - used - carved. */
 uint64_t quota_available(const struct quota *q, enum quota_kind kind);

@@ -36,6 +36,9 @@ def boot_and_check(ctx, image, smp, mem, mem_mib, media='disk', debug_exit=True,
                   debug_exit=debug_exit, cpu=cpu, extra=extra)
     try:
         detail = check_ready(q, smp, mem_mib)
+        # User space: init ran a thread and an IPC round trip.
+        q.wait_for(r'\[init:1\] init: IPC round trip: success, 41 -> 42', BOOT_TIMEOUT)
+        q.wait_for(r'\[init:1\] init: ready', BOOT_TIMEOUT)
         if debug_exit:
             status = q.wait_exit(BOOT_TIMEOUT)
             if status != EXIT_SUCCESS:
@@ -68,7 +71,9 @@ def sys0002(ctx):
     q = Qemu.boot(ctx.name, ctx.log_dir, ISO, smp=1, mem='2G', debug_exit=False,
                   cpu='', extra=extra)
     try:
-        return check_ready(q, 1, 2048)
+        detail = check_ready(q, 1, 2048)
+        q.wait_for(r'\[init:1\] init: ready', BOOT_TIMEOUT)
+        return detail
     finally:
         q.stop()
 

@@ -4,6 +4,7 @@
  * supervisor, manifests and services come with the user-space milestone.
  */
 #include "aether.h"
+#include "common/string.h"
 
 static ae_handle_t echo_ep;
 
@@ -18,6 +19,18 @@ static void echo_server(void *arg)
         r = ae_reply_recv(echo_ep, &m);
     }
     ae_printf("echo server: %s", ae_strerror(r));
+}
+
+static int has_word(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+
+    for (const char *p = s; *p; p++) {
+        if ((p == s || p[-1] == ' ') && strncmp(p, w, n) == 0 &&
+            (p[n] == 0 || p[n] == ' ' || p[n] == '='))
+            return 1;
+    }
+    return 0;
 }
 
 int main(const struct ae_bootinfo *bi)
@@ -41,8 +54,13 @@ int main(const struct ae_bootinfo *bi)
     m.w[0] = 41;
     r = ae_call(echo_ep, &m);
     ae_printf("init: IPC round trip: %s, 41 -> %lu", ae_strerror(r), (unsigned long)m.w[0]);
-    forever = ae_notify_create();
+    if (r != AE_OK || m.w[0] != 42)
+        return 2;
     ae_printf("init: ready");
+    /* Test images (debug_exit) end here: init's exit status ends QEMU. */
+    if (has_word(bi->cmdline, "debug_exit"))
+        return 0;
+    forever = ae_notify_create();
     for (;;)
         ae_notify_wait((ae_handle_t)forever, AE_WAIT_FOREVER);
 }
