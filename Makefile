@@ -86,7 +86,7 @@ USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T user/lib/user.ld
 ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c common/fmt.c common/string.c common/strerror.c
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
-USER_PROGS := init
+USER_PROGS := init ktest
 USER_ELFS  := $(addprefix $(BUILD)/user/,$(addsuffix .elf,$(USER_PROGS)))
 
 $(BUILD)/uobj/%.o: %.c Makefile | deps

@@ -3,6 +3,9 @@
  *   handle_derive(h[DERIVE], rights, badge, flags) -> new handle
  *   handle_revoke(h[DERIVE]) -> number revoked
  *   handle_info(h, struct ae_handle_info *out)
+ *   handle_grant(p[MANAGE], h[GRANT]) -> h's new value in p: moves a handle
+ *       into another process (how a parent hands a child its first
+ *       handles); the caller's handle is gone, mappings are not touched
  */
 #include "syscall/syscall.h"
 #include "syscall/uaccess.h"
@@ -39,4 +42,18 @@ int64_t sys_handle_info(struct trap_frame *f, struct cap *c)
 {
     struct ae_handle_info info = {c->type, c->rights, c->badge};
     return copy_to_user(f->rsi, &info, sizeof(info));
+}
+
+int64_t sys_handle_grant(struct trap_frame *f, struct cap *c)
+{
+    struct process *to = c->obj;
+    ae_handle_t h = (ae_handle_t)f->rsi, out;
+    int err;
+
+    if (f->rsi > UINT32_MAX)
+        return AE_ERR_BAD_HANDLE;
+    if (to->state != PROCESS_ALIVE)
+        return AE_ERR_PEER_CLOSED;
+    err = handle_transfer(process_current(), &h, 1, to, &out);
+    return err ? err : (int64_t)out;
 }

@@ -162,3 +162,65 @@ void aspace_flush(struct aspace *as)
             as->cpu_mask |= 1ull << i;
     }
 }
+
+static bool table_empty(const uint64_t *t)
+{
+    for (int i = 0; i < 512; i++)
+        if (t[i])
+            return false;
+    return true;
+}
+
+/* Detaches the empty table under entry *e (a table of the given level:
+ * 1 = PT, 2 = PD, 3 = PDPT) onto the detached chain. */
+static void detach_if_empty(uint64_t *e, uint64_t *detached)
+{
+    uint64_t phys;
+    uint64_t *t;
+
+    if (!(*e & PTE_P))
+        return;
+    phys = *e & PTE_ADDR_MASK;
+    t = phys_to_virt(phys);
+    if (!table_empty(t))
+        return;
+    *e = 0;
+    t[0] = *detached;           /* the chain lives in the dead table */
+    *detached = phys;
+}
+
+void aspace_prune(struct aspace *as, uint64_t va, uint64_t len, uint64_t *detached)
+{
+    uint64_t end = va + len;
+
+    /* Bottom up: PTs per 2 MiB, PDs per 1 GiB, PDPTs per 512 GiB. */
+    for (int level = 1; level <= 3; level++) {
+        uint64_t span = 1ull << (12 + 9 * level);
+        for (uint64_t a = va & ~(span - 1); a < end; a += span) {
+            uint64_t *t = as->pml4;
+            for (int l = 3; l > level; l--) {
+                uint64_t e = t[IDX(a, l)];
+                if (!(e & PTE_P)) {
+                    t = NULL;
+                    break;
+                }
+                t = phys_to_virt(e & PTE_ADDR_MASK);
+            }
+            if (t)
+                detach_if_empty(&t[IDX(a, level)], detached);
+            if (a + span < a)
+                break;
+        }
+    }
+}
+
+void aspace_free_tables(struct aspace *as, uint64_t detached)
+{
+    while (detached) {
+        uint64_t next = *(uint64_t *)phys_to_virt(detached);
+        *(uint64_t *)phys_to_virt(detached) = 0;
+        uframe_free(as->quota, detached);
+        as->table_pages--;
+        detached = next;
+    }
+}

@@ -38,6 +38,12 @@ int aspace_map_page(struct aspace *as, uint64_t va, uint64_t pa, uint32_t prot);
 /* Unmaps one page without flushing other CPUs (the caller shoots down);
  * returns the frame, or 0 if nothing was mapped. */
 uint64_t aspace_unmap_page(struct aspace *as, uint64_t va);
+/* After unmapping [va, va + len): detaches every page-table page in that
+ * range that is now empty, chaining them through their first word onto
+ * *detached. The caller frees them with aspace_free_tables only after
+ * aspace_flush, so no CPU can still walk a freed table. */
+void aspace_prune(struct aspace *as, uint64_t va, uint64_t len, uint64_t *detached);
+void aspace_free_tables(struct aspace *as, uint64_t detached);
 /* Walks the user half: true with the frame and AE_PROT_* of va's page. */
 bool aspace_lookup(const struct aspace *as, uint64_t va, uint64_t *pa, uint32_t *prot);
 /* Loads this space on the calling CPU (no-op if loaded). */

@@ -101,9 +101,12 @@ int vmo_map(struct process *p, struct vmo *v, uint64_t offset, uint64_t va,
     for (uint64_t i = 0; i < npages; i++) {
         int err = aspace_map_page(&p->as, va + i * PAGE, v->pages[offset / PAGE + i], prot);
         if (err) {
+            uint64_t detached = 0;
             while (i--)
                 aspace_unmap_page(&p->as, va + i * PAGE);
+            aspace_prune(&p->as, va, len, &detached);
             aspace_flush(&p->as);
+            aspace_free_tables(&p->as, detached);
             kfree(m);
             return err;
         }
@@ -121,13 +124,16 @@ int vmo_map(struct process *p, struct vmo *v, uint64_t offset, uint64_t va,
     return AE_OK;
 }
 
-/* Unmaps without flushing; the caller flushes once for a batch. */
-static void remove_mapping(struct vm_mapping *m)
+/* Unmaps without flushing (the caller flushes once for a batch); empty
+ * page tables are detached onto *detached, to be freed after the flush. */
+static void remove_mapping(struct vm_mapping *m, uint64_t *detached)
 {
     struct process *p = m->proc;
 
     for (uint64_t i = 0; i < m->npages; i++)
         aspace_unmap_page(&p->as, m->va + i * PAGE);
+    if (detached)
+        aspace_prune(&p->as, m->va, m->npages * PAGE, detached);
     list_del(&m->proc_link);
     list_del(&m->vmo_link);
     p->nmappings--;
@@ -147,8 +153,10 @@ int vm_unmap(struct process *p, uint64_t va, uint64_t len)
     list_for_each_safe(n, tmp, &p->mappings) {
         struct vm_mapping *m = container_of(n, struct vm_mapping, proc_link);
         if (m->va == va && m->npages * PAGE == len) {
-            remove_mapping(m);
+            uint64_t detached = 0;
+            remove_mapping(m, &detached);
             aspace_flush(&p->as);
+            aspace_free_tables(&p->as, detached);
             release_mapping(m);
             return AE_OK;
         }
@@ -164,17 +172,19 @@ unsigned vmo_unmap_from(struct vmo *v, struct process *p)
     /* Batches keep the number of shootdowns low without a second list. */
     for (;;) {
         struct list_node *n, *tmp;
+        uint64_t detached = 0;
         unsigned k = 0;
         list_for_each_safe(n, tmp, &v->mappings) {
             struct vm_mapping *m = container_of(n, struct vm_mapping, vmo_link);
             if (m->proc == p && k < 16) {
-                remove_mapping(m);
+                remove_mapping(m, &detached);
                 gone[k++] = m;
             }
         }
         if (!k)
             return total;
         aspace_flush(&p->as);
+        aspace_free_tables(&p->as, detached);
         for (unsigned i = 0; i < k; i++)
             release_mapping(gone[i]);
         total += k;
@@ -189,7 +199,7 @@ void vm_unmap_all(struct process *p)
     while (!list_empty(&p->mappings)) {
         struct vm_mapping *m = container_of(list_first(&p->mappings),
                                             struct vm_mapping, proc_link);
-        remove_mapping(m);
+        remove_mapping(m, NULL);    /* aspace_destroy frees every table */
         list_add_tail(&done, &m->proc_link);
     }
     aspace_flush(&p->as);

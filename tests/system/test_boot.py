@@ -208,7 +208,36 @@ def sys0031(ctx):
     return 'assertion reported'
 
 
+KTEST_TIMEOUT = 1800
+
+
+def make_ktest(run, smp, num):
+    def t(ctx):
+        q = Qemu.boot(ctx.name, ctx.log_dir, test_image('ktest'), smp=smp, mem='512M')
+        try:
+            m = q.wait_for(r'ktest: (\d+) passed, (\d+) failed', KTEST_TIMEOUT)
+            status = q.wait_exit(BOOT_TIMEOUT)
+        finally:
+            q.stop()
+        out = q.output().splitlines()
+        results = [re.search(r'ktest: (PASS|FAIL) (\S+) (.*)', l) for l in out]
+        results = [r for r in results if r]
+        for r in results:
+            ctx.subresult(f'{r.group(2)} (run {run}, smp {smp})', r.group(1) == 'PASS', r.group(3))
+        passed, failed = int(m.group(1)), int(m.group(2))
+        if passed + failed != len(results):
+            raise AssertionError(f'{len(results)} result lines for {passed + failed} tests')
+        if 'KERNEL PANIC' in q.output():
+            raise AssertionError('the kernel panicked')
+        if failed or status != EXIT_SUCCESS:
+            raise AssertionError(f'{failed} conformance tests failed, QEMU exit {status}')
+        return f'{passed} passed'
+    t.__doc__ = f'SYS00{num} kernel conformance suite as init, run {run} of 3 (-smp {smp})'
+    return t
+
+
 TESTS = [sys0001, sys0002, make_smp(1, 3), make_smp(2, 4), make_smp(4, 5), sys0007, sys0008,
          sys0010, sys0011, sys0012]
 TESTS += [make_crash(img, 20 + i) for i, img in enumerate(CRASHES)]
 TESTS += [sys0030, sys0031]
+TESTS += [make_ktest(1, 2, 40), make_ktest(2, 4, 41), make_ktest(3, 1, 42)]

@@ -138,6 +138,8 @@ static inline int64_t ae_vmo_unmap(ae_handle_t proc, uint64_t va, uint64_t len)
 { return ae_sys3(AE_SYS_vmo_unmap, proc, va, len); }
 static inline int64_t ae_vmo_info(ae_handle_t vmo, struct ae_vmo_info *out)
 { return ae_sys2(AE_SYS_vmo_info, vmo, (uint64_t)out); }
+static inline int64_t ae_handle_grant(ae_handle_t proc, ae_handle_t h)
+{ return ae_sys2(AE_SYS_handle_grant, proc, h); }
 static inline int64_t ae_kernel_check(ae_handle_t self)
 { return ae_sys1(AE_SYS_kernel_check, self); }
 
