@@ -32,9 +32,9 @@ struct ae_bootinfo {
     uint32_t ncpus;
     ae_handle_t self;           /* init's own process [all rights] */
     ae_handle_t fault_ep;       /* an endpoint for children's faults */
-    ae_handle_t irq;            /* 0 until hardware handles exist */
-    ae_handle_t ioports;
-    ae_handle_t devmem;
+    ae_handle_t irq;            /* every IRQ line (GSIs) [all rights] */
+    ae_handle_t ioports;        /* every I/O port 0-0xffff [all rights] */
+    ae_handle_t devmem;         /* 0: device memory handles not yet implemented */
     uint32_t nmodules;
     struct ae_boot_module modules[AE_BOOT_MODULES_MAX];
     uint64_t quota_pages;       /* init's memory quota */

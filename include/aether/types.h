@@ -54,6 +54,10 @@ _Static_assert(sizeof(struct ae_vmo_info) == 16, "ABI");
 /* handle_derive flags */
 #define AE_DERIVE_SET_BADGE 1u
 
+/* irq_bind flags: the line is an ISA IRQ (0-15), translated to its GSI
+ * with the firmware's polarity and trigger mode. */
+#define AE_IRQ_ISA 1u
+
 /* Timeouts for waits: 0 polls, AE_WAIT_FOREVER blocks until woken. */
 #define AE_WAIT_FOREVER UINT64_MAX
 

@@ -5,6 +5,7 @@
 #include "proc/process.h"
 #include "sched/thread.h"
 #include "vm/vmo.h"
+#include "hw/hw.h"
 #include "panic.h"
 
 void kobj_init(struct kobj *o, uint32_t type)
@@ -39,6 +40,10 @@ void kobj_unref(struct kobj *o)
         break;
     case AE_OBJ_VMO:
         vmo_destroy((struct vmo *)o);
+        break;
+    case AE_OBJ_IRQ:
+    case AE_OBJ_IOPORTS:
+        hwrange_destroy((struct hwrange *)o);
         break;
     default:
         panic("kobj: no destroy for type %u", o->type);

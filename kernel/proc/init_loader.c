@@ -18,6 +18,7 @@
 #include "sched/thread.h"
 #include "vm/aspace.h"
 #include "vm/vmo.h"
+#include "hw/hw.h"
 #include "aether/bootinfo.h"
 #include "aether/errors.h"
 #include "aether/rights.h"
@@ -90,6 +91,26 @@ static int give_modules(struct process *p, const struct boot_info *bi,
     return AE_OK;
 }
 
+static int give_range(struct process *p, uint32_t type, uint32_t count, ae_handle_t *out)
+{
+    struct hwrange *r;
+    int err = hwrange_create(type, 0, count, &r);
+
+    if (err)
+        return err;
+    err = handle_install(p, &r->obj, AE_RIGHTS_ALL, 0, out);
+    kobj_unref(&r->obj);
+    return err;
+}
+
+/* Every IRQ line and every I/O port (PCI configuration space included:
+ * ports 0xcf8-0xcff). */
+static int give_hardware(struct process *p, struct ae_bootinfo *info)
+{
+    int err = give_range(p, AE_OBJ_IRQ, irq_line_count(), &info->irq);
+    return err ? err : give_range(p, AE_OBJ_IOPORTS, 65536, &info->ioports);
+}
+
 static int build_bootinfo(struct process *p, const struct boot_info *bi)
 {
     static struct ae_bootinfo info;
@@ -113,6 +134,8 @@ static int build_bootinfo(struct process *p, const struct boot_info *bi)
     err = handle_install(p, &ep->obj, AE_RIGHT_SEND | AE_RIGHT_RECV | AE_RIGHT_GRANT |
                          AE_RIGHT_DERIVE, 0, &info.fault_ep);
     kobj_unref(&ep->obj);
+    if (!err)
+        err = give_hardware(p, &info);
     if (!err)
         err = give_modules(p, bi, &info);
     if (!err)

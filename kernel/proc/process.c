@@ -15,6 +15,7 @@
 #include "arch/x86_64/percpu.h"
 #include "mm/kheap.h"
 #include "vm/vmo.h"
+#include "hw/hw.h"
 #include "lib/string.h"
 #include "aether/errors.h"
 #include "panic.h"
@@ -137,6 +138,7 @@ static void process_die(struct process *p)
         cap_release_kernel(p->fault_cap);
         p->fault_cap = NULL;
     }
+    ioports_release(p);
     aspace_destroy(&p->as);
     quota_uncharge(&p->acct->q, QUOTA_CPU, p->acct->q.used[QUOTA_CPU]);
     p->acct->orphaned = true;

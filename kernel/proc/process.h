@@ -42,6 +42,8 @@ struct process {
     struct list_node waiters;   /* threads in process_wait */
     struct list_node mappings;  /* struct vm_mapping.proc_link */
     unsigned nmappings;
+    uint64_t iobitmap[2];       /* frames of its I/O permission bitmap, 0 = none */
+    uint64_t iobitmap_gen;      /* bumped on every change (hw/hw.c) */
     struct cap *fault_cap;      /* kernel-held endpoint cap for fault reports */
     uint64_t fault_badge;
 };

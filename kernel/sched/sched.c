@@ -16,6 +16,7 @@
 #include "arch/x86_64/vectors.h"
 #include "mm/kstack.h"
 #include "proc/process.h"
+#include "hw/hw.h"
 #include "vm/aspace.h"
 #include "aether/errors.h"
 #include "syscall/syscall.h"
@@ -186,6 +187,7 @@ static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
          * cache its translations while no longer in its shootdown mask. */
         write_cr3(paging_kernel_cr3());
     }
+    ioports_load(c, next->proc);
     c->current = next;
     c->kstack = next->kstack_top;
     c->gdt.tss.rsp[0] = next->kstack_top;

@@ -1,22 +1,85 @@
 /*
- * Hardware capabilities for user-space drivers. Not implemented yet: these
- * calls answer AE_ERR_UNSUPPORTED (issue 3 lists IRQ binding, I/O port
- * ranges through the TSS bitmap, device memory and DMA memory objects).
+ * Hardware capabilities for user-space drivers.
+ *
+ *   irq_bind(irq[MANAGE], line, notification (needs SIGNAL), bits, flags)
+ *       -> the GSI bound. flags AE_IRQ_ISA: line is an ISA IRQ. The GSI must
+ *       lie in the handle's range. INVAL, RANGE.
+ *   irq_ack(irq[WAIT], gsi): unmask after servicing. RANGE, NOTFOUND.
+ *   ioport_enable(ioports[WRITE], base, count): opens the ports to the
+ *       caller's threads (no syscall per access). RANGE, QUOTA.
+ *   hw_subrange(irq or ioports [DERIVE], base, count) -> a new handle (same
+ *       rights) to an object covering a sub-range. INVAL, RANGE.
  */
 #include "syscall/syscall.h"
+#include "acpi/acpi.h"
+#include "cap/cap.h"
+#include "cap/handles.h"
+#include "hw/hw.h"
+#include "ipc/notify.h"
+#include "proc/process.h"
 #include "aether/errors.h"
+#include "aether/rights.h"
+#include "aether/types.h"
+
+static bool in_range(const struct hwrange *r, uint64_t base, uint64_t count)
+{
+    return count && base >= r->base && base + count <= (uint64_t)r->base + r->count &&
+           base + count > base;
+}
 
 int64_t sys_irq_bind(struct trap_frame *f, struct cap *c)
 {
-    return AE_ERR_UNSUPPORTED;
+    struct hwrange *r = c->obj;
+    uint32_t gsi = (uint32_t)f->rsi;
+    uint16_t inti = 0;
+    struct cap *nc;
+    int err;
+
+    if (f->r8 & ~(uint64_t)AE_IRQ_ISA || f->rsi > UINT32_MAX || f->rdx > UINT32_MAX)
+        return AE_ERR_INVAL;
+    if (f->r8 & AE_IRQ_ISA) {
+        if (f->rsi > 15)
+            return AE_ERR_INVAL;
+        madt_isa_irq_to_gsi(acpi_madt(), (uint8_t)f->rsi, &gsi, &inti);
+    }
+    if (!in_range(r, gsi, 1))
+        return AE_ERR_RANGE;
+    err = handle_get(process_current(), (ae_handle_t)f->rdx, AE_OBJ_NOTIFICATION,
+                     AE_RIGHT_SIGNAL, &nc);
+    if (err)
+        return err;
+    err = irq_bind(gsi, inti, nc->obj, f->r10);
+    return err ? err : (int64_t)gsi;
 }
 
 int64_t sys_irq_ack(struct trap_frame *f, struct cap *c)
 {
-    return AE_ERR_UNSUPPORTED;
+    if (!in_range(c->obj, f->rsi, 1))
+        return AE_ERR_RANGE;
+    return irq_ack((uint32_t)f->rsi);
 }
 
 int64_t sys_ioport_enable(struct trap_frame *f, struct cap *c)
 {
-    return AE_ERR_UNSUPPORTED;
+    if (!in_range(c->obj, f->rsi, f->rdx))
+        return AE_ERR_RANGE;
+    return ioports_enable(process_current(), (uint32_t)f->rsi, (uint32_t)f->rdx);
+}
+
+int64_t sys_hw_subrange(struct trap_frame *f, struct cap *c)
+{
+    struct hwrange *r;
+    ae_handle_t h;
+    int err;
+
+    if (c->type != AE_OBJ_IRQ && c->type != AE_OBJ_IOPORTS)
+        return AE_ERR_INVAL;
+    if (!in_range(c->obj, f->rsi, f->rdx))
+        return AE_ERR_RANGE;
+    err = hwrange_create(c->type, (uint32_t)f->rsi, (uint32_t)f->rdx, &r);
+    if (err)
+        return err;
+    err = handle_install(process_current(), &r->obj, c->rights, 0, &h);
+    kobj_unref(&r->obj);
+    return err ? err : (int64_t)h;
 }

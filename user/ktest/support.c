@@ -104,11 +104,12 @@ ae_handle_t ktest_child(int64_t (*fn)(uint64_t), uint64_t arg,
     if (!err && give) {
         int64_t g = ae_handle_grant((ae_handle_t)p, give);
         err = g < 0 ? g : 0;
-        if (given && g > 0)
-            *given = (ae_handle_t)g;
+        if (g > 0) {
+            arg = (uint64_t)g;      /* the child learns its handle's value */
+            if (given)
+                *given = (ae_handle_t)g;
+        }
     }
-    if (give && given)
-        arg = *given;       /* the child learns its handle's value */
     t = err ? err : ae_thread_create_raw((ae_handle_t)p, (uint64_t)child_entry,
                                          AE_STACK_TOP - 8, arg);
     if (t < 0 || ae_thread_start((ae_handle_t)t) != AE_OK) {

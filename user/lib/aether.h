@@ -140,6 +140,15 @@ static inline int64_t ae_vmo_info(ae_handle_t vmo, struct ae_vmo_info *out)
 { return ae_sys2(AE_SYS_vmo_info, vmo, (uint64_t)out); }
 static inline int64_t ae_handle_grant(ae_handle_t proc, ae_handle_t h)
 { return ae_sys2(AE_SYS_handle_grant, proc, h); }
+static inline int64_t ae_irq_bind(ae_handle_t irq, uint32_t line, ae_handle_t notify,
+                                  uint64_t bits, uint32_t flags)
+{ return ae_sys6(AE_SYS_irq_bind, irq, line, notify, bits, flags, 0); }
+static inline int64_t ae_irq_ack(ae_handle_t irq, uint32_t gsi)
+{ return ae_sys2(AE_SYS_irq_ack, irq, gsi); }
+static inline int64_t ae_ioport_enable(ae_handle_t ports, uint32_t base, uint32_t count)
+{ return ae_sys3(AE_SYS_ioport_enable, ports, base, count); }
+static inline int64_t ae_hw_subrange(ae_handle_t h, uint32_t base, uint32_t count)
+{ return ae_sys3(AE_SYS_hw_subrange, h, base, count); }
 static inline int64_t ae_kernel_check(ae_handle_t self)
 { return ae_sys1(AE_SYS_kernel_check, self); }
 

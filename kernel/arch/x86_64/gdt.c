@@ -24,7 +24,7 @@ struct gdtr {
 static void set_tss_descriptor(struct gdt_block *g)
 {
     uint64_t base = (uint64_t)&g->tss;
-    uint64_t limit = sizeof(struct tss) - 1;
+    uint64_t limit = sizeof(struct tss) + IOBITMAP_BYTES;  /* bitmap + end byte */
 
     g->entries[6] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
                     (TSS_TYPE_AVAILABLE << 40) | (((limit >> 16) & 0xf) << 48) |
@@ -69,8 +69,11 @@ int gdt_init_cpu(struct cpu *c)
         g->tss.ist[i] = top;
     }
     g->tss.rsp[0] = c->kstack_top;
-    /* An I/O map base past the TSS limit: no port is open to ring 3. */
-    g->tss.iomap_base = sizeof(struct tss);
+    /* No port is open to ring 3 until a process with I/O ports runs here
+     * (hw/ioports.c loads its bitmap on every switch to it). */
+    g->tss.iomap_base = IOMAP_DISABLED;
+    for (int i = 0; i <= IOBITMAP_BYTES; i++)
+        g->iobitmap[i] = 0xff;
     set_tss_descriptor(g);
     load(g);
     return AE_OK;

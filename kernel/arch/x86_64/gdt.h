@@ -31,10 +31,17 @@ struct tss {
 } __attribute__((packed));
 _Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
 
+#define IOBITMAP_BYTES 8192     /* one bit per port, 0 = allowed */
+/* iomap_base values: the bitmap right after the TSS, or past the segment
+ * limit, which denies every port to ring 3. */
+#define IOMAP_ENABLED ((uint16_t)sizeof(struct tss))
+#define IOMAP_DISABLED ((uint16_t)0xffff)
+
 struct gdt_block {
     uint64_t entries[8];        /* null, kcode, kdata, ucode32, udata, ucode, tss(2) */
     struct tss tss;
-} __attribute__((aligned(16)));
+    uint8_t iobitmap[IOBITMAP_BYTES + 1];   /* + the all-ones byte the CPU needs */
+} __attribute__((aligned(16), packed));
 
 struct cpu;
 /* Fills c's GDT and TSS (IST stacks allocated here, guarded) and loads

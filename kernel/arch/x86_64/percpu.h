@@ -30,6 +30,8 @@ struct cpu {
     volatile uint32_t tlb_flush;/* shootdown requested (vm/tlb.c) */
     bool bkl_held;              /* this CPU holds the kernel lock */
     bool need_resched;          /* schedule before returning to user */
+    const void *io_owner;       /* process whose I/O bitmap the TSS holds */
+    uint64_t io_gen;            /* that bitmap's generation */
     uint32_t id;                /* logical index, 0 = boot CPU */
     uint32_t apic_id;
     uint64_t kstack_top;        /* this CPU's guarded kernel stack */

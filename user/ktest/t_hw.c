@@ -1,0 +1,125 @@
+/* Hardware capabilities: I/O ports through the TSS bitmap, IRQ delivery. */
+#include "ktest.h"
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+KTEST(HW0001, "init's boot info names an IRQ range and every I/O port")
+{
+    struct ae_handle_info hi;
+
+    CHECK_OK(ae_handle_info(ae_bootinfo->irq, &hi));
+    CHECK_EQ(hi.type, AE_OBJ_IRQ);
+    CHECK_EQ(hi.rights, AE_RIGHTS_ALL);
+    CHECK_OK(ae_handle_info(ae_bootinfo->ioports, &hi));
+    CHECK_EQ(hi.type, AE_OBJ_IOPORTS);
+}
+
+static int64_t child_port_without_enable(uint64_t arg)
+{
+    return inb(0x61);       /* no bitmap: #GP, the child dies */
+}
+
+KTEST(HW0002, "a port access without an enabled range is a #GP that kills only the child")
+{
+    ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
+    ae_handle_t p = CHECK_HANDLE(ktest_child(child_port_without_enable, 0, NULL, 0, NULL));
+    CHECK_OK(ae_process_set_fault(p, ep, 7));
+    CHECK_EQ(ktest_wait_child(p), AE_ERR_FAULT);
+    ae_handle_close(ep);
+}
+
+static int64_t child_port_enabled(uint64_t ports)
+{
+    /* The handle covers 0x70-0x71 (CMOS): enable, then read the seconds
+     * register straight from user mode. */
+    if (ae_ioport_enable((ae_handle_t)ports, 0x70, 2) != AE_OK)
+        return 1;
+    outb(0x70, 0x0a);                   /* status register A */
+    (void)inb(0x71);
+    if (ae_ioport_enable((ae_handle_t)ports, 0x60, 1) != AE_ERR_RANGE)
+        return 2;                       /* outside its range */
+    return 0;
+}
+
+KTEST(HW0003, "an enabled sub-range of ports is usable without syscalls; outside it is RANGE")
+{
+    ae_handle_t sub = CHECK_HANDLE(ae_hw_subrange(ae_bootinfo->ioports, 0x70, 2));
+    ae_handle_t given = 0;
+    ae_handle_t p = CHECK_HANDLE(ktest_child(child_port_enabled, 0, NULL, sub, &given));
+    CHECK_EQ(ktest_wait_child(p), 0);
+}
+
+KTEST(HW0004, "hw_subrange checks range, type and DERIVE")
+{
+    ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
+    ae_handle_t weak = CHECK_HANDLE(ae_handle_derive(ae_bootinfo->ioports,
+                                                     AE_RIGHT_WRITE, 0, 0));
+    CHECK_EQ(ae_hw_subrange(ae_bootinfo->ioports, 0xfff0, 0x20), AE_ERR_RANGE);
+    CHECK_EQ(ae_hw_subrange(ae_bootinfo->ioports, 0x10, 0), AE_ERR_RANGE);
+    CHECK_EQ(ae_hw_subrange(ep, 0, 1), AE_ERR_INVAL);
+    CHECK_EQ(ae_hw_subrange(weak, 0x70, 2), AE_ERR_ACCESS);
+    ae_handle_t sub = CHECK_HANDLE(ae_hw_subrange(ae_bootinfo->ioports, 0x3f8, 8));
+    CHECK_EQ(ae_hw_subrange(sub, 0x3f0, 8), AE_ERR_RANGE);   /* not within its parent */
+    CHECK_EQ(ae_ioport_enable(weak, 0x10000, 1), AE_ERR_RANGE);
+    ae_handle_close(sub);
+    ae_handle_close(weak);
+    ae_handle_close(ep);
+}
+
+KTEST(HW0005, "irq_bind and irq_ack check lines, handles and bits")
+{
+    ae_handle_t n = CHECK_HANDLE(ae_notify_create());
+    ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
+    ae_handle_t one = CHECK_HANDLE(ae_hw_subrange(ae_bootinfo->irq, 5, 1));
+
+    CHECK_EQ(ae_irq_bind(one, 6, n, 1, 0), AE_ERR_RANGE);
+    CHECK_EQ(ae_irq_bind(one, 5, ep, 1, 0), AE_ERR_INVAL);      /* not a notification */
+    CHECK_EQ(ae_irq_bind(one, 5, n, 0, 0), AE_ERR_INVAL);       /* no bits */
+    CHECK_EQ(ae_irq_bind(one, 5, n, 1, 0x80), AE_ERR_INVAL);    /* unknown flag */
+    CHECK_EQ(ae_irq_bind(one, 16, n, 1, AE_IRQ_ISA), AE_ERR_INVAL);
+    CHECK_EQ(ae_irq_ack(one, 7), AE_ERR_RANGE);
+    CHECK_EQ(ae_irq_ack(ae_bootinfo->irq, 20), AE_ERR_NOTFOUND); /* never bound */
+    ae_handle_close(one);
+    ae_handle_close(ep);
+    ae_handle_close(n);
+}
+
+#define PIT_CH0 0x40
+#define PIT_CMD 0x43
+
+static int64_t child_pit_oneshot(uint64_t ports)
+{
+    if (ae_ioport_enable((ae_handle_t)ports, PIT_CH0, 4) != AE_OK)
+        return 1;
+    outb(PIT_CMD, 0x30);        /* channel 0, lo/hi byte, mode 0: one interrupt */
+    outb(PIT_CH0, 0xa9);        /* 1193 ticks: 1 ms */
+    outb(PIT_CH0, 0x04);
+    return 0;
+}
+
+KTEST(HW0006, "PIT IRQ 0 reaches a notification; masked until acked, then fires again")
+{
+    ae_handle_t n = CHECK_HANDLE(ae_notify_create());
+    int64_t gsi = ae_irq_bind(ae_bootinfo->irq, 0, n, 0x4, AE_IRQ_ISA);
+
+    CHECK(gsi >= 0);
+    for (int round = 0; round < 2; round++) {
+        ae_handle_t ports = CHECK_HANDLE(ae_hw_subrange(ae_bootinfo->ioports, PIT_CH0, 4));
+        ae_handle_t p = CHECK_HANDLE(ktest_child(child_pit_oneshot, 0, NULL, ports, NULL));
+        CHECK_EQ(ktest_wait_child(p), 0);
+        CHECK_EQ(ae_notify_wait(n, KTEST_WAIT_NS), 0x4);
+        if (gsi >= 0)
+            CHECK_OK(ae_irq_ack(ae_bootinfo->irq, (uint32_t)gsi));
+    }
+    ae_handle_close(n);
+}
