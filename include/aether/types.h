@@ -28,7 +28,8 @@ struct ae_quota_limits {
     uint64_t pages;             /* 4 KiB frames */
     uint64_t handles;
     uint64_t threads;
-    uint64_t cpu_permille;      /* CPU share: 1000 = one whole CPU */
+    uint64_t cpu_permille;      /* CPU share per 100 ms period, 1000 = one whole
+                                 * CPU; what is carved for children is theirs */
 };
 _Static_assert(sizeof(struct ae_quota_limits) == 32, "ABI");
 
@@ -41,8 +42,9 @@ struct ae_process_info {
     struct ae_quota_limits limit;
     struct ae_quota_limits used;    /* charged by the process itself */
     struct ae_quota_limits carved;  /* given to its children */
+    uint64_t cpu_ns;                /* CPU time used (sampled on the 1 ms tick) */
 };
-_Static_assert(sizeof(struct ae_process_info) == 120, "ABI");
+_Static_assert(sizeof(struct ae_process_info) == 128, "ABI");
 
 /* vmo_info */
 struct ae_vmo_info {

@@ -73,6 +73,8 @@ static int process_alloc(struct account *acct, const char *name, struct process 
     p->acct = acct;
     list_init(&p->threads);
     list_init(&p->waiters);
+    list_init(&p->parked);
+    list_init(&p->throttle_link);
     vm_init_process(p);
     handles_init(p);
     err = aspace_init(&p->as, &acct->q);
@@ -139,6 +141,7 @@ static void process_die(struct process *p)
         p->fault_cap = NULL;
     }
     ioports_release(p);
+    sched_forget_process(p);
     aspace_destroy(&p->as);
     quota_uncharge(&p->acct->q, QUOTA_CPU, p->acct->q.used[QUOTA_CPU]);
     p->acct->orphaned = true;

@@ -44,6 +44,13 @@ struct process {
     unsigned nmappings;
     uint64_t iobitmap[2];       /* frames of its I/O permission bitmap, 0 = none */
     uint64_t iobitmap_gen;      /* bumped on every change (hw/hw.c) */
+    /* CPU budget (sched.c): per BUDGET_PERIOD_NS, its share of one CPU. */
+    uint64_t cpu_ns;            /* CPU time used, ever (tick-sampled) */
+    uint64_t cpu_period;        /* the period cpu_period_ns counts in */
+    uint64_t cpu_period_ns;     /* used in that period */
+    bool throttled;             /* over budget: threads parked until the next period */
+    struct list_node parked;    /* its READY threads held back while throttled */
+    struct list_node throttle_link;
     struct cap *fault_cap;      /* kernel-held endpoint cap for fault reports */
     uint64_t fault_badge;
 };

@@ -13,6 +13,7 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/timer.h"
 #include "arch/x86_64/vectors.h"
 #include "mm/kstack.h"
 #include "proc/process.h"
@@ -32,6 +33,7 @@ struct runqueue {
 };
 
 static struct runqueue rqs[MAX_CPUS];
+static struct list_node throttled = {&throttled, &throttled};
 static struct thread idle_threads[MAX_CPUS];
 static volatile int started;
 
@@ -77,7 +79,7 @@ static void enqueue(struct runqueue *rq, struct thread *t)
     rq->nready++;
 }
 
-static struct thread *dequeue_best(struct runqueue *rq)
+static struct thread *dequeue_one(struct runqueue *rq)
 {
     if (!rq->bitmap)
         return NULL;
@@ -90,12 +92,30 @@ static struct thread *dequeue_best(struct runqueue *rq)
     return container_of(n, struct thread, run_link);
 }
 
+/* The best runnable thread whose process is within its budget; threads of
+ * throttled processes met on the way are parked with their process. */
+static struct thread *dequeue_best(struct runqueue *rq)
+{
+    struct thread *t;
+
+    while ((t = dequeue_one(rq)) && t->proc && t->proc->throttled) {
+        t->parked = true;
+        list_add_tail(&t->proc->parked, &t->run_link);
+    }
+    return t;
+}
+
 void sched_dequeue(struct thread *t)
 {
     struct runqueue *rq = &rqs[t->cpu];
 
     if (!list_linked(&t->run_link))
         return;
+    if (t->parked) {
+        list_del(&t->run_link);
+        t->parked = false;
+        return;
+    }
     list_del(&t->run_link);
     if (list_empty(&rq->q[t->priority]))
         rq->bitmap &= ~(1u << t->priority);
@@ -242,12 +262,71 @@ void sched_timeout_del(struct thread *t)
         list_del(&t->sleep_link);
 }
 
+uint64_t sched_budget_ns(const struct process *p)
+{
+    const struct quota *q = &p->acct->q;
+    uint64_t share = q->limit[QUOTA_CPU] - q->carved[QUOTA_CPU];
+
+    return share * (BUDGET_PERIOD_NS / 1000);
+}
+
+void sched_forget_process(struct process *p)
+{
+    if (list_linked(&p->throttle_link))
+        list_del(&p->throttle_link);
+    p->throttled = false;
+}
+
+/* Charges one tick to the running thread's process; throttles it when its
+ * budget for this period is spent. */
+static void charge_tick(struct cpu *c, uint64_t period)
+{
+    struct process *p = c->current->proc;
+
+    if (c->current == c->idle || !p || !p->acct)
+        return;
+    if (p->cpu_period != period) {
+        p->cpu_period = period;
+        p->cpu_period_ns = 0;
+    }
+    p->cpu_ns += 1000000000ull / TIMER_HZ;
+    p->cpu_period_ns += 1000000000ull / TIMER_HZ;
+    if (!p->throttled && p->cpu_period_ns >= sched_budget_ns(p)) {
+        p->throttled = true;
+        list_add_tail(&throttled, &p->throttle_link);
+        c->need_resched = true;
+    }
+}
+
+/* A new period: every throttled process runs again. */
+static void refill(uint64_t period)
+{
+    struct list_node *n, *tmp;
+
+    list_for_each_safe(n, tmp, &throttled) {
+        struct process *p = container_of(n, struct process, throttle_link);
+        if (p->cpu_period == period)
+            continue;
+        list_del(&p->throttle_link);
+        p->throttled = false;
+        while (!list_empty(&p->parked)) {
+            struct thread *t = container_of(list_first(&p->parked), struct thread, run_link);
+            list_del(&t->run_link);
+            t->parked = false;
+            sched_ready(t);
+        }
+    }
+}
+
 void sched_tick(void)
 {
     struct cpu *c = this_cpu();
     struct runqueue *rq = &rqs[c->id];
     struct list_node *n, *tmp;
-    uint64_t now = clock_ns();
+    uint64_t now = clock_ns(), period = now / BUDGET_PERIOD_NS;
+
+    charge_tick(c, period);
+    refill(period);
 
     list_for_each_safe(n, tmp, &rq->timeouts) {
         struct thread *t = container_of(n, struct thread, sleep_link);

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+struct process;
 struct thread;
 
 #define SCHED_SLICE_TICKS 10        /* round-robin quantum, in timer ticks */
@@ -35,6 +36,14 @@ void schedule(void);
 /* Switches straight to next (not in any run queue), as IPC call/reply do;
  * the current thread must already be BLOCKED or requeued by the caller. */
 void sched_switch_to(struct thread *next);
+/* CPU budgets: each process may use (its CPU share - what it carved for its
+ * children) per-mille of one CPU in every BUDGET_PERIOD_NS, sampled on the
+ * timer tick; over that, its threads wait for the next period. */
+#define BUDGET_PERIOD_NS 100000000ull
+/* Budget of p in ns per period (0: it may not run). */
+uint64_t sched_budget_ns(const struct process *p);
+/* A dying process leaves the throttled list. */
+void sched_forget_process(struct process *p);
 /* Takes a READY thread off its run queue (no-op if not queued). */
 void sched_dequeue(struct thread *t);
 /* Timer interrupt: time slices, timeouts. */

@@ -86,6 +86,8 @@ int thread_start(struct thread *t)
 {
     if (t->state != THREAD_NEW)
         return AE_ERR_BUSY;
+    if (sched_budget_ns(t->proc) == 0)
+        return AE_ERR_QUOTA;            /* no CPU share: it could never run */
     kobj_ref(&t->obj);          /* the scheduler's, until it is off its stack */
     sched_ready(t);
     return AE_OK;

@@ -36,6 +36,7 @@ struct thread {
     uint16_t cpu;               /* the CPU whose run queue it joins */
     bool pinned;                /* never moved off `cpu` */
     bool killed;                /* exit at the next return to user */
+    bool parked;                /* READY but held back: its process is throttled */
     uint64_t id;
     uint64_t kstack_top;
     uint64_t ksp;               /* saved kernel RSP while switched out */

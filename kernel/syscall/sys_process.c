@@ -112,6 +112,7 @@ int64_t sys_process_info(struct trap_frame *f, struct cap *c)
         .state = p->state == PROCESS_DEAD,
         .nthreads = p->nthreads,
         .exit_status = p->exit_status,
+        .cpu_ns = p->cpu_ns,
     };
 
     if (p->acct) {
