@@ -34,7 +34,7 @@ struct ae_bootinfo {
     ae_handle_t fault_ep;       /* an endpoint for children's faults */
     ae_handle_t irq;            /* every IRQ line (GSIs) [all rights] */
     ae_handle_t ioports;        /* every I/O port 0-0xffff [all rights] */
-    ae_handle_t devmem;         /* 0: device memory handles not yet implemented */
+    ae_handle_t devmem;         /* all physical pages outside RAM [all rights] */
     uint32_t nmodules;
     struct ae_boot_module modules[AE_BOOT_MODULES_MAX];
     uint64_t quota_pages;       /* init's memory quota */

@@ -61,7 +61,8 @@
     X(35, ioport_enable,     AE_OBJ_IOPORTS,      AE_RIGHT_WRITE)             \
     X(36, kernel_check,      AE_OBJ_PROCESS,      AE_RIGHT_MANAGE)            \
     X(37, handle_grant,      AE_OBJ_PROCESS,      AE_RIGHT_MANAGE)            \
-    X(38, hw_subrange,       AE_OBJ_ANY,          AE_RIGHT_DERIVE)
+    X(38, hw_subrange,       AE_OBJ_ANY,          AE_RIGHT_DERIVE)            \
+    X(39, vmo_create_physical, AE_OBJ_DEVMEM,     AE_RIGHT_MAP)
 
 enum ae_syscall {
 #define AE_X_SYSNUM(num, name, type, rights) AE_SYS_##name = num,

@@ -46,12 +46,18 @@ struct ae_process_info {
 };
 _Static_assert(sizeof(struct ae_process_info) == 128, "ABI");
 
+/* vmo_create flags, and vmo_info flags */
+#define AE_VMO_CONTIGUOUS 1u    /* physically contiguous (DMA): phys is valid */
+#define AE_VMO_DEVICE 2u        /* device memory (vmo_create_physical), uncached */
+
 /* vmo_info */
 struct ae_vmo_info {
     uint64_t size;
-    uint64_t flags;
+    uint64_t flags;             /* AE_VMO_* */
+    uint64_t phys;              /* first page's physical address (contiguous or
+                                 * device objects), else 0 */
 };
-_Static_assert(sizeof(struct ae_vmo_info) == 16, "ABI");
+_Static_assert(sizeof(struct ae_vmo_info) == 24, "ABI");
 
 /* handle_derive flags */
 #define AE_DERIVE_SET_BADGE 1u

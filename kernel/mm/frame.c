@@ -123,3 +123,8 @@ struct pmm *frame_pmm(void)
 {
     return &pmm;
 }
+
+bool frame_is_ram(uint64_t phys)
+{
+    return pmm_is_usable(&pmm, phys);
+}

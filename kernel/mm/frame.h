@@ -23,6 +23,8 @@ int frame_alloc_contig(uint64_t nframes, uint64_t *phys);
 int frame_free(uint64_t phys);
 int frame_free_contig(uint64_t phys, uint64_t nframes);
 uint64_t frame_free_count(void);
+/* True when phys is in RAM the allocator manages. */
+bool frame_is_ram(uint64_t phys);
 uint64_t frame_usable_count(void);
 struct pmm *frame_pmm(void);
 

@@ -209,3 +209,9 @@ int pmm_check(struct pmm *p)
     spin_unlock_irqrestore(&p->lock, flags);
     return ok ? AE_OK : AE_ERR_CORRUPT;
 }
+
+bool pmm_is_usable(const struct pmm *p, uint64_t phys)
+{
+    uint64_t frame = phys / PAGE_SIZE;
+    return frame < p->nframes && bitmap_test(&p->usable, frame);
+}

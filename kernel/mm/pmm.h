@@ -12,6 +12,7 @@
 #ifndef KERNEL_MM_PMM_H
 #define KERNEL_MM_PMM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,8 @@ int pmm_free_frame(struct pmm *p, uint64_t phys);
 int pmm_free_contig(struct pmm *p, uint64_t phys, size_t nframes);
 
 uint64_t pmm_free_count(struct pmm *p);
+/* True when phys lies in a frame that was usable RAM at init. */
+bool pmm_is_usable(const struct pmm *p, uint64_t phys);
 uint64_t pmm_usable_count(const struct pmm *p);
 /* Recounts the bitmap and compares with free_frames: AE_OK or AE_ERR_CORRUPT. */
 int pmm_check(struct pmm *p);

@@ -3,6 +3,8 @@
 #include "mm/frame.h"
 #include "quota/quota.h"
 #include "aether/errors.h"
+#include "mm/layout.h"
+#include "common/string.h"
 #include "panic.h"
 
 static uint64_t in_use;
@@ -43,4 +45,19 @@ int uframe_check(const struct quota *root)
     if (quota_check_tree(root, QUOTA_PAGES, &sum))
         return AE_ERR_CORRUPT;
     return sum == in_use ? AE_OK : AE_ERR_CORRUPT;
+}
+
+int uframe_alloc_contig(struct quota *q, uint64_t n, uint64_t *phys)
+{
+    int err = quota_charge(q, QUOTA_PAGES, n);
+
+    if (err)
+        return err;
+    if (frame_alloc_contig(n, phys)) {
+        quota_uncharge(q, QUOTA_PAGES, n);
+        return AE_ERR_NOMEM;
+    }
+    memset(phys_to_virt(*phys), 0, n * 4096);
+    in_use += n;
+    return AE_OK;
 }

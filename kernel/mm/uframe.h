@@ -14,6 +14,8 @@ struct quota;
 /* A zeroed frame charged to q: AE_OK, AE_ERR_QUOTA, AE_ERR_NOMEM. */
 int uframe_alloc(struct quota *q, uint64_t *phys);
 void uframe_free(struct quota *q, uint64_t phys);
+/* n contiguous zeroed frames charged to q (freed one by one). */
+int uframe_alloc_contig(struct quota *q, uint64_t n, uint64_t *phys);
 /* Frames currently allocated through uframe_alloc. */
 uint64_t uframe_in_use(void);
 /* AE_OK when the QUOTA_PAGES charges in the tree rooted at root add up to

@@ -43,6 +43,7 @@ void kobj_unref(struct kobj *o)
         break;
     case AE_OBJ_IRQ:
     case AE_OBJ_IOPORTS:
+    case AE_OBJ_DEVMEM:
         hwrange_destroy((struct hwrange *)o);
         break;
     default:
@@ -54,7 +55,7 @@ const char *kobj_type_name(uint32_t type)
 {
     static const char *const names[] = {
         "none", "process", "thread", "endpoint", "notification", "vmo",
-        "irq", "ioports",
+        "irq", "ioports", "devmem",
     };
     return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
 }

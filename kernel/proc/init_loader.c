@@ -41,7 +41,7 @@ static int map_segment(struct process *p, const uint8_t *image, const struct elf
         prot |= AE_PROT_WRITE;
     if (s->flags & ELF_SEG_X)
         prot |= AE_PROT_EXEC;
-    err = vmo_create(p, size, &v);
+    err = vmo_create(p, size, 0, &v);
     if (err)
         return err;
     err = vmo_write(v, s->vaddr - base, image + s->offset, s->filesz);
@@ -55,7 +55,7 @@ static int map_anon(struct process *p, uint64_t va, uint64_t size, uint32_t prot
                     struct vmo **keep)
 {
     struct vmo *v;
-    int err = vmo_create(p, size, &v);
+    int err = vmo_create(p, size, 0, &v);
 
     if (err)
         return err;
@@ -74,7 +74,7 @@ static int give_modules(struct process *p, const struct boot_info *bi,
         const struct mb2_module *m = &bi->modules[i];
         struct ae_boot_module *out = &info->modules[info->nmodules];
         struct vmo *v;
-        int err = vmo_create(p, m->end - m->start, &v);
+        int err = vmo_create(p, m->end - m->start, 0, &v);
 
         if (err)
             return err;
@@ -103,12 +103,16 @@ static int give_range(struct process *p, uint32_t type, uint32_t count, ae_handl
     return err;
 }
 
-/* Every IRQ line and every I/O port (PCI configuration space included:
- * ports 0xcf8-0xcff). */
+/* Every IRQ line, every I/O port (PCI configuration space included: ports
+ * 0xcf8-0xcff) and all device memory. */
 static int give_hardware(struct process *p, struct ae_bootinfo *info)
 {
     int err = give_range(p, AE_OBJ_IRQ, irq_line_count(), &info->irq);
-    return err ? err : give_range(p, AE_OBJ_IOPORTS, 65536, &info->ioports);
+    if (!err)
+        err = give_range(p, AE_OBJ_IOPORTS, 65536, &info->ioports);
+    /* Physical pages 0 .. 2^32 (16 TiB); vmo_create_physical refuses RAM
+     * and the kernel's own interrupt controllers. */
+    return err ? err : give_range(p, AE_OBJ_DEVMEM, 0xffffffffu, &info->devmem);
 }
 
 static int build_bootinfo(struct process *p, const struct boot_info *bi)

@@ -7,8 +7,9 @@
  *   irq_ack(irq[WAIT], gsi): unmask after servicing. RANGE, NOTFOUND.
  *   ioport_enable(ioports[WRITE], base, count): opens the ports to the
  *       caller's threads (no syscall per access). RANGE, QUOTA.
- *   hw_subrange(irq or ioports [DERIVE], base, count) -> a new handle (same
- *       rights) to an object covering a sub-range. INVAL, RANGE.
+ *   hw_subrange(irq, ioports or devmem [DERIVE], base, count) -> a new handle
+ *       (same rights) to an object covering a sub-range (devmem: in pages).
+ *       INVAL, RANGE.
  */
 #include "syscall/syscall.h"
 #include "acpi/acpi.h"
@@ -72,7 +73,7 @@ int64_t sys_hw_subrange(struct trap_frame *f, struct cap *c)
     ae_handle_t h;
     int err;
 
-    if (c->type != AE_OBJ_IRQ && c->type != AE_OBJ_IOPORTS)
+    if (c->type != AE_OBJ_IRQ && c->type != AE_OBJ_IOPORTS && c->type != AE_OBJ_DEVMEM)
         return AE_ERR_INVAL;
     if (!in_range(c->obj, f->rsi, f->rdx))
         return AE_ERR_RANGE;

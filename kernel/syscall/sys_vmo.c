@@ -1,5 +1,8 @@
 /*
- *   vmo_create(size) -> handle [READ WRITE EXEC MAP GRANT DERIVE]
+ *   vmo_create(size, flags) -> handle [READ WRITE EXEC MAP GRANT DERIVE];
+ *       AE_VMO_CONTIGUOUS: physically contiguous, for DMA
+ *   vmo_create_physical(devmem[MAP], phys, size) -> handle [READ WRITE MAP
+ *       GRANT DERIVE] to device memory (uncached, never RAM)
  *   vmo_map(vmo[MAP + READ/WRITE/EXEC as prot asks], proc[MAP] or 0 = self,
  *           va, offset, len, prot)
  *   vmo_unmap(proc[MAP] or 0 = self, va, len)
@@ -12,6 +15,7 @@
 #include "proc/process.h"
 #include "vm/aspace.h"
 #include "vm/vmo.h"
+#include "hw/hw.h"
 #include "aether/errors.h"
 #include "aether/rights.h"
 #include "aether/types.h"
@@ -39,7 +43,11 @@ int64_t sys_vmo_create(struct trap_frame *f, struct cap *c)
 {
     struct vmo *v;
     ae_handle_t h;
-    int err = vmo_create(process_current(), f->rdi, &v);
+    int err;
+
+    if (f->rsi > UINT32_MAX)
+        return AE_ERR_INVAL;
+    err = vmo_create(process_current(), f->rdi, (uint32_t)f->rsi, &v);
 
     if (err)
         return err;
@@ -83,7 +91,30 @@ int64_t sys_vmo_unmap(struct trap_frame *f, struct cap *c)
 int64_t sys_vmo_info(struct trap_frame *f, struct cap *c)
 {
     struct vmo *v = c->obj;
-    struct ae_vmo_info info = {v->npages * 4096, 0};
+    struct ae_vmo_info info = {v->npages * 4096, v->flags,
+                               v->flags ? v->pages[0] : 0};
 
     return copy_to_user(f->rsi, &info, sizeof(info));
+}
+
+int64_t sys_vmo_create_physical(struct trap_frame *f, struct cap *c)
+{
+    struct hwrange *r = c->obj;
+    uint64_t phys = f->rsi, size = f->rdx;
+    struct vmo *v;
+    ae_handle_t h;
+    int err;
+
+    if (!size || ((phys | size) & 4095) || phys + size < phys)
+        return AE_ERR_INVAL;
+    if (phys / 4096 < r->base || (phys + size) / 4096 > (uint64_t)r->base + r->count)
+        return AE_ERR_RANGE;
+    err = vmo_create_device(phys, size, &v);
+    if (err)
+        return err;
+    err = handle_install(process_current(), &v->obj,
+                         AE_RIGHT_READ | AE_RIGHT_WRITE | AE_RIGHT_MAP | AE_RIGHT_GRANT |
+                         AE_RIGHT_DERIVE, 0, &h);
+    kobj_unref(&v->obj);
+    return err ? err : (int64_t)h;
 }

@@ -72,7 +72,7 @@ int aspace_map_page(struct aspace *as, uint64_t va, uint64_t pa, uint32_t prot)
     uint64_t *t = as->pml4, pte;
 
     if (!user_range_ok(va) || (pa & 0xfff) ||
-        ((prot & AE_PROT_WRITE) && (prot & AE_PROT_EXEC)) || !prot)
+        ((prot & AE_PROT_WRITE) && (prot & AE_PROT_EXEC)) || !(prot & 7))
         return AE_ERR_INVAL;
     for (int level = 3; level > 0; level--) {
         uint64_t *e = &t[IDX(va, level)];
@@ -93,6 +93,8 @@ int aspace_map_page(struct aspace *as, uint64_t va, uint64_t pa, uint32_t prot)
         pte |= PTE_W;
     if (!(prot & AE_PROT_EXEC) && paging_nx_supported())
         pte |= PTE_NX;
+    if (prot & VM_PROT_UNCACHED)
+        pte |= PTE_PCD | PTE_PWT;
     t[IDX(va, 0)] = pte;
     return AE_OK;
 }

@@ -17,6 +17,7 @@ struct quota;
 #define AE_PROT_READ  1u
 #define AE_PROT_WRITE 2u
 #define AE_PROT_EXEC  4u
+#define VM_PROT_UNCACHED 0x100u         /* kernel-internal: device memory */
 
 #define USER_LOWEST 0x10000ull          /* page 0-15 never mapped: NULL traps */
 

@@ -10,6 +10,8 @@
 #include "mm/uframe.h"
 #include "proc/process.h"
 #include "cap/cap.h"
+#include "mm/frame.h"
+#include "acpi/acpi.h"
 #include "lib/string.h"
 #include "aether/errors.h"
 #include "panic.h"
@@ -17,31 +19,101 @@
 #define PAGE 4096ull
 #define MAX_MAPPINGS 65536u     /* per process: bounds kernel memory */
 
+/* The LAPIC and I/O APIC pages belong to the kernel: no device VMO over
+ * them, or a driver could reprogram interrupts under the kernel. */
+static bool kernel_owns_mmio(uint64_t phys)
+{
+    const struct madt_info *m = acpi_madt();
+
+    if ((phys & ~(PAGE - 1)) == (m->lapic_phys & ~(PAGE - 1)))
+        return true;
+    for (unsigned i = 0; i < m->nioapics; i++)
+        if ((phys & ~(PAGE - 1)) == ((uint64_t)m->ioapics[i].phys & ~(PAGE - 1)))
+            return true;
+    return false;
+}
+
 void vm_init_process(struct process *p)
 {
     list_init(&p->mappings);
 }
 
-int vmo_create(struct process *p, uint64_t size, struct vmo **out)
+static struct vmo *vmo_alloc(uint64_t npages)
+{
+    struct vmo *v = kzalloc(sizeof(*v));
+
+    if (!v)
+        return NULL;
+    v->pages = kzalloc(npages * sizeof(uint64_t));
+    if (!v->pages) {
+        kfree(v);
+        return NULL;
+    }
+    kobj_init(&v->obj, AE_OBJ_VMO);
+    list_init(&v->mappings);
+    return v;
+}
+
+static int vmo_create_contig(struct process *p, uint64_t npages, struct vmo **out)
+{
+    struct vmo *v = vmo_alloc(npages);
+    uint64_t phys;
+    int err;
+
+    if (!v)
+        return AE_ERR_NOMEM;
+    err = uframe_alloc_contig(&p->acct->q, npages, &phys);
+    if (err) {
+        kfree(v->pages);
+        kfree(v);
+        return err;
+    }
+    v->charged = &p->acct->q;
+    v->flags = AE_VMO_CONTIGUOUS;
+    v->npages = npages;
+    for (uint64_t i = 0; i < npages; i++)
+        v->pages[i] = phys + i * PAGE;
+    *out = v;
+    return AE_OK;
+}
+
+int vmo_create_device(uint64_t phys, uint64_t size, struct vmo **out)
+{
+    uint64_t npages = size / PAGE;
+    struct vmo *v;
+
+    if (!size || (phys | size) & (PAGE - 1) || npages > VMO_MAX_PAGES ||
+        phys + size < phys)
+        return AE_ERR_INVAL;
+    for (uint64_t i = 0; i < npages; i++)
+        if (frame_is_ram(phys + i * PAGE) || kernel_owns_mmio(phys + i * PAGE))
+            return AE_ERR_ACCESS;
+    v = vmo_alloc(npages);
+    if (!v)
+        return AE_ERR_NOMEM;
+    v->flags = AE_VMO_DEVICE;
+    v->npages = npages;
+    for (uint64_t i = 0; i < npages; i++)
+        v->pages[i] = phys + i * PAGE;
+    *out = v;
+    return AE_OK;
+}
+
+int vmo_create(struct process *p, uint64_t size, uint32_t flags, struct vmo **out)
 {
     uint64_t npages = (size + PAGE - 1) / PAGE;
     struct vmo *v;
 
-    if (size == 0 || size > VMO_MAX_PAGES * PAGE)
+    if (size == 0 || size > VMO_MAX_PAGES * PAGE || (flags & ~AE_VMO_CONTIGUOUS))
         return AE_ERR_INVAL;
+    if (flags & AE_VMO_CONTIGUOUS)
+        return vmo_create_contig(p, npages, out);
     if (quota_available(&p->acct->q, QUOTA_PAGES) < npages)
         return AE_ERR_QUOTA;
-    v = kzalloc(sizeof(*v));
+    v = vmo_alloc(npages);
     if (!v)
         return AE_ERR_NOMEM;
-    v->pages = kzalloc(npages * sizeof(uint64_t));
-    if (!v->pages) {
-        kfree(v);
-        return AE_ERR_NOMEM;
-    }
-    kobj_init(&v->obj, AE_OBJ_VMO);
     v->charged = &p->acct->q;
-    list_init(&v->mappings);
     for (uint64_t i = 0; i < npages; i++) {
         int err = uframe_alloc(v->charged, &v->pages[i]);
         if (err) {
@@ -58,9 +130,11 @@ int vmo_create(struct process *p, uint64_t size, struct vmo **out)
 void vmo_destroy(struct vmo *v)
 {
     KASSERT(list_empty(&v->mappings));
-    for (uint64_t i = 0; i < v->npages; i++)
-        uframe_free(v->charged, v->pages[i]);
-    account_changed(v->charged);
+    if (v->charged) {
+        for (uint64_t i = 0; i < v->npages; i++)
+            uframe_free(v->charged, v->pages[i]);
+        account_changed(v->charged);
+    }
     kfree(v->pages);
     kfree(v);
 }
@@ -99,7 +173,8 @@ int vmo_map(struct process *p, struct vmo *v, uint64_t offset, uint64_t va,
     if (!m)
         return AE_ERR_NOMEM;
     for (uint64_t i = 0; i < npages; i++) {
-        int err = aspace_map_page(&p->as, va + i * PAGE, v->pages[offset / PAGE + i], prot);
+        int err = aspace_map_page(&p->as, va + i * PAGE, v->pages[offset / PAGE + i],
+                                  prot | (v->flags & AE_VMO_DEVICE ? VM_PROT_UNCACHED : 0));
         if (err) {
             uint64_t detached = 0;
             while (i--)
@@ -246,7 +321,7 @@ int vmo_move_prepare(struct process *from, struct process *to,
         struct vmo *v = caps[i]->obj;
         if (caps[i]->type != AE_OBJ_VMO || seen_before(caps, i))
             continue;
-        if (v->charged == &from->acct->q && from != to)
+        if (v->charged && v->charged == &from->acct->q && from != to)
             pages += v->npages;
     }
     return quota_available(&to->acct->q, QUOTA_PAGES) < pages ? AE_ERR_QUOTA : AE_OK;
@@ -260,7 +335,7 @@ void vmo_move_commit(struct process *from, struct process *to,
         if (caps[i]->type != AE_OBJ_VMO || seen_before(caps, i))
             continue;
         vmo_unmap_from(v, from);
-        if (v->charged == &from->acct->q && from != to) {
+        if (v->charged && v->charged == &from->acct->q && from != to) {
             quota_transfer(v->charged, &to->acct->q, QUOTA_PAGES, v->npages);
             v->charged = &to->acct->q;
         }

@@ -24,7 +24,9 @@ struct vmo {
     struct kobj obj;
     uint64_t npages;
     uint64_t *pages;            /* physical address of each page */
-    struct quota *charged;      /* account holding the pages' charge */
+    struct quota *charged;      /* account holding the pages' charge; NULL for
+                                 * device memory, which no one owns */
+    uint32_t flags;             /* AE_VMO_CONTIGUOUS, AE_VMO_DEVICE */
     struct list_node mappings;  /* struct vm_mapping.vmo_link */
 };
 
@@ -42,7 +44,11 @@ struct vm_mapping {
 /* A VMO of size bytes (rounded up to pages) charged to p's account.
  * AE_ERR_INVAL (0 or larger than VMO_MAX_PAGES pages), AE_ERR_QUOTA,
  * AE_ERR_NOMEM. */
-int vmo_create(struct process *p, uint64_t size, struct vmo **out);
+int vmo_create(struct process *p, uint64_t size, uint32_t flags, struct vmo **out);
+/* Device memory: size bytes of physical address space at phys (page
+ * aligned), none of it RAM or kernel-owned; mapped uncached, never freed.
+ * AE_ERR_INVAL (alignment, size), AE_ERR_ACCESS (RAM or kernel-owned). */
+int vmo_create_device(uint64_t phys, uint64_t size, struct vmo **out);
 /* Maps len bytes at offset of v into p at va, with prot (AE_PROT_*).
  * AE_ERR_INVAL (alignment, zero length, W+X, outside user space),
  * AE_ERR_RANGE (beyond the VMO), AE_ERR_EXISTS (overlaps a mapping),

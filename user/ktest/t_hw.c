@@ -123,3 +123,64 @@ KTEST(HW0006, "PIT IRQ 0 reaches a notification; masked until acked, then fires 
     }
     ae_handle_close(n);
 }
+
+KTEST(HW0007, "a contiguous VMO reports its physical address; others report none")
+{
+    struct ae_vmo_info vi;
+    ae_handle_t dma = CHECK_HANDLE(ae_vmo_create_flags(65536, AE_VMO_CONTIGUOUS));
+    ae_handle_t plain = CHECK_HANDLE(ae_vmo_create(8192));
+
+    CHECK_OK(ae_vmo_info(dma, &vi));
+    CHECK_EQ(vi.size, 65536);
+    CHECK_EQ(vi.flags, AE_VMO_CONTIGUOUS);
+    CHECK(vi.phys != 0 && (vi.phys & 4095) == 0);
+    CHECK_OK(ae_vmo_info(plain, &vi));
+    CHECK_EQ(vi.flags, 0);
+    CHECK_EQ(vi.phys, 0);
+    CHECK_EQ(ae_vmo_create_flags(4096, 0x80), AE_ERR_INVAL);
+    CHECK_OK(ae_vmo_map(dma, 0, 0x2a0000000000ull, 0, 65536, AE_PROT_READ | AE_PROT_WRITE));
+    *(volatile uint64_t *)0x2a000000fff8ull = 0x1234;
+    CHECK_EQ(*(volatile uint64_t *)0x2a000000fff8ull, 0x1234);
+    CHECK_OK(ae_vmo_unmap(0, 0x2a0000000000ull, 65536));
+    ae_handle_close(plain);
+    ae_handle_close(dma);
+}
+
+#define HPET_PHYS 0xfed00000ull
+
+KTEST(HW0008, "device memory: the HPET's ID register read through an uncached mapping")
+{
+    uint64_t va = 0x2b0000000000ull;
+    struct ae_vmo_info vi;
+    ae_handle_t dev = CHECK_HANDLE(ae_vmo_create_physical(ae_bootinfo->devmem, HPET_PHYS, 4096));
+
+    CHECK_OK(ae_vmo_info(dev, &vi));
+    CHECK_EQ(vi.flags, AE_VMO_DEVICE);
+    CHECK_EQ(vi.phys, HPET_PHYS);
+    CHECK_OK(ae_vmo_map(dev, 0, va, 0, 4096, AE_PROT_READ));
+    uint64_t caps = *(volatile uint64_t *)va;
+    uint32_t vendor = (uint32_t)(caps >> 16) & 0xffff;
+    CHECK(vendor != 0 && vendor != 0xffff);
+    CHECK((caps & 0xff) != 0);                  /* revision */
+    CHECK((uint32_t)(caps >> 32) != 0);         /* counter period, fs */
+    CHECK_OK(ae_vmo_unmap(0, va, 4096));
+    ae_handle_close(dev);
+}
+
+KTEST(HW0009, "device memory is refused over RAM, kernel interrupt controllers, bad ranges")
+{
+    ae_handle_t weak = CHECK_HANDLE(ae_handle_derive(ae_bootinfo->devmem, AE_RIGHT_READ, 0, 0));
+    ae_handle_t dev = CHECK_HANDLE(ae_vmo_create_physical(ae_bootinfo->devmem, HPET_PHYS, 4096));
+
+    CHECK_EQ(ae_vmo_create_physical(ae_bootinfo->devmem, 0x200000, 4096), AE_ERR_ACCESS);
+    CHECK_EQ(ae_vmo_create_physical(ae_bootinfo->devmem, 0xfee00000ull, 4096), AE_ERR_ACCESS);
+    CHECK_EQ(ae_vmo_create_physical(ae_bootinfo->devmem, 0xfec00000ull, 4096), AE_ERR_ACCESS);
+    CHECK_EQ(ae_vmo_create_physical(ae_bootinfo->devmem, HPET_PHYS + 8, 4096), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create_physical(ae_bootinfo->devmem, HPET_PHYS, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create_physical(weak, HPET_PHYS, 4096), AE_ERR_ACCESS);
+    /* Device objects come without EXEC: no executable mapping of MMIO. */
+    CHECK_EQ(ae_vmo_map(dev, 0, 0x2b0000000000ull, 0, 4096, AE_PROT_READ | AE_PROT_EXEC),
+             AE_ERR_ACCESS);
+    ae_handle_close(dev);
+    ae_handle_close(weak);
+}

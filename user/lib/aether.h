@@ -130,7 +130,11 @@ static inline int64_t ae_notify_signal(ae_handle_t n, uint64_t bits)
 { return ae_sys2(AE_SYS_notify_signal, n, bits); }
 static inline int64_t ae_notify_wait(ae_handle_t n, uint64_t timeout_ns)
 { return ae_sys2(AE_SYS_notify_wait, n, timeout_ns); }
-static inline int64_t ae_vmo_create(uint64_t size) { return ae_sys1(AE_SYS_vmo_create, size); }
+static inline int64_t ae_vmo_create(uint64_t size) { return ae_sys2(AE_SYS_vmo_create, size, 0); }
+static inline int64_t ae_vmo_create_flags(uint64_t size, uint32_t flags)
+{ return ae_sys2(AE_SYS_vmo_create, size, flags); }
+static inline int64_t ae_vmo_create_physical(ae_handle_t devmem, uint64_t phys, uint64_t size)
+{ return ae_sys3(AE_SYS_vmo_create_physical, devmem, phys, size); }
 static inline int64_t ae_vmo_map(ae_handle_t vmo, ae_handle_t proc, uint64_t va,
                                  uint64_t offset, uint64_t len, uint32_t prot)
 { return ae_sys6(AE_SYS_vmo_map, vmo, proc, va, offset, len, prot); }
