@@ -8,7 +8,8 @@
  * and the dispatcher checks, before the call runs, that it names a live
  * object of that type (AE_ERR_BAD_HANDLE, AE_ERR_REVOKED, AE_ERR_INVAL for a
  * wrong type) carrying every listed right (AE_ERR_ACCESS). Calls check any
- * further handles themselves; docs/KERNEL.md lists every call's rights and
+ * further handles themselves; handle_close decodes its handle itself, since
+ * a revoked handle must still be closable; docs/KERNEL.md lists every call's rights and
  * errors.
  *
  * Calling convention (x86_64 `syscall`): rax = number; arguments in rdi,
@@ -27,7 +28,7 @@
     X(1,  clock_get,         AE_OBJ_NONE,         0)                          \
     X(2,  sleep_until,       AE_OBJ_NONE,         0)                          \
     X(3,  yield,             AE_OBJ_NONE,         0)                          \
-    X(4,  handle_close,      AE_OBJ_ANY,          0)                          \
+    X(4,  handle_close,      AE_OBJ_NONE,         0)                          \
     X(5,  handle_derive,     AE_OBJ_ANY,          AE_RIGHT_DERIVE)            \
     X(6,  handle_revoke,     AE_OBJ_ANY,          AE_RIGHT_DERIVE)            \
     X(7,  handle_info,       AE_OBJ_ANY,          0)                          \

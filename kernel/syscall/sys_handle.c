@@ -17,6 +17,8 @@
 
 int64_t sys_handle_close(struct trap_frame *f, struct cap *c)
 {
+    if (f->rdi > UINT32_MAX)
+        return AE_ERR_BAD_HANDLE;
     return handle_close(process_current(), (ae_handle_t)f->rdi);
 }
 

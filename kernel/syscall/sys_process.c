@@ -88,6 +88,8 @@ int64_t sys_process_set_fault(struct trap_frame *f, struct cap *c)
     struct cap *ep, *copy;
     int err;
 
+    if (p->state != PROCESS_ALIVE)
+        return AE_ERR_PEER_CLOSED;
     if (f->rsi > UINT32_MAX)
         return AE_ERR_BAD_HANDLE;
     err = handle_get(process_current(), (ae_handle_t)f->rsi, AE_OBJ_ENDPOINT,

@@ -53,3 +53,50 @@ KTEST(CPU0003, "the parent keeps running beside a child that spins with a full s
     CHECK_OK(ae_process_kill(p, 0));
     CHECK_EQ(ktest_wait_child(p), 0);
 }
+
+/* Loads a pattern derived from seed into xmm0-xmm15, yields many times (so
+ * the other thread runs and loads its own), and checks every register. */
+static void fpu_worker(void *arg)
+{
+    uint64_t seed = (uint64_t)arg, bad = 0;
+    uint64_t in[32] __attribute__((aligned(16))), out[32] __attribute__((aligned(16)));
+
+    for (int i = 0; i < 32; i++)
+        in[i] = seed * 0x9e3779b97f4a7c15ull + (uint64_t)i;
+    for (int round = 0; round < 500; round++) {
+        __asm__ volatile(
+            "movdqa 0(%0), %%xmm0\n\t movdqa 16(%0), %%xmm1\n\t movdqa 32(%0), %%xmm2\n\t"
+            "movdqa 48(%0), %%xmm3\n\t movdqa 64(%0), %%xmm4\n\t movdqa 80(%0), %%xmm5\n\t"
+            "movdqa 96(%0), %%xmm6\n\t movdqa 112(%0), %%xmm7\n\t movdqa 128(%0), %%xmm8\n\t"
+            "movdqa 144(%0), %%xmm9\n\t movdqa 160(%0), %%xmm10\n\t movdqa 176(%0), %%xmm11\n\t"
+            "movdqa 192(%0), %%xmm12\n\t movdqa 208(%0), %%xmm13\n\t movdqa 224(%0), %%xmm14\n\t"
+            "movdqa 240(%0), %%xmm15\n\t"
+            "mov %2, %%eax\n\t syscall\n\t"
+            "movdqa %%xmm0, 0(%1)\n\t movdqa %%xmm1, 16(%1)\n\t movdqa %%xmm2, 32(%1)\n\t"
+            "movdqa %%xmm3, 48(%1)\n\t movdqa %%xmm4, 64(%1)\n\t movdqa %%xmm5, 80(%1)\n\t"
+            "movdqa %%xmm6, 96(%1)\n\t movdqa %%xmm7, 112(%1)\n\t movdqa %%xmm8, 128(%1)\n\t"
+            "movdqa %%xmm9, 144(%1)\n\t movdqa %%xmm10, 160(%1)\n\t movdqa %%xmm11, 176(%1)\n\t"
+            "movdqa %%xmm12, 192(%1)\n\t movdqa %%xmm13, 208(%1)\n\t movdqa %%xmm14, 224(%1)\n\t"
+            "movdqa %%xmm15, 240(%1)"
+            :
+            : "r"(in), "r"(out), "i"(AE_SYS_yield)
+            : "rax", "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+              "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14",
+              "xmm15");
+        for (int i = 0; i < 32; i++)
+            bad += out[i] != in[i];
+    }
+    ae_thread_exit((int64_t)bad);
+}
+
+KTEST(FPU0001, "two threads on one CPU keep their own SSE registers across switches")
+{
+    ae_handle_t a = CHECK_HANDLE(ktest_thread(fpu_worker, (void *)1));
+    ae_handle_t b = CHECK_HANDLE(ktest_thread(fpu_worker, (void *)2));
+
+    /* Pinning after start is fine: both end up sharing CPU 0. */
+    CHECK_OK(ae_thread_set_affinity(a, 0));
+    CHECK_OK(ae_thread_set_affinity(b, 0));
+    CHECK_EQ(ktest_join(a), 0);
+    CHECK_EQ(ktest_join(b), 0);
+}
