@@ -159,6 +159,7 @@ static __attribute__((noreturn)) void start_user_space(void)
 
     uaccess_init(cpu_features()->smap);
     fpu_init_cpu();
+    irq_disable();              /* the kernel lock is only taken with IF off */
     bkl_lock();
     if (init_load(&boot_info, &init)) {
         bkl_unlock();
@@ -166,6 +167,7 @@ static __attribute__((noreturn)) void start_user_space(void)
         smp_idle();
     }
     bkl_unlock();
+    irq_enable();
     sched_start_aps();
     for (unsigned i = 0; i < cpu_count(); i++)
         if (cpu_get(i) != this_cpu() && cpu_get(i)->online)

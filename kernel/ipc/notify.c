@@ -54,10 +54,12 @@ int64_t notify_wait(struct notify *n, uint64_t timeout_ns)
     }
     if (timeout_ns == 0)
         return AE_ERR_TIMEOUT;
-    if (timeout_ns != UINT64_MAX) {
-        deadline = clock_ns() + timeout_ns;
+    /* A deadline past 2^64 ns is as good as none (no wrap-around). */
+    if (timeout_ns != UINT64_MAX && !__builtin_add_overflow(clock_ns(), timeout_ns, &deadline)) {
         if (deadline == 0)
             deadline = 1;
+    } else {
+        deadline = 0;
     }
     kobj_ref(&n->obj);
     r = thread_block_on(&n->waiters, deadline);

@@ -168,8 +168,9 @@ void process_kill(struct process *p, int64_t status)
 {
     struct list_node *n, *tmp;
 
-    if (p->state != PROCESS_ALIVE)
-        return;
+    if (p->state != PROCESS_ALIVE || p->killing)
+        return;                 /* the first kill's status stands */
+    p->killing = true;
     p->exit_status = status;
     if (p->nthreads == 0) {
         process_die(p);

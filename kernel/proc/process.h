@@ -33,6 +33,7 @@ struct process {
     uint64_t pid;
     char name[PROCESS_NAME_MAX];
     enum process_state state;
+    bool killing;               /* process_kill ran: its status is final */
     int64_t exit_status;
     struct account *acct;
     struct aspace as;

@@ -45,8 +45,10 @@ int64_t sys_process_create(struct trap_frame *f, struct cap *c)
     int err;
 
     err = copy_from_user(limits, f->rdx, sizeof(limits));
-    if (!err && f->rsi)
-        err = copy_from_user(name, f->rsi, sizeof(name) - 1);
+    if (!err && f->rsi) {
+        int n = copy_string_from_user(name, f->rsi, sizeof(name));
+        err = n == AE_ERR_TRUNCATED ? AE_OK : (n < 0 ? n : AE_OK);    /* long names are cut */
+    }
     if (err)
         return err;
     if (parent->state != PROCESS_ALIVE)

@@ -60,14 +60,13 @@ int64_t sys_vmo_create(struct trap_frame *f, struct cap *c)
 
 int64_t sys_vmo_map(struct trap_frame *f, struct cap *c)
 {
-    uint32_t prot = (uint32_t)f->r9, need = 0;
+    /* Every x86 mapping is readable, so every mapping needs READ. */
+    uint32_t prot = (uint32_t)f->r9, need = AE_RIGHT_READ;
     struct process *p;
     int err;
 
     if (f->r9 > UINT32_MAX)
         return AE_ERR_INVAL;
-    if (prot & AE_PROT_READ)
-        need |= AE_RIGHT_READ;
     if (prot & AE_PROT_WRITE)
         need |= AE_RIGHT_WRITE;
     if (prot & AE_PROT_EXEC)

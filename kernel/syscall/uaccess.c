@@ -44,3 +44,19 @@ bool uaccess_fixup(uint64_t rip, uint64_t *resume)
     *resume = (uint64_t)user_copy_fault;
     return true;
 }
+
+int copy_string_from_user(char *dst, uint64_t usrc, uint64_t size)
+{
+    for (uint64_t i = 0; i + 1 < size; i++) {
+        int err = copy_from_user(&dst[i], usrc + i, 1);
+        if (err) {
+            dst[i] = '\0';
+            return err;
+        }
+        if (!dst[i])
+            return (int)i;
+    }
+    if (size)
+        dst[size - 1] = '\0';
+    return AE_ERR_TRUNCATED;
+}

@@ -21,6 +21,7 @@
 #include "sched/thread.h"
 #include "syscall/syscall.h"
 #include "syscall/uaccess.h"
+#include "vm/aspace.h"
 #include "vm/tlb.h"
 #include "aether/ipc.h"
 #include "aether/errors.h"
@@ -162,6 +163,21 @@ static __attribute__((noreturn)) void exception_report(struct trap_frame *f)
     panic_end();
 }
 
+/* A stack overflow runs off the bottom of mapped memory near the stack
+ * pointer (a push, a call, a large frame whose stores land above the new
+ * RSP): the fault is within 64 KiB of RSP and mapped memory (the stack)
+ * starts within 64 KiB above it. A stray access past the top of the stack
+ * has nothing mapped above it, so it is a plain page fault. */
+static bool looks_like_stack_overflow(struct process *p, uint64_t cr2, uint64_t rsp)
+{
+    if (cr2 + 65536 < rsp || cr2 >= rsp + 65536)
+        return false;
+    for (uint64_t up = 4096; up <= 65536; up += 4096)
+        if (aspace_lookup(&p->as, (cr2 & ~4095ull) + up, NULL, NULL))
+            return true;
+    return false;
+}
+
 /* A fault in user mode: reported to the process's fault endpoint, and the
  * process (only it) is killed. Nothing here can panic the kernel. */
 static void user_fault(struct trap_frame *f)
@@ -171,9 +187,8 @@ static void user_fault(struct trap_frame *f)
 
     switch (f->vector) {
     case 14:
-        /* A fault just below the stack pointer is taken as an overflow. */
-        reason = (cr2 < f->rsp + 4096 && cr2 + 65536 >= f->rsp) ? AE_FAULT_STACK
-                                                                : AE_FAULT_PAGE;
+        reason = looks_like_stack_overflow(p, cr2, f->rsp) ? AE_FAULT_STACK
+                                                           : AE_FAULT_PAGE;
         break;
     case 13: reason = AE_FAULT_GP; addr = f->error; break;
     case 6: reason = AE_FAULT_UD; addr = f->rip; break;
