@@ -159,6 +159,7 @@ static __attribute__((noreturn)) void start_user_space(void)
 
     uaccess_init(cpu_features()->smap);
     fpu_init_cpu();
+    sched_init_queues();
     irq_disable();              /* the kernel lock is only taken with IF off */
     bkl_lock();
     if (init_load(&boot_info, &init)) {

@@ -39,15 +39,23 @@ static volatile int started;
 
 extern void context_switch(uint64_t *save_ksp, uint64_t load_ksp);
 
+void sched_init_queues(void)
+{
+    /* Once, on the boot CPU, before any thread starts: a thread may be
+     * queued for a CPU that has not entered the scheduler yet (it waits
+     * there; the wake-up IPI brings that CPU in). */
+    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
+        for (int p = 0; p <= THREAD_PRIO_MAX; p++)
+            list_init(&rqs[cpu].q[p]);
+        list_init(&rqs[cpu].timeouts);
+    }
+}
+
 void sched_init_cpu(uint64_t kstack_top)
 {
     struct cpu *c = this_cpu();
-    struct runqueue *rq = &rqs[c->id];
     struct thread *idle = &idle_threads[c->id];
 
-    for (int p = 0; p <= THREAD_PRIO_MAX; p++)
-        list_init(&rq->q[p]);
-    list_init(&rq->timeouts);
     kobj_init(&idle->obj, AE_OBJ_THREAD);
     idle->state = THREAD_RUNNING;
     idle->cpu = (uint16_t)c->id;

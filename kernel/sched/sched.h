@@ -15,6 +15,8 @@ struct thread;
 
 #define SCHED_SLICE_TICKS 10        /* round-robin quantum, in timer ticks */
 
+/* Boot CPU, once, before any thread is created. */
+void sched_init_queues(void);
 /* Each CPU, once, before it schedules: its idle thread is the context it
  * runs in now (kernel stack kstack_top). */
 void sched_init_cpu(uint64_t kstack_top);
