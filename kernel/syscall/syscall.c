@@ -67,6 +67,12 @@ void syscall_dispatch(struct trap_frame *f)
     int64_t ret;
 
     bkl_lock();
+    /* Killed while in user mode, before the IPI arrived: exit now, before
+     * the call could block and never see the kill. */
+    if (this_cpu()->current->killed) {
+        kernel_exit_to_user();
+        return;
+    }
     if (nr >= AE_SYS_COUNT || !table[nr].fn) {
         ret = AE_ERR_UNSUPPORTED;
     } else {
