@@ -61,8 +61,7 @@ int64_t notify_wait(struct notify *n, uint64_t timeout_ns)
     } else {
         deadline = 0;
     }
-    kobj_ref(&n->obj);
-    r = thread_block_on(&n->waiters, deadline);
-    kobj_unref(&n->obj);
+    r = thread_block_holding(&n->obj, &n->waiters, deadline);
+    thread_release_blocked();
     return r;
 }

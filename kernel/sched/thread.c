@@ -104,6 +104,11 @@ static void mark_dead(struct thread *t, int64_t code)
         list_del(&t->wait_link);
         t->waiting_on = NULL;
     }
+    if (t->blocked_obj) {
+        struct kobj *o = t->blocked_obj;
+        t->blocked_obj = NULL;
+        kobj_unref(o);
+    }
     sched_timeout_del(t);
     t->state = THREAD_DEAD;
     t->exit_code = code;
@@ -177,6 +182,25 @@ int64_t thread_block_on(struct list_node *q, uint64_t deadline_ns)
         sched_timeout_add(t);
     schedule();
     return t->wait_result;
+}
+
+int64_t thread_block_holding(struct kobj *o, struct list_node *q, uint64_t deadline_ns)
+{
+    struct thread *t = this_cpu()->current;
+
+    kobj_ref(o);
+    t->blocked_obj = o;
+    return thread_block_on(q, deadline_ns);
+}
+
+void thread_release_blocked(void)
+{
+    struct thread *t = this_cpu()->current;
+    struct kobj *o = t->blocked_obj;
+
+    t->blocked_obj = NULL;
+    if (o)
+        kobj_unref(o);
 }
 
 void thread_wake(struct thread *t, int64_t result)

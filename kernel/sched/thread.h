@@ -81,6 +81,12 @@ void thread_destroy(struct thread *t);      /* kobj destroy hook */
  * deadline (ns, 0 = none) passes; returns wait_result (AE_ERR_TIMEOUT on
  * timeout). */
 int64_t thread_block_on(struct list_node *q, uint64_t deadline_ns);
+/* Like thread_block_on, holding a reference on o (the object waited for)
+ * in t->blocked_obj: if the thread dies while blocked, its death releases
+ * the reference; otherwise the caller releases it with
+ * thread_release_blocked() once done with o. */
+int64_t thread_block_holding(struct kobj *o, struct list_node *q, uint64_t deadline_ns);
+void thread_release_blocked(void);
 /* Wakes a blocked thread with the given result. */
 void thread_wake(struct thread *t, int64_t result);
 

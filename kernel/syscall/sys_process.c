@@ -76,11 +76,10 @@ int64_t sys_process_wait(struct trap_frame *f, struct cap *c)
         return p->exit_status;
     if (f->rsi == 0)
         return AE_ERR_TIMEOUT;
-    kobj_ref(&p->obj);
-    r = thread_block_on(&p->waiters, deadline_from(f->rsi));
+    r = thread_block_holding(&p->obj, &p->waiters, deadline_from(f->rsi));
     if (r != AE_ERR_TIMEOUT)
         r = p->exit_status;
-    kobj_unref(&p->obj);
+    thread_release_blocked();
     return r;
 }
 
@@ -174,11 +173,10 @@ int64_t sys_thread_wait(struct trap_frame *f, struct cap *c)
         return t->exit_code;
     if (f->rsi == 0)
         return AE_ERR_TIMEOUT;
-    kobj_ref(&t->obj);
-    r = thread_block_on(&t->joiners, deadline_from(f->rsi));
+    r = thread_block_holding(&t->obj, &t->joiners, deadline_from(f->rsi));
     if (r != AE_ERR_TIMEOUT)
         r = t->exit_code;
-    kobj_unref(&t->obj);
+    thread_release_blocked();
     return r;
 }
 
