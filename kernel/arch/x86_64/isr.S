@@ -4,6 +4,8 @@
  * frame has the layout of struct trap_frame (trap.h). Entries from ring 3
  * switch GS with swapgs so the kernel always finds its per-CPU data.
  */
+#include "arch/x86_64/trap_frame.inc"
+
 .section .text
 
 .macro STUB vec
@@ -32,41 +34,13 @@ isr_common:
     testb $3, 24(%rsp)          /* CS of the interrupted context */
     jz 1f
     swapgs
-1:  pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+1:  PUSH_GPRS
     cld
     movq %rsp, %rdi
     call trap_dispatch
 .global trap_return
 trap_return:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_GPRS
     testb $3, 24(%rsp)
     jz 2f
     swapgs

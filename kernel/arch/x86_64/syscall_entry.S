@@ -12,6 +12,8 @@
 #define USER_SS 0x23                /* GDT_UDATA | 3 */
 #define SYSCALL_VECTOR 0x100
 
+#include "arch/x86_64/trap_frame.inc"
+
 .section .text
 .global syscall_entry
 syscall_entry:
@@ -25,21 +27,7 @@ syscall_entry:
     pushq %rcx
     pushq $0                        /* error code */
     pushq $SYSCALL_VECTOR
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_GPRS
     xorl %ebp, %ebp                 /* the user's RBP is no kernel frame */
     movq %rsp, %rdi
     call syscall_dispatch
