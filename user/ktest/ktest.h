@@ -64,6 +64,14 @@ int64_t ktest_join(ae_handle_t t);
 ae_handle_t ktest_child(int64_t (*fn)(uint64_t), uint64_t arg,
                         const struct ae_quota_limits *lim, ae_handle_t give,
                         ae_handle_t *given);
+/* Deterministic fault tests: starts fn in a child that first waits for a
+ * go message (on an endpoint it is given), sets the child's fault endpoint
+ * to fault_ep with badge, sends go, and returns the child's handle (0 on
+ * failure). fn then runs and may fault. */
+ae_handle_t ktest_child_after_go(int64_t (*fn)(uint64_t), ae_handle_t fault_ep,
+                                 uint64_t badge);
+/* Receives one fault report on ep into *m (AE_OK or the error). */
+int64_t ktest_fault_report(ae_handle_t ep, struct ae_msg *m);
 /* Waits for a process (generous deadline) and closes its handle. */
 int64_t ktest_wait_child(ae_handle_t p);
 

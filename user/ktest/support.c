@@ -130,3 +130,43 @@ int64_t ktest_wait_child(ae_handle_t p)
     ae_handle_close(p);
     return r;
 }
+
+static int64_t (*volatile go_fn)(uint64_t);
+
+/* In the child: wait for the parent's go, then run the test function. */
+static int64_t wait_for_go(uint64_t go_ep)
+{
+    struct ae_msg m = {0};
+    int64_t r = ae_recv((ae_handle_t)go_ep, &m);
+
+    return r ? 200 + (-r) : go_fn(0);
+}
+
+ae_handle_t ktest_child_after_go(int64_t (*fn)(uint64_t), ae_handle_t fault_ep,
+                                 uint64_t badge)
+{
+    int64_t go = ae_endpoint_create(), rx;
+    struct ae_msg m = {AE_MSG_INFO(1, 0), {0}, {0}, 0};
+    ae_handle_t p;
+
+    if (go < 0)
+        return 0;
+    rx = ae_handle_derive((ae_handle_t)go, AE_RIGHT_RECV | AE_RIGHT_GRANT, 0, 0);
+    go_fn = fn;                 /* copied into the child with our data */
+    p = rx > 0 ? ktest_child(wait_for_go, 0, NULL, (ae_handle_t)rx, NULL) : 0;
+    if (p && (ae_process_set_fault(p, fault_ep, badge) != AE_OK || ae_send((ae_handle_t)go, &m) != AE_OK)) {
+        ae_process_kill(p, -1);
+        ktest_wait_child(p);
+        p = 0;
+    }
+    if (!p && rx > 0)
+        ae_handle_close((ae_handle_t)rx);   /* BAD_HANDLE if it moved: fine */
+    ae_handle_close((ae_handle_t)go);
+    return p;
+}
+
+int64_t ktest_fault_report(ae_handle_t ep, struct ae_msg *m)
+{
+    *m = (struct ae_msg){0};
+    return ae_recv(ep, m);
+}

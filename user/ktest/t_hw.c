@@ -32,8 +32,13 @@ static int64_t child_port_without_enable(uint64_t arg)
 KTEST(HW0002, "a port access without an enabled range is a #GP that kills only the child")
 {
     ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
-    ae_handle_t p = CHECK_HANDLE(ktest_child(child_port_without_enable, 0, NULL, 0, NULL));
-    CHECK_OK(ae_process_set_fault(p, ep, 7));
+    ae_handle_t p = CHECK_HANDLE(ktest_child_after_go(child_port_without_enable, ep, 7));
+    struct ae_msg m;
+
+    CHECK_OK(ktest_fault_report(ep, &m));
+    CHECK_EQ(AE_MSG_LABEL(m.info), AE_MSG_FAULT);
+    CHECK_EQ(m.badge, 7);
+    CHECK_EQ(m.w[0], AE_FAULT_GP);
     CHECK_EQ(ktest_wait_child(p), AE_ERR_FAULT);
     ae_handle_close(ep);
 }

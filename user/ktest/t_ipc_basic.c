@@ -40,19 +40,20 @@ static int64_t child_fault_null(uint64_t arg)
 KTEST(FLT0001, "a page fault kills only the child and is reported to its fault endpoint")
 {
     ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
-    ae_handle_t p = CHECK_HANDLE(ktest_child(child_fault_null, 0, NULL, 0, NULL));
+    ae_handle_t p = CHECK_HANDLE(ktest_child_after_go(child_fault_null, ep, 0x5151));
     struct ae_process_info pi;
-    struct ae_msg m = {0};
+    struct ae_msg m;
 
-    /* The child may fault before the endpoint is set: then it is already
-     * dead (PEER_CLOSED) without a report; its status is checked either way. */
-    int64_t set = ae_process_set_fault(p, ep, 0x5151);
-    CHECK(set == AE_OK || set == AE_ERR_PEER_CLOSED);
-    int64_t status = ae_process_wait(p, KTEST_WAIT_NS);
-    CHECK_EQ(status, AE_ERR_FAULT);
+    CHECK_OK(ktest_fault_report(ep, &m));
+    CHECK_EQ(AE_MSG_LABEL(m.info), AE_MSG_FAULT);
+    CHECK_EQ(m.badge, 0x5151);
+    CHECK_EQ(m.w[0], AE_FAULT_PAGE);
+    CHECK_EQ(m.w[1], 0x10);
+    CHECK_OK(ae_process_info(p, &pi));
+    CHECK_EQ(m.w[3], pi.pid);
+    CHECK_EQ(ae_process_wait(p, KTEST_WAIT_NS), AE_ERR_FAULT);
     CHECK_OK(ae_process_info(p, &pi));
     CHECK_EQ(pi.state, 1);
     ae_handle_close(p);
     ae_handle_close(ep);
-    (void)m;
 }
