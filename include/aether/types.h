@@ -43,8 +43,15 @@ struct ae_process_info {
     struct ae_quota_limits used;    /* charged by the process itself */
     struct ae_quota_limits carved;  /* given to its children */
     uint64_t cpu_ns;                /* CPU time used (sampled on the 1 ms tick) */
+    uint64_t kernel_bytes;          /* kernel memory charged to it in bytes (its
+                                     * objects, handles, tables): these occupy
+                                     * ceil(kernel_bytes / 4096) of used.pages */
 };
-_Static_assert(sizeof(struct ae_process_info) == 128, "ABI");
+_Static_assert(sizeof(struct ae_process_info) == 136, "ABI");
+
+/* Pages of QUOTA_PAGES every thread holds while it lives: its kernel stack
+ * (its thread object is charged in kernel_bytes). */
+#define AE_THREAD_KSTACK_PAGES 4
 
 /* vmo_create flags, and vmo_info flags */
 #define AE_VMO_CONTIGUOUS 1u    /* physically contiguous (DMA): phys is valid */

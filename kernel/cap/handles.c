@@ -6,7 +6,7 @@
 #include "cap/cap.h"
 #include "cap/handle_table.h"
 #include "ipc/endpoint.h"
-#include "mm/kheap.h"
+#include "mm/kcharge.h"
 #include "obj/kobj.h"
 #include "proc/process.h"
 #include "quota/quota.h"
@@ -28,18 +28,22 @@ static void cap_lost(struct kobj *o, uint32_t rights)
         endpoint_cap_lost((struct endpoint *)o, rights);
 }
 
+/* Table storage is memory like any other: charged to the owner's pages.
+ * (Its QUOTA_HANDLES is counted per live handle in cap_alloc instead, so
+ * the table's doubling never rounds the handle quota down.) */
 static void *table_alloc(size_t n, size_t size, void *ctx)
 {
-    /* Not refused by quota: every live handle is charged one QUOTA_HANDLES
-     * unit (cap_alloc), and the table only doubles when full, so its
-     * storage stays under twice the handles the quota allows. Refusing here
-     * would round the quota down to the last power of two. */
-    return kzalloc(n * size);
+    struct process *p = ctx;
+    void *mem;
+
+    return kcharge_zalloc(&p->acct->q, n * size, &mem) ? NULL : mem;
 }
 
 static void table_free(void *mem, size_t n, size_t size, void *ctx)
 {
-    kfree(mem);
+    struct process *p = ctx;
+
+    kcharge_free(&p->acct->q, mem, n * size);
 }
 
 void handles_init(struct process *p)
@@ -48,32 +52,37 @@ void handles_init(struct process *p)
     ht_init(&p->handles, &ops, HT_MAX_SLOTS - 1);
 }
 
-static struct cap *cap_alloc(struct process *p)
+/* A handle costs one QUOTA_HANDLES unit and its node's bytes. */
+static int cap_alloc(struct process *p, struct cap **out)
 {
-    struct cap *c;
+    void *c;
+    int err = quota_charge(&p->acct->q, QUOTA_HANDLES, 1);
 
-    if (quota_charge(&p->acct->q, QUOTA_HANDLES, 1))
-        return NULL;
-    c = kzalloc(sizeof(*c));
-    if (!c)
+    if (err)
+        return err;
+    err = kcharge_zalloc(&p->acct->q, sizeof(struct cap), &c);
+    if (err) {
         quota_uncharge(&p->acct->q, QUOTA_HANDLES, 1);
-    return c;
+        return err;
+    }
+    *out = c;
+    return AE_OK;
 }
 
 static void cap_free(struct process *p, struct cap *c)
 {
-    kfree(c);
+    kcharge_free(&p->acct->q, c, sizeof(*c));
     quota_uncharge(&p->acct->q, QUOTA_HANDLES, 1);
 }
 
 int handle_install(struct process *p, struct kobj *obj, uint32_t rights,
                    uint64_t badge, ae_handle_t *out)
 {
-    struct cap *c = cap_alloc(p);
-    int err;
+    struct cap *c;
+    int err = cap_alloc(p, &c);
 
-    if (!c)
-        return AE_ERR_QUOTA;
+    if (err)
+        return err;
     cap_init_root(c, obj, obj->type, rights & AE_RIGHTS_ALL, badge);
     err = ht_insert(&p->handles, c, out);
     if (err) {
@@ -137,9 +146,9 @@ int handle_derive(struct process *p, ae_handle_t h, uint32_t rights,
         return AE_ERR_ACCESS;
     if (set_badge && parent->badge)
         return AE_ERR_INVAL;
-    c = cap_alloc(p);
-    if (!c)
-        return AE_ERR_QUOTA;
+    err = cap_alloc(p, &c);
+    if (err)
+        return err;
     err = cap_derive(parent, c, rights, badge, set_badge);
     if (!err)
         err = ht_insert(&p->handles, c, out);
@@ -194,9 +203,14 @@ int handle_transfer(struct process *src, const ae_handle_t *hs, unsigned n,
             if (hs[j] == hs[i])
                 return AE_ERR_INVAL;
     }
-    if (quota_available(&dst->acct->q, QUOTA_HANDLES) < n)
+    /* Within one process the charges stay where they are. Otherwise the
+     * nodes' bytes are charged to dst before anything moves, and dst's
+     * table is filled next: those are the steps that can fail. */
+    if (src != dst && quota_available(&dst->acct->q, QUOTA_HANDLES) < n)
         return AE_ERR_QUOTA;
-    /* Insert into dst first: insertion is the step that can fail. */
+    err = src != dst ? kcharge(&dst->acct->q, n * sizeof(struct cap)) : AE_OK;
+    if (err)
+        return err;
     for (unsigned i = 0; i < n; i++) {
         err = ht_insert(&dst->handles, caps[i], &out[i]);
         if (err) {
@@ -204,6 +218,8 @@ int handle_transfer(struct process *src, const ae_handle_t *hs, unsigned n,
                 struct cap *dummy;
                 ht_remove(&dst->handles, out[j], &dummy);
             }
+            if (src != dst)
+                kuncharge(&dst->acct->q, n * sizeof(struct cap));
             return err;
         }
     }
@@ -213,6 +229,8 @@ int handle_transfer(struct process *src, const ae_handle_t *hs, unsigned n,
         quota_uncharge(&src->acct->q, QUOTA_HANDLES, 1);
         quota_charge(&dst->acct->q, QUOTA_HANDLES, 1);
     }
+    if (src != dst)
+        kuncharge(&src->acct->q, n * sizeof(struct cap));
     return AE_OK;
 }
 
@@ -226,14 +244,15 @@ void handles_close_all(struct process *p)
     ht_destroy(&p->handles, close_each, p);
 }
 
-int cap_derive_kernel(struct cap *parent, uint32_t rights, struct cap **out)
+int cap_derive_kernel(struct cap *parent, uint32_t rights, struct quota *payer,
+                      struct cap **out)
 {
-    struct cap *c = kzalloc(sizeof(*c));
+    struct cap *c;
     uint32_t saved = parent->rights;
-    int err;
+    int err = kcharge_zalloc(payer, sizeof(*c), (void **)&c);
 
-    if (!c)
-        return AE_ERR_NOMEM;
+    if (err)
+        return err;
     /* The kernel's copy is made by a call that was already authorised
      * (process_set_fault checked SEND), so it needs no DERIVE right on the
      * parent: lend it for the tree operation. Linking the copy under the
@@ -242,7 +261,7 @@ int cap_derive_kernel(struct cap *parent, uint32_t rights, struct cap **out)
     err = cap_derive(parent, c, rights & saved, 0, false);
     parent->rights = saved;
     if (err) {
-        kfree(c);
+        kcharge_free(payer, c, sizeof(*c));
         return err;
     }
     kobj_ref(c->obj);
@@ -251,7 +270,7 @@ int cap_derive_kernel(struct cap *parent, uint32_t rights, struct cap **out)
     return AE_OK;
 }
 
-void cap_release_kernel(struct cap *c)
+void cap_release_kernel(struct cap *c, struct quota *payer)
 {
     if (!c->revoked) {
         struct kobj *o = c->obj;
@@ -259,5 +278,5 @@ void cap_release_kernel(struct cap *c)
         cap_lost(o, c->rights);
         kobj_unref(o);
     }
-    kfree(c);
+    kcharge_free(payer, c, sizeof(*c));
 }

@@ -15,6 +15,7 @@
 struct cap;
 struct kobj;
 struct process;
+struct quota;
 
 #define HANDLE_MAX_TRANSFER 4
 
@@ -42,7 +43,8 @@ int handle_transfer(struct process *src, const ae_handle_t *hs, unsigned n,
 void handles_close_all(struct process *p);
 /* A kernel-held copy (derived child) of a capability, outside any table
  * (e.g. a process's fault endpoint); freed with cap_release_kernel. */
-int cap_derive_kernel(struct cap *parent, uint32_t rights, struct cap **out);
-void cap_release_kernel(struct cap *c);
+int cap_derive_kernel(struct cap *parent, uint32_t rights, struct quota *payer,
+                      struct cap **out);
+void cap_release_kernel(struct cap *c, struct quota *payer);
 
 #endif

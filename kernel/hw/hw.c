@@ -10,6 +10,7 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/vectors.h"
 #include "ipc/notify.h"
+#include "mm/kcharge.h"
 #include "mm/kheap.h"
 #include "mm/layout.h"
 #include "mm/uframe.h"
@@ -29,13 +30,16 @@ struct binding {
 
 static struct binding bindings[IRQ_LINES];
 
-int hwrange_create(uint32_t type, uint32_t base, uint32_t count, struct hwrange **out)
+int hwrange_create(struct quota *payer, uint32_t type, uint32_t base, uint32_t count,
+                   struct hwrange **out)
 {
-    struct hwrange *r = kzalloc(sizeof(*r));
+    struct hwrange *r;
+    int err = kcharge_zalloc(payer, sizeof(*r), (void **)&r);
 
-    if (!r)
-        return AE_ERR_NOMEM;
+    if (err)
+        return err;
     kobj_init(&r->obj, type);
+    kobj_set_payer(&r->obj, payer, sizeof(*r));
     r->base = base;
     r->count = count;
     *out = r;

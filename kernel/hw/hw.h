@@ -28,7 +28,9 @@ struct hwrange {
     uint32_t count;
 };
 
-int hwrange_create(uint32_t type, uint32_t base, uint32_t count, struct hwrange **out);
+/* payer NULL: the kernel's own (the boot ranges handed to init). */
+int hwrange_create(struct quota *payer, uint32_t type, uint32_t base, uint32_t count,
+                   struct hwrange **out);
 void hwrange_destroy(struct hwrange *r);
 /* Number of GSIs the kernel can route (vectors available). */
 uint32_t irq_line_count(void);

@@ -17,6 +17,7 @@
 #include "aether/errors.h"
 #include "aether/ipc.h"
 #include "aether/rights.h"
+#include "mm/kcharge.h"
 #include "panic.h"
 
 struct fault_msg {
@@ -25,13 +26,15 @@ struct fault_msg {
     uint64_t words[4];
 };
 
-int endpoint_create(struct endpoint **out)
+int endpoint_create(struct quota *payer, struct endpoint **out)
 {
-    struct endpoint *ep = kzalloc(sizeof(*ep));
+    struct endpoint *ep;
+    int err = kcharge_zalloc(payer, sizeof(*ep), (void **)&ep);
 
-    if (!ep)
-        return AE_ERR_NOMEM;
+    if (err)
+        return err;
     kobj_init(&ep->obj, AE_OBJ_ENDPOINT);
+    kobj_set_payer(&ep->obj, payer, sizeof(*ep));
     list_init(&ep->senders);
     list_init(&ep->receivers);
     list_init(&ep->faults);
@@ -113,8 +116,11 @@ static int transfer(struct thread *from, struct thread *to, uint64_t badge)
             err = handle_get(from->proc, hs[i], AE_OBJ_ANY, AE_RIGHT_GRANT, &caps[i]);
         if (!err && move)
             err = vmo_move_prepare(from->proc, to->proc, caps, nh);
-        if (!err)
+        if (!err) {
             err = handle_transfer(from->proc, hs, nh, to->proc, out);
+            if (err && move)
+                vmo_move_abort(from->proc, to->proc, caps, nh);
+        }
         if (err)
             return err;
         /* The sender's mappings go before the receiver runs (it cannot run

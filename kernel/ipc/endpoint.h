@@ -27,7 +27,8 @@ struct endpoint {
     uint32_t recv_caps;         /* live capabilities with AE_RIGHT_RECV */
 };
 
-int endpoint_create(struct endpoint **out);
+/* A new endpoint, its bytes charged to payer (NULL: the kernel's). */
+int endpoint_create(struct quota *payer, struct endpoint **out);
 void endpoint_destroy(struct endpoint *ep);
 /* Capability bookkeeping (handles.c): a cap with these rights appeared or
  * went away. */

@@ -3,17 +3,20 @@
 #include "sched/thread.h"
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/percpu.h"
+#include "mm/kcharge.h"
 #include "mm/kheap.h"
 #include "aether/errors.h"
 #include "panic.h"
 
-int notify_create(struct notify **out)
+int notify_create(struct quota *payer, struct notify **out)
 {
-    struct notify *n = kzalloc(sizeof(*n));
+    struct notify *n;
+    int err = kcharge_zalloc(payer, sizeof(*n), (void **)&n);
 
-    if (!n)
-        return AE_ERR_NOMEM;
+    if (err)
+        return err;
     kobj_init(&n->obj, AE_OBJ_NOTIFICATION);
+    kobj_set_payer(&n->obj, payer, sizeof(*n));
     list_init(&n->waiters);
     *out = n;
     return AE_OK;

@@ -19,7 +19,8 @@ struct notify {
     struct list_node waiters;
 };
 
-int notify_create(struct notify **out);
+/* A new notification, its bytes charged to payer (NULL: the kernel's). */
+int notify_create(struct quota *payer, struct notify **out);
 void notify_destroy(struct notify *n);
 /* AE_ERR_INVAL for bits outside NOTIFY_BITS_MASK or 0. */
 int notify_signal(struct notify *n, uint64_t bits);

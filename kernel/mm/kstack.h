@@ -10,8 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "aether/types.h"
+
 #define KSTACK_SLOT (64 * 1024ull)
 #define KSTACK_PAGES 4           /* 16 KiB usable per stack */
+_Static_assert(KSTACK_PAGES == AE_THREAD_KSTACK_PAGES, "threads are charged for their stack");
 
 /* Returns the stack's top (16-byte aligned) or 0 when out of memory/slots. */
 uint64_t kstack_alloc(void);

@@ -1,6 +1,7 @@
 /* Charge first, then allocate: a refused charge allocates nothing. */
 #include "mm/uframe.h"
 #include "mm/frame.h"
+#include "mm/kcharge.h"
 #include "quota/quota.h"
 #include "aether/errors.h"
 #include "mm/layout.h"
@@ -38,13 +39,31 @@ uint64_t uframe_in_use(void)
     return in_use;
 }
 
+int uframe_charge_held(struct quota *q, uint64_t n)
+{
+    int err = quota_charge(q, QUOTA_PAGES, n);
+
+    if (!err)
+        in_use += n;
+    return err;
+}
+
+void uframe_uncharge_held(struct quota *q, uint64_t n)
+{
+    KASSERT(in_use >= n);
+    if (quota_uncharge(q, QUOTA_PAGES, n))
+        panic("uframe: uncharge of %lu held frames refused", (unsigned long)n);
+    in_use -= n;
+}
+
 int uframe_check(const struct quota *root)
 {
-    uint64_t sum;
+    uint64_t sum, kpages, kbytes;
 
-    if (quota_check_tree(root, QUOTA_PAGES, &sum))
+    if (quota_check_tree(root, QUOTA_PAGES, &sum) ||
+        quota_check_kbytes(root, &kpages, &kbytes))
         return AE_ERR_CORRUPT;
-    return sum == in_use ? AE_OK : AE_ERR_CORRUPT;
+    return sum == in_use + kpages && kbytes == kcharge_total() ? AE_OK : AE_ERR_CORRUPT;
 }
 
 int uframe_alloc_contig(struct quota *q, uint64_t n, uint64_t *phys)

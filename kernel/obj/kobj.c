@@ -6,12 +6,21 @@
 #include "sched/thread.h"
 #include "vm/vmo.h"
 #include "hw/hw.h"
+#include "mm/kcharge.h"
 #include "panic.h"
 
 void kobj_init(struct kobj *o, uint32_t type)
 {
     o->type = type;
     o->refs = 1;
+    o->payer = NULL;
+    o->paid = 0;
+}
+
+void kobj_set_payer(struct kobj *o, struct quota *payer, uint64_t bytes)
+{
+    o->payer = payer;
+    o->paid = bytes;
 }
 
 void kobj_ref(struct kobj *o)
@@ -20,11 +29,8 @@ void kobj_ref(struct kobj *o)
     o->refs++;
 }
 
-void kobj_unref(struct kobj *o)
+static void destroy(struct kobj *o)
 {
-    KASSERT(o->refs > 0);
-    if (--o->refs)
-        return;
     switch (o->type) {
     case AE_OBJ_PROCESS:
         process_destroy((struct process *)o);
@@ -48,6 +54,23 @@ void kobj_unref(struct kobj *o)
         break;
     default:
         panic("kobj: no destroy for type %u", o->type);
+    }
+}
+
+void kobj_unref(struct kobj *o)
+{
+    struct quota *payer;
+    uint64_t paid;
+
+    KASSERT(o->refs > 0);
+    if (--o->refs)
+        return;
+    payer = o->payer;
+    paid = o->paid;
+    destroy(o);                 /* frees o */
+    if (payer) {
+        kuncharge(payer, paid);
+        account_changed(payer);
     }
 }
 

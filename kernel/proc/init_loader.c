@@ -94,7 +94,7 @@ static int give_modules(struct process *p, const struct boot_info *bi,
 static int give_range(struct process *p, uint32_t type, uint32_t count, ae_handle_t *out)
 {
     struct hwrange *r;
-    int err = hwrange_create(type, 0, count, &r);
+    int err = hwrange_create(NULL, type, 0, count, &r);
 
     if (err)
         return err;
@@ -132,7 +132,7 @@ static int build_bootinfo(struct process *p, const struct boot_info *bi)
     err = handle_install(p, &p->obj, AE_RIGHTS_ALL, 0, &info.self);
     if (err)
         return err;
-    err = endpoint_create(&ep);
+    err = endpoint_create(&p->acct->q, &ep);
     if (err)
         return err;
     err = handle_install(p, &ep->obj, AE_RIGHT_SEND | AE_RIGHT_RECV | AE_RIGHT_GRANT |

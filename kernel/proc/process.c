@@ -2,7 +2,8 @@
  * Process lifetime. Accounts: a dead process's account stays while it still
  * has charges or children (memory objects it created that live on, child
  * processes); it is released, and its limits returned up the tree, as soon
- * as it is empty (account_try_release cascades upwards).
+ * as it is empty (account_try_release cascades upwards). A child's process
+ * object and account node are kernel memory its parent pays for.
  */
 #include "proc/process.h"
 #include "proc/init_loader.h"
@@ -13,6 +14,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
+#include "mm/kcharge.h"
 #include "mm/kheap.h"
 #include "vm/vmo.h"
 #include "hw/hw.h"
@@ -48,7 +50,7 @@ static void account_try_release(struct account *a)
     while (a && a->orphaned && account_empty(a) && a->q.parent) {
         struct account *parent = container_of(a->q.parent, struct account, q);
         quota_release(&a->q);
-        kfree(a);
+        kcharge_free(&parent->q, a, sizeof(*a));
         a = parent;
     }
 }
@@ -58,14 +60,16 @@ void account_changed(struct quota *q)
     account_try_release(container_of(q, struct account, q));
 }
 
-static int process_alloc(struct account *acct, const char *name, struct process **out)
+static int process_alloc(struct account *acct, struct quota *payer, const char *name,
+                         struct process **out)
 {
-    struct process *p = kzalloc(sizeof(*p));
-    int err;
+    struct process *p;
+    int err = kcharge_zalloc(payer, sizeof(*p), (void **)&p);
 
-    if (!p)
-        return AE_ERR_NOMEM;
+    if (err)
+        return err;
     kobj_init(&p->obj, AE_OBJ_PROCESS);
+    kobj_set_payer(&p->obj, payer, sizeof(*p));
     p->pid = next_pid++;
     for (size_t i = 0; name && name[i] && i < PROCESS_NAME_MAX - 1; i++)
         p->name[i] = name[i];
@@ -79,7 +83,7 @@ static int process_alloc(struct account *acct, const char *name, struct process 
     handles_init(p);
     err = aspace_init(&p->as, &acct->q);
     if (err) {
-        kfree(p);
+        kcharge_free(payer, p, sizeof(*p));
         return err;
     }
     *out = p;
@@ -95,7 +99,7 @@ int process_create_root(const uint64_t limits[QUOTA_KINDS], const char *name,
     if (!a)
         return AE_ERR_NOMEM;
     quota_init_root(&a->q, limits);
-    err = process_alloc(a, name, out);
+    err = process_alloc(a, &a->q, name, out);
     if (err) {
         kfree(a);
         return err;
@@ -107,20 +111,21 @@ int process_create_root(const uint64_t limits[QUOTA_KINDS], const char *name,
 int process_create(struct process *parent, const uint64_t limits[QUOTA_KINDS],
                    const char *name, struct process **out)
 {
-    struct account *a = kzalloc(sizeof(*a));
-    int err;
+    struct quota *pq = &parent->acct->q;
+    struct account *a;
+    int err = kcharge_zalloc(pq, sizeof(*a), (void **)&a);
 
-    if (!a)
-        return AE_ERR_NOMEM;
-    err = quota_carve(&parent->acct->q, &a->q, limits);
+    if (err)
+        return err;
+    err = quota_carve(pq, &a->q, limits);
     if (err) {
-        kfree(a);
+        kcharge_free(pq, a, sizeof(*a));
         return err;
     }
-    err = process_alloc(a, name, out);
+    err = process_alloc(a, pq, name, out);
     if (err) {
         quota_release(&a->q);
-        kfree(a);
+        kcharge_free(pq, a, sizeof(*a));
     }
     return err;
 }
@@ -137,7 +142,7 @@ static void process_die(struct process *p)
     handles_close_all(p);
     vm_unmap_all(p);
     if (p->fault_cap) {
-        cap_release_kernel(p->fault_cap);
+        cap_release_kernel(p->fault_cap, &p->acct->q);
         p->fault_cap = NULL;
     }
     ioports_release(p);

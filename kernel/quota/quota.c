@@ -56,6 +56,7 @@ void quota_init_root(struct quota *q, const uint64_t limit[QUOTA_KINDS])
         q->used[k] = 0;
         q->carved[k] = 0;
     }
+    q->kbytes = 0;
 }
 
 int quota_charge(struct quota *q, enum quota_kind kind, uint64_t n)
@@ -73,6 +74,65 @@ int quota_uncharge(struct quota *q, enum quota_kind kind, uint64_t n)
     if (!q || !kind_ok(kind) || n > q->used[kind])
         return AE_ERR_INVAL;
     q->used[kind] -= n;
+    return AE_OK;
+}
+
+static uint64_t pages_for(uint64_t bytes)
+{
+    return bytes / QUOTA_PAGE_BYTES + (bytes % QUOTA_PAGE_BYTES != 0);
+}
+
+uint64_t quota_kbyte_pages(const struct quota *q)
+{
+    return q ? pages_for(q->kbytes) : 0;
+}
+
+int quota_charge_bytes(struct quota *q, uint64_t bytes)
+{
+    uint64_t total, grow;
+
+    if (!q)
+        return AE_ERR_INVAL;
+    if (__builtin_add_overflow(q->kbytes, bytes, &total))
+        return AE_ERR_QUOTA;
+    grow = pages_for(total) - pages_for(q->kbytes);
+    if (grow > avail(q, QUOTA_PAGES))
+        return AE_ERR_QUOTA;
+    q->used[QUOTA_PAGES] += grow;
+    q->kbytes = total;
+    return AE_OK;
+}
+
+int quota_uncharge_bytes(struct quota *q, uint64_t bytes)
+{
+    uint64_t left, shrink;
+
+    if (!q || bytes > q->kbytes)
+        return AE_ERR_INVAL;
+    left = q->kbytes - bytes;
+    shrink = pages_for(q->kbytes) - pages_for(left);
+    if (shrink > q->used[QUOTA_PAGES])
+        return AE_ERR_INVAL;            /* corrupt node: change nothing */
+    q->used[QUOTA_PAGES] -= shrink;
+    q->kbytes = left;
+    return AE_OK;
+}
+
+int quota_transfer_bytes(struct quota *from, struct quota *to, uint64_t bytes)
+{
+    int err;
+
+    if (!from || !to || bytes > from->kbytes)
+        return AE_ERR_INVAL;
+    if (from == to)
+        return AE_OK;
+    err = quota_charge_bytes(to, bytes);
+    if (err)
+        return err;
+    if (quota_uncharge_bytes(from, bytes)) {
+        quota_uncharge_bytes(to, bytes);
+        return AE_ERR_INVAL;
+    }
     return AE_OK;
 }
 
@@ -122,7 +182,7 @@ int quota_release(struct quota *child)
     for (unsigned k = 0; k < QUOTA_KINDS; k++)
         if (child->used[k] || child->carved[k])
             return AE_ERR_BUSY;
-    if (child->first_child)
+    if (child->first_child || child->kbytes)
         return AE_ERR_BUSY;
     for (unsigned k = 0; k < QUOTA_KINDS; k++)
         if (p->carved[k] < child->limit[k])
@@ -153,6 +213,8 @@ static bool node_ok(const struct quota *root, const struct quota *n)
     for (unsigned k = 0; k < QUOTA_KINDS; k++)
         if (n->used[k] > n->limit[k] || n->carved[k] > n->limit[k] - n->used[k])
             return false;
+    if (pages_for(n->kbytes) > n->used[QUOTA_PAGES])
+        return false;
     /* Bounded: the prev_sibling check makes a cycle in the list impossible
      * (the first node re-entered would need two different predecessors). */
     for (const struct quota *ch = n->first_child; ch; ch = ch->next_sibling) {
@@ -190,21 +252,20 @@ static bool position_ok(const struct quota *q)
  * enters them, so each node is entered once, from its parent or from its
  * predecessor's finished subtree, and never q again: the walk ends. Over
  * nodes that passed node_ok the total of used stays within q's limit, so
- * the overflow test cannot fire; it stays as a cheap second line.
+ * the overflow tests in the visitors cannot fire; they stay as a cheap
+ * second line. Returns false as soon as a node is inconsistent or visit
+ * refuses it.
  */
-int quota_check_tree(const struct quota *q, enum quota_kind kind, uint64_t *used_sum)
+static bool walk_tree(const struct quota *q,
+                      bool (*visit)(const struct quota *n, void *ctx), void *ctx)
 {
     const struct quota *n = q;
-    uint64_t total = 0;
 
-    if (!q || !kind_ok(kind))
-        return AE_ERR_INVAL;
     if (!position_ok(q))
-        return AE_ERR_CORRUPT;
+        return false;
     while (n) {
-        if (!node_ok(q, n) || n->used[kind] > UINT64_MAX - total)
-            return AE_ERR_CORRUPT;
-        total += n->used[kind];
+        if (!node_ok(q, n) || !visit(n, ctx))
+            return false;
         if (n->first_child) {
             n = n->first_child;
             continue;
@@ -213,7 +274,59 @@ int quota_check_tree(const struct quota *q, enum quota_kind kind, uint64_t *used
             n = n->parent;
         n = n == q ? NULL : n->next_sibling;
     }
+    return true;
+}
+
+struct sum_ctx {
+    unsigned kind;
+    uint64_t total, pages, bytes;
+};
+
+static bool add_used(const struct quota *n, void *ctx)
+{
+    struct sum_ctx *s = ctx;
+
+    if (n->used[s->kind] > UINT64_MAX - s->total)
+        return false;
+    s->total += n->used[s->kind];
+    return true;
+}
+
+static bool add_kbytes(const struct quota *n, void *ctx)
+{
+    struct sum_ctx *s = ctx;
+
+    if (n->kbytes > UINT64_MAX - s->bytes)
+        return false;
+    s->bytes += n->kbytes;
+    s->pages += pages_for(n->kbytes);      /* <= used pages: bounded */
+    return true;
+}
+
+int quota_check_tree(const struct quota *q, enum quota_kind kind, uint64_t *used_sum)
+{
+    struct sum_ctx s = { .kind = kind };
+
+    if (!q || !kind_ok(kind))
+        return AE_ERR_INVAL;
+    if (!walk_tree(q, add_used, &s))
+        return AE_ERR_CORRUPT;
     if (used_sum)
-        *used_sum = total;
+        *used_sum = s.total;
+    return AE_OK;
+}
+
+int quota_check_kbytes(const struct quota *q, uint64_t *pages_sum, uint64_t *bytes_sum)
+{
+    struct sum_ctx s = { 0 };
+
+    if (!q)
+        return AE_ERR_INVAL;
+    if (!walk_tree(q, add_kbytes, &s))
+        return AE_ERR_CORRUPT;
+    if (pages_sum)
+        *pages_sum = s.pages;
+    if (bytes_sum)
+        *bytes_sum = s.bytes;
     return AE_OK;
 }

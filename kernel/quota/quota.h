@@ -30,7 +30,12 @@ struct quota {
     uint64_t limit[QUOTA_KINDS];
     uint64_t used[QUOTA_KINDS];
     uint64_t carved[QUOTA_KINDS];
+    /* Kernel heap bytes charged (objects, tables): they hold
+     * ceil(kbytes / QUOTA_PAGE_BYTES) of used[QUOTA_PAGES]. */
+    uint64_t kbytes;
 };
+
+#define QUOTA_PAGE_BYTES 4096u
 
 /* A root account with the given limits (init's: all free memory, ...). */
 void quota_init_root(struct quota *q, const uint64_t limit[QUOTA_KINDS]);
@@ -45,6 +50,16 @@ int quota_uncharge(struct quota *q, enum quota_kind kind, uint64_t n);
  * (checked first). from == to is a no-op. */
 int quota_transfer(struct quota *from, struct quota *to, enum quota_kind kind,
                    uint64_t n);
+/* Charges bytes of kernel memory: used[QUOTA_PAGES] grows by the whole
+ * pages the byte total newly spans, so many small objects share a page.
+ * AE_ERR_QUOTA (nothing changes) when those pages do not fit. */
+int quota_charge_bytes(struct quota *q, uint64_t bytes);
+/* Returns bytes; AE_ERR_INVAL (nothing changes) if more than kbytes. */
+int quota_uncharge_bytes(struct quota *q, uint64_t bytes);
+/* Moves a byte charge (an object changing owner); like quota_transfer. */
+int quota_transfer_bytes(struct quota *from, struct quota *to, uint64_t bytes);
+/* Pages held by q's byte charges: ceil(kbytes / QUOTA_PAGE_BYTES). */
+uint64_t quota_kbyte_pages(const struct quota *q);
 /* Makes child a new child of parent with the given limits, all or nothing:
  * AE_ERR_QUOTA when any kind exceeds what parent has left. */
 int quota_carve(struct quota *parent, struct quota *child,
@@ -59,5 +74,9 @@ uint64_t quota_available(const struct quota *q, enum quota_kind kind);
 /* Verifies the invariants over the subtree rooted at q and returns, in
  * *used_sum, the sum of used[kind] over it. AE_OK or AE_ERR_CORRUPT. */
 int quota_check_tree(const struct quota *q, enum quota_kind kind, uint64_t *used_sum);
+/* Sums over the subtree: pages held by byte charges and the bytes
+ * themselves. AE_ERR_CORRUPT if the tree is inconsistent or a node's byte
+ * charges hold more pages than its used[QUOTA_PAGES]. */
+int quota_check_kbytes(const struct quota *q, uint64_t *pages_sum, uint64_t *bytes_sum);
 
 #endif

@@ -2,6 +2,11 @@
  * Thread lifetime. References: the creator's (handed to a handle), one held
  * by the scheduler from start until the thread is off its stack for good.
  * A thread's process reference is dropped when the thread object goes.
+ *
+ * Charges to the process's account: one QUOTA_THREADS and the kernel
+ * stack's frames while the thread lives (until mark_dead: from then on the
+ * stack is the kernel's, about to be recycled), and the thread object's
+ * bytes until the object goes.
  */
 #include "sched/thread.h"
 #include "sched/bkl.h"
@@ -12,8 +17,10 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vectors.h"
 #include "ipc/endpoint.h"
+#include "mm/kcharge.h"
 #include "mm/kheap.h"
 #include "mm/kstack.h"
+#include "mm/uframe.h"
 #include "proc/process.h"
 #include "lib/string.h"
 #include "aether/errors.h"
@@ -55,15 +62,20 @@ int thread_create_user(struct process *p, uint64_t entry, uint64_t stack,
     err = quota_charge(&p->acct->q, QUOTA_THREADS, 1);
     if (err)
         return err;
-    t = kzalloc(sizeof(*t));
-    if (t)
-        t->kstack_top = kstack_alloc();
-    if (!t || !t->kstack_top) {
-        kfree(t);
-        quota_uncharge(&p->acct->q, QUOTA_THREADS, 1);
-        return AE_ERR_NOMEM;
+    err = uframe_charge_held(&p->acct->q, KSTACK_PAGES);
+    if (err)
+        goto no_stack;
+    err = kcharge_zalloc(&p->acct->q, sizeof(*t), (void **)&t);
+    if (err)
+        goto no_object;
+    t->kstack_top = kstack_alloc();
+    if (!t->kstack_top) {
+        err = AE_ERR_NOMEM;
+        kcharge_free(&p->acct->q, t, sizeof(*t));
+        goto no_object;
     }
     kobj_init(&t->obj, AE_OBJ_THREAD);
+    kobj_set_payer(&t->obj, &p->acct->q, sizeof(*t));
     t->proc = p;
     kobj_ref(&p->obj);
     t->id = next_tid++;
@@ -80,6 +92,12 @@ int thread_create_user(struct process *p, uint64_t entry, uint64_t stack,
     p->nthreads++;
     *out = t;
     return AE_OK;
+
+no_object:
+    uframe_uncharge_held(&p->acct->q, KSTACK_PAGES);
+no_stack:
+    quota_uncharge(&p->acct->q, QUOTA_THREADS, 1);
+    return err;
 }
 
 int thread_start(struct thread *t)
@@ -117,6 +135,7 @@ static void mark_dead(struct thread *t, int64_t code)
         thread_wake(j, code);
     }
     list_del(&t->proc_link);
+    uframe_uncharge_held(&p->acct->q, KSTACK_PAGES);
     quota_uncharge(&p->acct->q, QUOTA_THREADS, 1);
     process_thread_gone(p);
 }

@@ -77,7 +77,7 @@ int64_t sys_hw_subrange(struct trap_frame *f, struct cap *c)
         return AE_ERR_INVAL;
     if (!in_range(c->obj, f->rsi, f->rdx))
         return AE_ERR_RANGE;
-    err = hwrange_create(c->type, (uint32_t)f->rsi, (uint32_t)f->rdx, &r);
+    err = hwrange_create(&process_current()->acct->q, c->type, (uint32_t)f->rsi, (uint32_t)f->rdx, &r);
     if (err)
         return err;
     err = handle_install(process_current(), &r->obj, c->rights, 0, &h);

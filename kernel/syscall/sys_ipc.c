@@ -19,7 +19,7 @@ int64_t sys_endpoint_create(struct trap_frame *f, struct cap *c)
 {
     struct endpoint *ep;
     ae_handle_t h;
-    int err = endpoint_create(&ep);
+    int err = endpoint_create(&process_current()->acct->q, &ep);
 
     if (err)
         return err;
@@ -59,7 +59,7 @@ int64_t sys_notify_create(struct trap_frame *f, struct cap *c)
 {
     struct notify *n;
     ae_handle_t h;
-    int err = notify_create(&n);
+    int err = notify_create(&process_current()->acct->q, &n);
 
     if (err)
         return err;

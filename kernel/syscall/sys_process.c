@@ -97,11 +97,11 @@ int64_t sys_process_set_fault(struct trap_frame *f, struct cap *c)
                      AE_RIGHT_SEND, &ep);
     if (err)
         return err;
-    err = cap_derive_kernel(ep, AE_RIGHT_SEND, &copy);
+    err = cap_derive_kernel(ep, AE_RIGHT_SEND, &p->acct->q, &copy);
     if (err)
         return err;
     if (p->fault_cap)
-        cap_release_kernel(p->fault_cap);
+        cap_release_kernel(p->fault_cap, &p->acct->q);
     p->fault_cap = copy;
     p->fault_badge = f->rdx;
     return AE_OK;
@@ -122,6 +122,7 @@ int64_t sys_process_info(struct trap_frame *f, struct cap *c)
         __builtin_memcpy(&info.limit, p->acct->q.limit, sizeof(info.limit));
         __builtin_memcpy(&info.used, p->acct->q.used, sizeof(info.used));
         __builtin_memcpy(&info.carved, p->acct->q.carved, sizeof(info.carved));
+        info.kernel_bytes = p->acct->q.kbytes;
     }
     return copy_to_user(f->rsi, &info, sizeof(info));
 }

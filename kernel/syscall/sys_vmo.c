@@ -108,7 +108,7 @@ int64_t sys_vmo_create_physical(struct trap_frame *f, struct cap *c)
         return AE_ERR_INVAL;
     if (phys / 4096 < r->base || (phys + size) / 4096 > (uint64_t)r->base + r->count)
         return AE_ERR_RANGE;
-    err = vmo_create_device(phys, size, &v);
+    err = vmo_create_device(process_current(), phys, size, &v);
     if (err)
         return err;
     err = handle_install(process_current(), &v->obj,

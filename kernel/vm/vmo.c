@@ -5,6 +5,7 @@
  */
 #include "vm/vmo.h"
 #include "vm/aspace.h"
+#include "mm/kcharge.h"
 #include "mm/kheap.h"
 #include "mm/layout.h"
 #include "mm/uframe.h"
@@ -38,34 +39,54 @@ void vm_init_process(struct process *p)
     list_init(&p->mappings);
 }
 
-static struct vmo *vmo_alloc(uint64_t npages)
+/* The object and its page array: bytes charged to payer, returned when the
+ * object goes (kobj_unref) or by vmo_free_unused. */
+static uint64_t vmo_bytes(uint64_t npages)
 {
-    struct vmo *v = kzalloc(sizeof(*v));
+    return sizeof(struct vmo) + npages * sizeof(uint64_t);
+}
 
-    if (!v)
-        return NULL;
-    v->pages = kzalloc(npages * sizeof(uint64_t));
-    if (!v->pages) {
+static int vmo_alloc(struct quota *payer, uint64_t npages, struct vmo **out)
+{
+    struct vmo *v;
+    int err = kcharge(payer, vmo_bytes(npages));
+
+    if (err)
+        return err;
+    v = kzalloc(sizeof(*v));
+    if (v)
+        v->pages = kzalloc(npages * sizeof(uint64_t));
+    if (!v || !v->pages) {
         kfree(v);
-        return NULL;
+        kuncharge(payer, vmo_bytes(npages));
+        return AE_ERR_NOMEM;
     }
     kobj_init(&v->obj, AE_OBJ_VMO);
+    kobj_set_payer(&v->obj, payer, vmo_bytes(npages));
     list_init(&v->mappings);
-    return v;
+    *out = v;
+    return AE_OK;
+}
+
+/* A VMO that never held pages or handles. */
+static void vmo_free_unused(struct vmo *v, uint64_t npages)
+{
+    kuncharge(v->obj.payer, v->obj.paid);
+    kfree(v->pages);
+    kfree(v);
 }
 
 static int vmo_create_contig(struct process *p, uint64_t npages, struct vmo **out)
 {
-    struct vmo *v = vmo_alloc(npages);
+    struct vmo *v;
     uint64_t phys;
-    int err;
+    int err = vmo_alloc(&p->acct->q, npages, &v);
 
-    if (!v)
-        return AE_ERR_NOMEM;
+    if (err)
+        return err;
     err = uframe_alloc_contig(&p->acct->q, npages, &phys);
     if (err) {
-        kfree(v->pages);
-        kfree(v);
+        vmo_free_unused(v, npages);
         return err;
     }
     v->charged = &p->acct->q;
@@ -77,10 +98,11 @@ static int vmo_create_contig(struct process *p, uint64_t npages, struct vmo **ou
     return AE_OK;
 }
 
-int vmo_create_device(uint64_t phys, uint64_t size, struct vmo **out)
+int vmo_create_device(struct process *p, uint64_t phys, uint64_t size, struct vmo **out)
 {
     uint64_t npages = size / PAGE;
     struct vmo *v;
+    int err;
 
     if (!size || (phys | size) & (PAGE - 1) || npages > VMO_MAX_PAGES ||
         phys + size < phys)
@@ -88,9 +110,9 @@ int vmo_create_device(uint64_t phys, uint64_t size, struct vmo **out)
     for (uint64_t i = 0; i < npages; i++)
         if (frame_is_ram(phys + i * PAGE) || kernel_owns_mmio(phys + i * PAGE))
             return AE_ERR_ACCESS;
-    v = vmo_alloc(npages);
-    if (!v)
-        return AE_ERR_NOMEM;
+    err = vmo_alloc(&p->acct->q, npages, &v);
+    if (err)
+        return err;
     v->flags = AE_VMO_DEVICE;
     v->npages = npages;
     for (uint64_t i = 0; i < npages; i++)
@@ -103,6 +125,7 @@ int vmo_create(struct process *p, uint64_t size, uint32_t flags, struct vmo **ou
 {
     uint64_t npages = (size + PAGE - 1) / PAGE;
     struct vmo *v;
+    int err;
 
     if (size == 0 || size > VMO_MAX_PAGES * PAGE || (flags & ~AE_VMO_CONTIGUOUS))
         return AE_ERR_INVAL;
@@ -110,15 +133,15 @@ int vmo_create(struct process *p, uint64_t size, uint32_t flags, struct vmo **ou
         return vmo_create_contig(p, npages, out);
     if (quota_available(&p->acct->q, QUOTA_PAGES) < npages)
         return AE_ERR_QUOTA;
-    v = vmo_alloc(npages);
-    if (!v)
-        return AE_ERR_NOMEM;
+    err = vmo_alloc(&p->acct->q, npages, &v);
+    if (err)
+        return err;
     v->charged = &p->acct->q;
     for (uint64_t i = 0; i < npages; i++) {
-        int err = uframe_alloc(v->charged, &v->pages[i]);
+        err = uframe_alloc(v->charged, &v->pages[i]);
         if (err) {
             v->npages = i;
-            vmo_destroy(v);
+            kobj_unref(&v->obj);        /* frees the pages and the charges */
             return err;
         }
     }
@@ -156,6 +179,7 @@ int vmo_map(struct process *p, struct vmo *v, uint64_t offset, uint64_t va,
 {
     struct vm_mapping *m;
     uint64_t npages = len / PAGE, end;
+    int err;
 
     if (!len || ((offset | va | len) & (PAGE - 1)) || !prot ||
         (prot & ~(AE_PROT_READ | AE_PROT_WRITE | AE_PROT_EXEC)) ||
@@ -169,11 +193,11 @@ int vmo_map(struct process *p, struct vmo *v, uint64_t offset, uint64_t va,
         return AE_ERR_QUOTA;
     if (overlaps(p, va, len))
         return AE_ERR_EXISTS;
-    m = kzalloc(sizeof(*m));
-    if (!m)
-        return AE_ERR_NOMEM;
+    err = kcharge_zalloc(&p->acct->q, sizeof(*m), (void **)&m);
+    if (err)
+        return err;
     for (uint64_t i = 0; i < npages; i++) {
-        int err = aspace_map_page(&p->as, va + i * PAGE, v->pages[offset / PAGE + i],
+        err = aspace_map_page(&p->as, va + i * PAGE, v->pages[offset / PAGE + i],
                                   prot | (v->flags & AE_VMO_DEVICE ? VM_PROT_UNCACHED : 0));
         if (err) {
             uint64_t detached = 0;
@@ -182,7 +206,7 @@ int vmo_map(struct process *p, struct vmo *v, uint64_t offset, uint64_t va,
             aspace_prune(&p->as, va, len, &detached);
             aspace_flush(&p->as);
             aspace_free_tables(&p->as, detached);
-            kfree(m);
+            kcharge_free(&p->acct->q, m, sizeof(*m));
             return err;
         }
     }
@@ -217,7 +241,7 @@ static void remove_mapping(struct vm_mapping *m, uint64_t *detached)
 static void release_mapping(struct vm_mapping *m)
 {
     struct vmo *v = m->vmo;
-    kfree(m);
+    kcharge_free(&m->proc->acct->q, m, sizeof(*m));
     kobj_unref(&v->obj);
 }
 
@@ -312,32 +336,73 @@ static bool seen_before(struct cap *const *caps, unsigned i)
     return false;
 }
 
-int vmo_move_prepare(struct process *from, struct process *to,
-                     struct cap *const *caps, unsigned n)
+/* What a MOVE from `from` takes over: the pages `from` pays for and the
+ * object bytes it paid, over the distinct VMOs among caps. */
+static void move_charges(struct process *from, struct cap *const *caps, unsigned n,
+                         uint64_t *pages, uint64_t *bytes)
 {
-    uint64_t pages = 0;
-
+    *pages = *bytes = 0;
     for (unsigned i = 0; i < n; i++) {
         struct vmo *v = caps[i]->obj;
         if (caps[i]->type != AE_OBJ_VMO || seen_before(caps, i))
             continue;
-        if (v->charged && v->charged == &from->acct->q && from != to)
-            pages += v->npages;
+        if (v->charged == &from->acct->q)
+            *pages += v->npages;
+        if (v->obj.payer == &from->acct->q)
+            *bytes += v->obj.paid;
     }
-    return quota_available(&to->acct->q, QUOTA_PAGES) < pages ? AE_ERR_QUOTA : AE_OK;
+}
+
+int vmo_move_prepare(struct process *from, struct process *to,
+                     struct cap *const *caps, unsigned n)
+{
+    uint64_t pages, bytes;
+    int err;
+
+    if (from == to)
+        return AE_OK;
+    move_charges(from, caps, n, &pages, &bytes);
+    err = quota_charge(&to->acct->q, QUOTA_PAGES, pages);
+    if (err)
+        return err;
+    err = kcharge(&to->acct->q, bytes);
+    if (err)
+        quota_uncharge(&to->acct->q, QUOTA_PAGES, pages);
+    return err;
+}
+
+void vmo_move_abort(struct process *from, struct process *to,
+                    struct cap *const *caps, unsigned n)
+{
+    uint64_t pages, bytes;
+
+    if (from == to)
+        return;
+    move_charges(from, caps, n, &pages, &bytes);
+    kuncharge(&to->acct->q, bytes);
+    quota_uncharge(&to->acct->q, QUOTA_PAGES, pages);
 }
 
 void vmo_move_commit(struct process *from, struct process *to,
                      struct cap *const *caps, unsigned n)
 {
+    struct quota *fq = &from->acct->q, *tq = &to->acct->q;
+
     for (unsigned i = 0; i < n; i++) {
         struct vmo *v = caps[i]->obj;
         if (caps[i]->type != AE_OBJ_VMO || seen_before(caps, i))
             continue;
         vmo_unmap_from(v, from);
-        if (v->charged && v->charged == &from->acct->q && from != to) {
-            quota_transfer(v->charged, &to->acct->q, QUOTA_PAGES, v->npages);
-            v->charged = &to->acct->q;
+        if (from == to)
+            continue;
+        /* prepare charged `to` already: only `from` is left to release. */
+        if (v->charged == fq) {
+            quota_uncharge(fq, QUOTA_PAGES, v->npages);
+            v->charged = tq;
+        }
+        if (v->obj.payer == fq) {
+            kuncharge(fq, v->obj.paid);
+            v->obj.payer = tq;
         }
     }
 }

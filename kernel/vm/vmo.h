@@ -48,7 +48,7 @@ int vmo_create(struct process *p, uint64_t size, uint32_t flags, struct vmo **ou
 /* Device memory: size bytes of physical address space at phys (page
  * aligned), none of it RAM or kernel-owned; mapped uncached, never freed.
  * AE_ERR_INVAL (alignment, size), AE_ERR_ACCESS (RAM or kernel-owned). */
-int vmo_create_device(uint64_t phys, uint64_t size, struct vmo **out);
+int vmo_create_device(struct process *p, uint64_t phys, uint64_t size, struct vmo **out);
 /* Maps len bytes at offset of v into p at va, with prot (AE_PROT_*).
  * AE_ERR_INVAL (alignment, zero length, W+X, outside user space),
  * AE_ERR_RANGE (beyond the VMO), AE_ERR_EXISTS (overlaps a mapping),
@@ -61,12 +61,14 @@ int vm_unmap(struct process *p, uint64_t va, uint64_t len);
 /* Removes every mapping of v in p (MOVE out of p); returns how many. */
 unsigned vmo_unmap_from(struct vmo *v, struct process *p);
 /* MOVE of memory objects in an IPC message (caps: the n handles being
- * sent, any types). prepare checks that `to` can take over the charge of
- * every VMO that `from` pays for (AE_ERR_QUOTA); commit, after the handles
- * moved, removes every mapping of those VMOs in `from` and moves the
- * charges. */
+ * sent, any types). prepare charges `to` for every VMO that `from` pays
+ * for, pages and object bytes (AE_ERR_QUOTA when they do not fit); abort
+ * undoes that if the handles then cannot move; commit, after they moved,
+ * removes every mapping of those VMOs in `from` and releases its charges. */
 int vmo_move_prepare(struct process *from, struct process *to,
                      struct cap *const *caps, unsigned n);
+void vmo_move_abort(struct process *from, struct process *to,
+                    struct cap *const *caps, unsigned n);
 void vmo_move_commit(struct process *from, struct process *to,
                      struct cap *const *caps, unsigned n);
 /* Copies into the VMO's pages (kernel use: loading init). */

@@ -619,6 +619,111 @@ static void QUOTA0017_random_against_model(void **state)
     assert_true(maxdepth >= 5);
 }
 
+/* Byte charges share pages: the page count follows ceil(bytes / 4096). */
+static void QUOTA0018_bytes_share_pages(void **state)
+{
+    uint64_t pages = 9, bytes = 9;
+
+    assert_int_equal(quota_charge_bytes(&root, 100), AE_OK);
+    assert_int_equal(root.used[PAGES], 1);
+    assert_int_equal(quota_charge_bytes(&root, 3996), AE_OK);    /* 4096: still one */
+    assert_int_equal(root.used[PAGES], 1);
+    assert_int_equal(quota_charge_bytes(&root, 1), AE_OK);       /* 4097: two */
+    assert_int_equal(root.used[PAGES], 2);
+    assert_int_equal(quota_kbyte_pages(&root), 2);
+    assert_int_equal(quota_charge(&root, PAGES, 10), AE_OK);      /* whole pages mix in */
+    assert_int_equal(quota_check_kbytes(&root, &pages, &bytes), AE_OK);
+    assert_int_equal(pages, 2);
+    assert_int_equal(bytes, 4097);
+    assert_int_equal(quota_uncharge_bytes(&root, 1), AE_OK);
+    assert_int_equal(root.used[PAGES], 11);
+    assert_int_equal(quota_uncharge_bytes(&root, 4096), AE_OK);
+    assert_int_equal(root.used[PAGES], 10);
+    assert_int_equal(root.kbytes, 0);
+    assert_int_equal(quota_uncharge(&root, PAGES, 10), AE_OK);
+    assert_tree_ok(&root, PAGES, 0);
+}
+
+/* A byte charge that needs a page the quota lacks is refused whole; one
+ * that fits in the page already held needs no room at all. */
+static void QUOTA0019_bytes_at_the_limit(void **state)
+{
+    struct quota before;
+
+    assert_int_equal(quota_charge(&root, PAGES, L[PAGES] - 1), AE_OK);
+    assert_int_equal(quota_charge_bytes(&root, 4000), AE_OK);     /* the last page */
+    before = root;
+    assert_int_equal(quota_charge_bytes(&root, 97), AE_ERR_QUOTA);
+    assert_memory_equal(&before, &root, sizeof(root));
+    assert_int_equal(quota_charge_bytes(&root, 96), AE_OK);       /* exactly 4096 */
+    assert_int_equal(root.used[PAGES], L[PAGES]);
+    before = root;
+    assert_int_equal(quota_charge_bytes(&root, UINT64_MAX), AE_ERR_QUOTA);
+    assert_int_equal(quota_charge_bytes(&root, UINT64_MAX - 4095), AE_ERR_QUOTA);
+    assert_int_equal(quota_uncharge_bytes(&root, 4097), AE_ERR_INVAL);
+    assert_int_equal(quota_charge_bytes(NULL, 1), AE_ERR_INVAL);
+    assert_int_equal(quota_uncharge_bytes(NULL, 1), AE_ERR_INVAL);
+    assert_memory_equal(&before, &root, sizeof(root));
+    assert_int_equal(quota_charge_bytes(&root, 0), AE_OK);
+    assert_memory_equal(&before, &root, sizeof(root));
+}
+
+/* Transfer of bytes: pages follow on both sides; refused transfers change
+ * nothing; a node holding bytes cannot be released. */
+static void QUOTA0020_bytes_transfer_and_release(void **state)
+{
+    const uint64_t lim[K] = { 2, 1, 1, 1 };
+    struct quota before_root, before_c1;
+
+    assert_int_equal(quota_carve(&root, &c1, lim), AE_OK);
+    assert_int_equal(quota_charge_bytes(&root, 5000), AE_OK);      /* 2 pages */
+    assert_int_equal(quota_transfer_bytes(&root, &c1, 4000), AE_OK);
+    assert_int_equal(root.used[PAGES], 1);                          /* 1000 left */
+    assert_int_equal(c1.used[PAGES], 1);
+    assert_int_equal(quota_charge(&c1, PAGES, 1), AE_OK);           /* c1 full */
+    before_root = root;
+    before_c1 = c1;
+    assert_int_equal(quota_transfer_bytes(&root, &c1, 200), AE_ERR_QUOTA);
+    assert_int_equal(quota_transfer_bytes(&root, &c1, 1001), AE_ERR_INVAL);
+    assert_int_equal(quota_transfer_bytes(NULL, &c1, 1), AE_ERR_INVAL);
+    assert_int_equal(quota_transfer_bytes(&root, NULL, 1), AE_ERR_INVAL);
+    assert_memory_equal(&before_root, &root, sizeof(root));
+    assert_memory_equal(&before_c1, &c1, sizeof(c1));
+    assert_int_equal(quota_transfer_bytes(&root, &c1, 96), AE_OK);  /* fits c1's page */
+    assert_int_equal(quota_transfer_bytes(&root, &root, 10), AE_OK);
+    assert_int_equal(quota_uncharge(&c1, PAGES, 1), AE_OK);
+    assert_int_equal(quota_release(&c1), AE_ERR_BUSY);
+    assert_int_equal(quota_uncharge_bytes(&c1, 4096), AE_OK);
+    assert_int_equal(c1.used[PAGES], 0);
+    assert_int_equal(quota_release(&c1), AE_OK);
+    assert_int_equal(quota_uncharge_bytes(&root, 904), AE_OK);
+    assert_tree_ok(&root, PAGES, 0);
+}
+
+/* The check refuses a node whose byte charges claim more pages than it
+ * uses, and sums bytes and pages over a tree. */
+static void QUOTA0021_check_kbytes(void **state)
+{
+    const uint64_t lim[K] = { 10, 1, 1, 1 };
+    uint64_t pages = 0, bytes = 0;
+
+    assert_int_equal(quota_carve(&root, &c1, lim), AE_OK);
+    assert_int_equal(quota_carve(&c1, &c2, lim), AE_OK);
+    assert_int_equal(quota_charge_bytes(&root, 10), AE_OK);
+    assert_int_equal(quota_charge_bytes(&c2, 8193), AE_OK);
+    assert_int_equal(quota_check_kbytes(&root, &pages, &bytes), AE_OK);
+    assert_int_equal(pages, 4);
+    assert_int_equal(bytes, 8203);
+    assert_tree_ok(&root, PAGES, 4);
+    c2.used[PAGES]--;                           /* 3 pages of bytes, 2 used */
+    assert_int_equal(quota_check_kbytes(&root, &pages, &bytes), AE_ERR_CORRUPT);
+    assert_int_equal(quota_check_tree(&root, PAGES, NULL), AE_ERR_CORRUPT);
+    assert_int_equal(quota_uncharge_bytes(&c2, 8193), AE_ERR_INVAL);
+    c2.used[PAGES]++;
+    assert_int_equal(quota_check_kbytes(NULL, &pages, &bytes), AE_ERR_INVAL);
+    assert_int_equal(quota_check_kbytes(&root, NULL, NULL), AE_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -639,6 +744,10 @@ int main(void)
         cmocka_unit_test_setup(QUOTA0015_release_refuses_corrupt_parent, setup),
         cmocka_unit_test_setup(QUOTA0016_corrupt_node_grants_nothing, setup),
         cmocka_unit_test_setup(QUOTA0017_random_against_model, setup),
+        cmocka_unit_test_setup(QUOTA0018_bytes_share_pages, setup),
+        cmocka_unit_test_setup(QUOTA0019_bytes_at_the_limit, setup),
+        cmocka_unit_test_setup(QUOTA0020_bytes_transfer_and_release, setup),
+        cmocka_unit_test_setup(QUOTA0021_check_kbytes, setup),
     };
 
     return cmocka_run_group_tests_name("quota", tests, NULL, NULL);

@@ -61,6 +61,21 @@ int64_t ktest_join(ae_handle_t t);
  * `give` (0: none) moved into it: *given receives its value there, and fn
  * gets that value as its argument instead of arg. The child exits with
  * fn's return value. Default limits when lim is NULL. */
+/* process_info of p; the test fails (and the result reads all ones) if
+ * the call does. */
+struct ae_process_info ktest_pinfo(ae_handle_t p);
+/* Pages p's byte-counted kernel memory spans, and the whole frames charged
+ * to it (memory objects, page tables, kernel stacks): together used.pages. */
+static inline uint64_t ktest_kpages(const struct ae_process_info *pi)
+{
+    return (pi->kernel_bytes + 4095) / 4096;
+}
+static inline uint64_t ktest_frames_of(const struct ae_process_info *pi)
+{
+    return pi->used.pages - ktest_kpages(pi);
+}
+uint64_t ktest_frames(ae_handle_t p);
+
 ae_handle_t ktest_child(int64_t (*fn)(uint64_t), uint64_t arg,
                         const struct ae_quota_limits *lim, ae_handle_t give,
                         ae_handle_t *given);

@@ -170,3 +170,20 @@ int64_t ktest_fault_report(ae_handle_t ep, struct ae_msg *m)
     *m = (struct ae_msg){0};
     return ae_recv(ep, m);
 }
+
+struct ae_process_info ktest_pinfo(ae_handle_t p)
+{
+    struct ae_process_info pi;
+    int64_t r = ae_process_info(p, &pi);
+
+    CHECK_OK(r);
+    if (r != AE_OK)
+        __builtin_memset(&pi, 0xff, sizeof(pi));
+    return pi;
+}
+
+uint64_t ktest_frames(ae_handle_t p)
+{
+    struct ae_process_info pi = ktest_pinfo(p);
+    return ktest_frames_of(&pi);
+}

@@ -20,13 +20,6 @@ __asm__(".pushsection .text\n"
         "    jmp prc_spin\n"
         ".popsection\n");
 
-static struct ae_process_info pinfo(ae_handle_t p)
-{
-    struct ae_process_info pi = {0};
-    CHECK_OK(ae_process_info(p, &pi));
-    return pi;
-}
-
 static int64_t child_ret(uint64_t v)
 {
     return (int64_t)v;
@@ -135,7 +128,7 @@ KTEST(PRC0002, "kill a blocked child: wait returns the kill status; a second kil
     CHECK_EQ(ae_process_wait(b.p, KTEST_WAIT_NS), 31);
     CHECK_OK(ae_process_kill(b.p, 99));
     CHECK_EQ(ae_process_wait(b.p, 0), 31);
-    CHECK_EQ(pinfo(b.p).exit_status, 31);
+    CHECK_EQ(ktest_pinfo(b.p).exit_status, 31);
     CHECK_EQ(finish(&b), 31);
 }
 
@@ -159,14 +152,14 @@ KTEST(PRC0004, "kill reaches every thread, a spinning one included: thread_wait 
     if (!start_blocked(&b, NULL))
         return;
     t = second_thread(b.p, (uint64_t)prc_spin);
-    CHECK_EQ(pinfo(b.p).nthreads, t ? 2 : 1);
+    CHECK_EQ(ktest_pinfo(b.p).nthreads, t ? 2 : 1);
     CHECK_OK(ae_process_kill(b.p, 44));
     CHECK_EQ(ae_process_wait(b.p, KTEST_WAIT_NS), 44);
     if (t) {
         CHECK_EQ(ae_thread_wait(t, KTEST_WAIT_NS), 44);
         ae_handle_close(t);
     }
-    pi = pinfo(b.p);
+    pi = ktest_pinfo(b.p);
     CHECK_EQ(pi.state, 1);
     CHECK_EQ(pi.nthreads, 0);
     CHECK_EQ(finish(&b), 44);
@@ -200,7 +193,7 @@ KTEST(PRC0006, "process_wait on a live child: timeout 0 -> TIMEOUT at once, 5 ms
     t0 = ae_clock_get();
     CHECK_EQ(ae_process_wait(b.p, 5000000), AE_ERR_TIMEOUT);
     CHECK(ae_clock_get() - t0 >= 5000000);
-    CHECK_EQ(pinfo(b.p).state, 0);
+    CHECK_EQ(ktest_pinfo(b.p).state, 0);
     wake(&b, 6);
     CHECK_EQ(finish(&b), 6);
 }
@@ -215,7 +208,7 @@ KTEST(PRC0007, "process_wait on an already-dead process returns its status again
     CHECK_EQ(ae_process_wait(p, 0), 7);
     CHECK_EQ(ae_process_wait(p, KTEST_WAIT_NS), 7);
     CHECK_EQ(ae_process_wait(p, AE_WAIT_FOREVER), 7);
-    CHECK_EQ(pinfo(p).exit_status, 7);
+    CHECK_EQ(ktest_pinfo(p).exit_status, 7);
     CHECK_EQ(ktest_wait_child(p), 7);
 }
 
@@ -274,7 +267,7 @@ KTEST(PRC0009, "process_info: distinct pids, state, nthreads, the limits given, 
 {
     static const struct ae_quota_limits lim = {48, 20, 3, 50};
     struct blocked a, b;
-    struct ae_process_info pa, pb, me = pinfo(ktest_self);
+    struct ae_process_info pa, pb, me = ktest_pinfo(ktest_self);
 
     if (!start_blocked(&a, &lim))
         return;
@@ -283,8 +276,8 @@ KTEST(PRC0009, "process_info: distinct pids, state, nthreads, the limits given, 
         finish(&a);
         return;
     }
-    pa = pinfo(a.p);
-    pb = pinfo(b.p);
+    pa = ktest_pinfo(a.p);
+    pb = ktest_pinfo(b.p);
     CHECK(pa.pid != pb.pid && pa.pid != me.pid && pb.pid != me.pid);
     CHECK_EQ(pa.state, 0);
     CHECK_EQ(pa.nthreads, 1);
@@ -294,20 +287,24 @@ KTEST(PRC0009, "process_info: distinct pids, state, nthreads, the limits given, 
     CHECK_EQ(pa.limit.cpu_permille, 50);
     CHECK_EQ(pa.used.threads, 1);
     CHECK_EQ(pa.used.handles, 1);           /* the endpoint it was given */
-    /* Its page tables only (its image and stack are ours): the PML4 and a
-     * PDPT, PD and PT each for the image and the stack. */
-    CHECK_EQ(pa.used.pages, 7);
+    /* Its page tables (its image and stack are ours): the PML4 and a PDPT,
+     * PD and PT each for the image and the stack; its thread's kernel
+     * stack; and kernel bytes for its thread, handle and handle table. */
+    CHECK_EQ(ktest_frames_of(&pa), 7 + AE_THREAD_KSTACK_PAGES);
+    CHECK(pa.kernel_bytes > 0);
+    CHECK_EQ(pa.used.pages, ktest_frames_of(&pa) + ktest_kpages(&pa));
     CHECK_EQ(pa.carved.pages, 0);
     CHECK_EQ(pa.carved.threads, 0);
     wake(&a, 9);
     CHECK_EQ(finish(&a), 9);
     CHECK_OK(ae_process_kill(b.p, 10));
     CHECK_EQ(ae_process_wait(b.p, KTEST_WAIT_NS), 10);
-    pb = pinfo(b.p);
+    pb = ktest_pinfo(b.p);
     CHECK_EQ(pb.state, 1);
     CHECK_EQ(pb.nthreads, 0);
     CHECK_EQ(pb.exit_status, 10);
     CHECK_EQ(pb.used.pages, 0);
+    CHECK_EQ(pb.kernel_bytes, 0);
     CHECK_EQ(pb.used.handles, 0);
     CHECK_EQ(pb.used.threads, 0);
     CHECK_EQ(finish(&b), 10);
@@ -318,28 +315,29 @@ KTEST(PRC0009, "process_info: distinct pids, state, nthreads, the limits given, 
 KTEST(PRC0010, "process_create: a NULL name is fine; the new process is alive, has no threads, 1 page")
 {
     static const struct ae_quota_limits lim = {5, 6, 1, 0};
-    uint64_t carved = pinfo(ktest_self).carved.pages;
+    uint64_t carved = ktest_pinfo(ktest_self).carved.pages;
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, NULL, &lim));
-    struct ae_process_info pi = pinfo(p);
+    struct ae_process_info pi = ktest_pinfo(p);
     struct ae_handle_info hi;
 
     CHECK_EQ(pi.state, 0);
     CHECK_EQ(pi.nthreads, 0);
     CHECK_EQ(pi.used.pages, 1);             /* its PML4 */
+    CHECK_EQ(pi.kernel_bytes, 0);           /* its object is ours to pay */
     CHECK_EQ(pi.limit.pages, 5);
-    CHECK_EQ(pinfo(ktest_self).carved.pages, carved + 5);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, carved + 5);
     CHECK_OK(ae_handle_info(p, &hi));
     CHECK_EQ(hi.type, AE_OBJ_PROCESS);
     CHECK_EQ(hi.rights, AE_RIGHTS_ALL);
     CHECK_EQ(ae_process_wait(p, 0), AE_ERR_TIMEOUT);
     CHECK_OK(ae_handle_close(p));           /* nobody else holds it: released */
-    CHECK_EQ(pinfo(ktest_self).carved.pages, carved);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, carved);
 }
 
 KTEST(PRC0011, "process_create: limits or name at a bad address -> FAULT, nothing carved")
 {
     static const struct ae_quota_limits lim = {4, 4, 1, 0};
-    struct ae_process_info before = pinfo(ktest_self), after;
+    struct ae_process_info before = ktest_pinfo(ktest_self), after;
     int64_t v = ae_vmo_create(PAGE);
 
     CHECK_EQ(ae_process_create(ktest_self, "x", NULL), AE_ERR_FAULT);
@@ -353,12 +351,12 @@ KTEST(PRC0011, "process_create: limits or name at a bad address -> FAULT, nothin
     CHECK_OK(ae_vmo_map((ae_handle_t)v, 0, VA, 0, PAGE, RW));
     *(struct ae_quota_limits *)(VA + PAGE - 32) = lim;
     CHECK_EQ(ae_process_create(ktest_self, NULL, (void *)(VA + PAGE - 16)), AE_ERR_FAULT);
-    after = pinfo(ktest_self);
+    after = ktest_pinfo(ktest_self);
     CHECK_EQ(after.carved.pages, before.carved.pages);
     CHECK_EQ(after.used.handles, before.used.handles + 1);     /* the VMO */
     /* The same limits fully inside the mapping are fine. */
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, NULL, (void *)(VA + PAGE - 32)));
-    CHECK_EQ(pinfo(p).limit.pages, 4);
+    CHECK_EQ(ktest_pinfo(p).limit.pages, 4);
     ae_handle_close(p);
     CHECK_OK(ae_vmo_unmap(0, VA, PAGE));
     ae_handle_close((ae_handle_t)v);
@@ -366,7 +364,7 @@ KTEST(PRC0011, "process_create: limits or name at a bad address -> FAULT, nothin
 
 KTEST(PRC0012, "process_create: no MANAGE -> ACCESS, not a process -> INVAL, limits too large or 0 pages -> QUOTA")
 {
-    struct ae_process_info me = pinfo(ktest_self);
+    struct ae_process_info me = ktest_pinfo(ktest_self);
     uint64_t avail = me.limit.pages - me.used.pages - me.carved.pages;
     ae_handle_t weak = CHECK_HANDLE(ae_handle_derive(ktest_self, AE_RIGHTS_ALL & ~AE_RIGHT_MANAGE, 0, 0));
     ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
@@ -387,8 +385,8 @@ KTEST(PRC0012, "process_create: no MANAGE -> ACCESS, not a process -> INVAL, lim
     /* A process needs one page for its page-table root. */
     lim = (struct ae_quota_limits){0, 4, 1, 0};
     CHECK_EQ(ae_process_create(ktest_self, "x", &lim), AE_ERR_QUOTA);
-    CHECK_EQ(pinfo(ktest_self).carved.pages, me.carved.pages);
-    CHECK_EQ(pinfo(ktest_self).carved.handles, me.carved.handles);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, me.carved.pages);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.handles, me.carved.handles);
     ae_handle_close(weak);
     ae_handle_close(ep);
 }
@@ -436,8 +434,8 @@ KTEST(PRC0015, "thread_create: outside user space -> INVAL, no MANAGE -> ACCESS,
     CHECK_EQ(ae_thread_create_raw(p, 0x400000, KTEST_KERNEL_ADDR, 0), AE_ERR_INVAL);
     CHECK_EQ(ae_thread_create_raw(weak, 0x400000, AE_STACK_TOP, 0), AE_ERR_ACCESS);
     CHECK_EQ(ae_thread_create_raw(q, 0x400000, AE_STACK_TOP, 0), AE_ERR_QUOTA);
-    CHECK_EQ(pinfo(p).nthreads, 0);
-    CHECK_EQ(pinfo(q).nthreads, 0);
+    CHECK_EQ(ktest_pinfo(p).nthreads, 0);
+    CHECK_EQ(ktest_pinfo(q).nthreads, 0);
     CHECK_OK(ae_process_kill(p, 15));
     CHECK_EQ(ae_thread_create_raw(p, 0x400000, AE_STACK_TOP, 0), AE_ERR_PEER_CLOSED);
     ae_handle_close(weak);
@@ -451,14 +449,14 @@ static void nothing_thread(void *arg)
 
 KTEST(PRC0016, "thread_start: a thread whose process was killed before it ran -> PEER_CLOSED; twice -> BUSY")
 {
-    static const struct ae_quota_limits lim = {4, 4, 1, 10};
+    static const struct ae_quota_limits lim = {8, 4, 1, 10};
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, "never", &lim));
     int64_t t = ae_thread_create_raw(p, 0x400000, AE_STACK_TOP, 0);
     ae_handle_t mine;
 
     CHECK(t > 0);
     if (t > 0) {
-        CHECK_EQ(pinfo(p).nthreads, 1);
+        CHECK_EQ(ktest_pinfo(p).nthreads, 1);
         CHECK_OK(ae_process_kill(p, 16));       /* kills the unstarted thread: p dies */
         CHECK_EQ(ae_process_wait(p, 0), 16);
         CHECK_EQ(ae_thread_start((ae_handle_t)t), AE_ERR_PEER_CLOSED);
@@ -477,14 +475,14 @@ KTEST(PRC0016, "thread_start: a thread whose process was killed before it ran ->
 
 KTEST(PRC0017, "20 children one after another: each status arrives, all quota comes back each time")
 {
-    struct ae_process_info before = pinfo(ktest_self), now;
+    struct ae_process_info before = ktest_pinfo(ktest_self), now;
 
     for (int i = 0; i < 20; i++) {
         ae_handle_t p = CHECK_HANDLE(ktest_child(child_ret, 100 + i, NULL, 0, NULL));
         if (!p)
             break;
         CHECK_EQ(ktest_wait_child(p), 100 + i);
-        now = pinfo(ktest_self);
+        now = ktest_pinfo(ktest_self);
         CHECK_EQ(now.carved.pages, before.carved.pages);
         CHECK_EQ(now.used.pages, before.used.pages);
         CHECK_EQ(now.used.handles, before.used.handles);
@@ -494,22 +492,22 @@ KTEST(PRC0017, "20 children one after another: each status arrives, all quota co
 KTEST(PRC0018, "8 children alive at once: distinct pids, carves add up, killed in reverse order, all back")
 {
     struct blocked b[8];
-    uint64_t pid[8], carved = pinfo(ktest_self).carved.pages;
+    uint64_t pid[8], carved = ktest_pinfo(ktest_self).carved.pages;
     int n = 0;
 
     for (; n < 8; n++) {
         if (!start_blocked(&b[n], &small_lim))
             break;
-        pid[n] = pinfo(b[n].p).pid;
+        pid[n] = ktest_pinfo(b[n].p).pid;
         for (int k = 0; k < n; k++)
             CHECK(pid[k] != pid[n]);
     }
     CHECK_EQ(n, 8);
-    CHECK_EQ(pinfo(ktest_self).carved.pages, carved + n * small_lim.pages);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, carved + n * small_lim.pages);
     for (int i = n - 1; i >= 0; i--) {
         CHECK_OK(ae_process_kill(b[i].p, 180 + i));
         CHECK_EQ(finish(&b[i]), 180 + i);
-        CHECK_EQ(pinfo(ktest_self).carved.pages, carved + i * small_lim.pages);
+        CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, carved + i * small_lim.pages);
     }
 }
 
@@ -575,27 +573,27 @@ static int start_parent(struct blocked *b, ae_handle_t *back, uint64_t mode)
 
 KTEST(PRC0019, "a child creates a grandchild and waits for it: the status passes up, the tree is released")
 {
-    uint64_t carved = pinfo(ktest_self).carved.pages;
+    uint64_t carved = ktest_pinfo(ktest_self).carved.pages;
     struct blocked b;
     ae_handle_t back;
 
     if (!start_parent(&b, &back, 1))
         return;
     CHECK_EQ(finish(&b), 105);
-    CHECK_EQ(pinfo(ktest_self).carved.pages, carved);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, carved);
     ae_handle_close(back);
 }
 
 KTEST(PRC0020, "a grandchild outliving its parent keeps that account until it dies; then all returns")
 {
-    uint64_t carved = pinfo(ktest_self).carved.pages, mid;
+    uint64_t carved = ktest_pinfo(ktest_self).carved.pages, mid;
     struct ae_msg m = {0};
     struct blocked b;
     ae_handle_t back, gc = 0;
 
     if (!start_parent(&b, &back, 2))
         return;
-    mid = pinfo(b.p).limit.pages;
+    mid = ktest_pinfo(b.p).limit.pages;
     CHECK_OK(ae_recv(back, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 2);
     CHECK_EQ(m.w[0], 0);
@@ -605,16 +603,16 @@ KTEST(PRC0020, "a grandchild outliving its parent keeps that account until it di
     CHECK_EQ(ae_process_wait(b.p, KTEST_WAIT_NS), 20);
     /* The dead child's account still holds the grandchild's carve and the
      * grandchild's image, which the child paid for. */
-    CHECK_EQ(pinfo(ktest_self).carved.pages, carved + mid);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, carved + mid);
     if (gc) {
-        struct ae_process_info pi = pinfo(gc);
+        struct ae_process_info pi = ktest_pinfo(gc);
         CHECK_EQ(pi.state, 0);
-        CHECK(pi.pid != pinfo(b.p).pid);
+        CHECK(pi.pid != ktest_pinfo(b.p).pid);
         CHECK_OK(ae_process_kill(gc, 9));
         CHECK_EQ(ae_process_wait(gc, KTEST_WAIT_NS), 9);
         ae_handle_close(gc);
     }
-    CHECK_EQ(pinfo(ktest_self).carved.pages, carved);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, carved);
     CHECK_EQ(finish(&b), 20);
     ae_handle_close(back);
 }
@@ -642,7 +640,7 @@ KTEST(PRC0021, "wait w/o WAIT, info w/o READ, kill w/o MANAGE -> ACCESS; info to
     CHECK_EQ(ae_process_info(ep, &pi), AE_ERR_INVAL);
     CHECK_EQ(ae_process_kill(ep, 1), AE_ERR_INVAL);
     CHECK_EQ(ae_process_wait(ep, 0), AE_ERR_INVAL);
-    CHECK_EQ(pinfo(b.p).state, 0);          /* nothing happened to it */
+    CHECK_EQ(ktest_pinfo(b.p).state, 0);          /* nothing happened to it */
     ae_handle_close(nowait);
     ae_handle_close(noread);
     ae_handle_close(nomanage);
@@ -662,11 +660,11 @@ KTEST(PRC0022, "handle_grant: into a live child the handle moves; into a dead on
         ae_handle_close(ep);
         return;
     }
-    CHECK_EQ(pinfo(b.p).used.handles, 1);
+    CHECK_EQ(ktest_pinfo(b.p).used.handles, 1);
     g = ae_handle_grant(b.p, ep);
     CHECK(g > 0);
     CHECK_EQ(ae_handle_info(ep, &hi), AE_ERR_BAD_HANDLE);
-    CHECK_EQ(pinfo(b.p).used.handles, 2);
+    CHECK_EQ(ktest_pinfo(b.p).used.handles, 2);
     CHECK_OK(ae_process_kill(b.p, 22));
     CHECK_EQ(ae_process_wait(b.p, KTEST_WAIT_NS), 22);
     ep = CHECK_HANDLE(ae_endpoint_create());
@@ -705,7 +703,7 @@ KTEST(PRC0023, "killing a child blocked in a call to us: our reply then gets PEE
 KTEST(PRC0024, "closing the last handle of a never-started process releases it and returns its quota")
 {
     static const struct ae_quota_limits lim = {6, 16, 2, 10};
-    uint64_t carved = pinfo(ktest_self).carved.pages;
+    uint64_t carved = ktest_pinfo(ktest_self).carved.pages;
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, "unused", &lim));
     int64_t v = ae_vmo_create(2 * PAGE);
 
@@ -713,10 +711,10 @@ KTEST(PRC0024, "closing the last handle of a never-started process releases it a
     CHECK(v > 0);
     CHECK_OK(ae_vmo_map((ae_handle_t)v, p, VA, 0, 2 * PAGE, RW));
     CHECK(ae_handle_grant(p, (ae_handle_t)v) > 0);
-    CHECK_EQ(pinfo(p).used.handles, 1);
-    CHECK_EQ(pinfo(ktest_self).carved.pages, carved + 6);
+    CHECK_EQ(ktest_pinfo(p).used.handles, 1);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, carved + 6);
     CHECK_OK(ae_handle_close(p));
-    CHECK_EQ(pinfo(ktest_self).carved.pages, carved);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, carved);
 }
 
 /* Grants n endpoints into p; returns how many it took, stops at the first
@@ -748,7 +746,7 @@ KTEST(PRC0025, "a process holds as many handles as its quota allows (4, 20), the
 
         CHECK_EQ(n, limits[k]);
         CHECK_EQ(err, AE_ERR_QUOTA);
-        CHECK_EQ(pinfo(p).used.handles, n);
+        CHECK_EQ(ktest_pinfo(p).used.handles, n);
         ae_handle_close(p);
     }
 }
@@ -767,12 +765,12 @@ KTEST(PRC0027, "the first kill's status sticks while a thread on another CPU is 
 
     if (!start_blocked(&b, ncpus > 1 ? &lim : NULL))
         return;
-    c0 = pinfo(b.p).cpu_ns;
+    c0 = ktest_pinfo(b.p).cpu_ns;
     t = second_thread(b.p, (uint64_t)prc_spin);
     if (t && ncpus > 1)
         CHECK_OK(ae_thread_set_affinity(t, ncpus - 1));
     /* It is spinning once its process has used more CPU time (bounded). */
-    for (int i = 0; t && ncpus > 1 && i < 1000000 && pinfo(b.p).cpu_ns == c0; i++)
+    for (int i = 0; t && ncpus > 1 && i < 1000000 && ktest_pinfo(b.p).cpu_ns == c0; i++)
         ae_yield();
     CHECK_OK(ae_process_kill(b.p, 5));
     CHECK_OK(ae_process_kill(b.p, 6));

@@ -55,15 +55,6 @@ static uint64_t nonzero(uint64_t va, uint64_t len)
     return n;
 }
 
-static struct ae_process_info pinfo(ae_handle_t p)
-{
-    struct ae_process_info pi = {0};
-    CHECK_OK(ae_process_info(p, &pi));
-    return pi;
-}
-
-static uint64_t used_pages(ae_handle_t p) { return pinfo(p).used.pages; }
-
 static ae_handle_t new_vmo(uint64_t size)
 {
     return CHECK_HANDLE(ae_vmo_create(size));
@@ -204,7 +195,7 @@ static int agent_start(struct agent *a, const struct ae_quota_limits *lim)
     CHECK_OK(ae_recv(a->ep, &m));
     CHECK_EQ(m.badge, AG_BADGE);
     CHECK_OK(ae_process_set_fault(a->p, a->ep, AG_FAULT_BADGE));
-    a->pid = pinfo(a->p).pid;
+    a->pid = ktest_pinfo(a->p).pid;
     return 1;
 }
 
@@ -264,7 +255,7 @@ static int64_t agent_stop(struct agent *a, int64_t code)
 
 KTEST(VMO0001, "vmo_create: size 0, above 1 GiB or unknown flags -> INVAL; beyond the quota -> QUOTA")
 {
-    struct ae_process_info pi = pinfo(ktest_self);
+    struct ae_process_info pi = ktest_pinfo(ktest_self);
     uint64_t avail = pi.limit.pages - pi.used.pages - pi.carved.pages;
 
     CHECK_EQ(ae_vmo_create(0), AE_ERR_INVAL);
@@ -277,7 +268,7 @@ KTEST(VMO0001, "vmo_create: size 0, above 1 GiB or unknown flags -> INVAL; beyon
     CHECK_EQ(ae_sys2(AE_SYS_vmo_create, PAGE, 1ull << 32), AE_ERR_INVAL);
     if ((avail + 1) * PAGE <= (1ull << 30))
         CHECK_EQ(ae_vmo_create((avail + 1) * PAGE), AE_ERR_QUOTA);
-    CHECK_EQ(used_pages(ktest_self), pi.used.pages);
+    CHECK_EQ(ktest_pinfo(ktest_self).used.pages, pi.used.pages);
 }
 
 KTEST(VMO0002, "vmo_create rounds up to whole pages (vmo_info), charges each page, all rights")
@@ -285,7 +276,7 @@ KTEST(VMO0002, "vmo_create rounds up to whole pages (vmo_info), charges each pag
     static const uint64_t sizes[][2] = {
         {1, PAGE}, {PAGE - 1, PAGE}, {PAGE, PAGE}, {PAGE + 1, 2 * PAGE}, {5 * PAGE - 7, 5 * PAGE},
     };
-    uint64_t base = used_pages(ktest_self);
+    uint64_t base = ktest_frames(ktest_self);
 
     for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         ae_handle_t v = new_vmo(sizes[i][0]);
@@ -295,13 +286,13 @@ KTEST(VMO0002, "vmo_create rounds up to whole pages (vmo_info), charges each pag
         CHECK_EQ(vi.size, sizes[i][1]);
         CHECK_EQ(vi.flags, 0);
         CHECK_EQ(vi.phys, 0);           /* not contiguous: no address given out */
-        CHECK_EQ(used_pages(ktest_self), base + sizes[i][1] / PAGE);
+        CHECK_EQ(ktest_frames(ktest_self), base + sizes[i][1] / PAGE);
         CHECK_OK(ae_handle_info(v, &hi));
         CHECK_EQ(hi.type, AE_OBJ_VMO);
         CHECK_EQ(hi.rights, AE_RIGHT_READ | AE_RIGHT_WRITE | AE_RIGHT_EXEC | AE_RIGHT_MAP |
                                 AE_RIGHT_GRANT | AE_RIGHT_DERIVE);
         CHECK_OK(ae_handle_close(v));
-        CHECK_EQ(used_pages(ktest_self), base);
+        CHECK_EQ(ktest_frames(ktest_self), base);
     }
 }
 
@@ -617,25 +608,25 @@ KTEST(VMO0018, "vmo_unmap: only the exact range of a mapping; anything else -> N
 
 KTEST(VMO0019, "pages: create charges them, a mapping only its page tables, unmap and close return all")
 {
-    uint64_t base = used_pages(ktest_self), mapped;
+    uint64_t base = ktest_frames(ktest_self), mapped;
     ae_handle_t v = new_vmo(5 * PAGE);
 
-    CHECK_EQ(used_pages(ktest_self), base + 5);
+    CHECK_EQ(ktest_frames(ktest_self), base + 5);
     CHECK_OK(ae_vmo_map(v, 0, VA3, 0, 5 * PAGE, RW));
-    mapped = used_pages(ktest_self);
+    mapped = ktest_frames(ktest_self);
     CHECK(mapped >= base + 5 && mapped <= base + 5 + 3);     /* at most PDPT, PD, PT */
     CHECK_OK(ae_vmo_map(v, 0, VA3 + 5 * PAGE, 0, 5 * PAGE, RW));
-    CHECK_EQ(used_pages(ktest_self), mapped);                /* same table, no new pages */
+    CHECK_EQ(ktest_frames(ktest_self), mapped);                /* same table, no new pages */
     CHECK_OK(ae_vmo_unmap(0, VA3 + 5 * PAGE, 5 * PAGE));
     CHECK_OK(ae_vmo_unmap(0, VA3, 5 * PAGE));
-    CHECK_EQ(used_pages(ktest_self), base + 5);              /* empty tables freed */
+    CHECK_EQ(ktest_frames(ktest_self), base + 5);              /* empty tables freed */
     CHECK_OK(ae_handle_close(v));
-    CHECK_EQ(used_pages(ktest_self), base);
+    CHECK_EQ(ktest_frames(ktest_self), base);
 }
 
 KTEST(VMO0020, "closing the handle keeps the mapping and its pages until the unmap")
 {
-    uint64_t base = used_pages(ktest_self);
+    uint64_t base = ktest_frames(ktest_self);
     ae_handle_t v = new_vmo(3 * PAGE);
     struct ae_vmo_info vi;
 
@@ -643,12 +634,12 @@ KTEST(VMO0020, "closing the handle keeps the mapping and its pages until the unm
     fill(VA, 3 * PAGE, 20);
     CHECK_OK(ae_handle_close(v));
     CHECK_EQ(ae_vmo_info(v, &vi), AE_ERR_BAD_HANDLE);
-    CHECK(used_pages(ktest_self) >= base + 3);
+    CHECK(ktest_frames(ktest_self) >= base + 3);
     CHECK_EQ(mismatches(VA, 3 * PAGE, 20), 0);
     fill(VA, 3 * PAGE, 21);
     CHECK_EQ(mismatches(VA, 3 * PAGE, 21), 0);
     CHECK_OK(ae_vmo_unmap(0, VA, 3 * PAGE));
-    CHECK_EQ(used_pages(ktest_self), base);
+    CHECK_EQ(ktest_frames(ktest_self), base);
 }
 
 /* ---- mapping into other processes ----------------------------------------------- */
@@ -734,22 +725,25 @@ KTEST(VMO0024, "map into or unmap from a dead process -> PEER_CLOSED")
 KTEST(VMO0025, "mapping into a process short of page-table quota -> QUOTA, and leaves nothing behind")
 {
     ae_handle_t v = new_vmo(2 * PAGE);
-    ae_handle_t small = empty_process(2), big = empty_process(4);
+    ae_handle_t small = empty_process(2), big = empty_process(5);
 
     /* A fresh process holds its PML4; a mapping far from anything needs
-     * three more tables. */
-    CHECK_EQ(used_pages(small), 1);
+     * three more tables, and its record a page of kernel bytes. */
+    CHECK_EQ(ktest_frames(small), 1);
     CHECK_EQ(ae_vmo_map(v, small, VA, 0, PAGE, RW), AE_ERR_QUOTA);
-    CHECK_EQ(used_pages(small), 1);
+    CHECK_EQ(ktest_frames(small), 1);
     CHECK_EQ(ae_vmo_unmap(small, VA, PAGE), AE_ERR_NOTFOUND);
     CHECK_OK(ae_vmo_map(v, big, VA, 0, PAGE, RW));
-    CHECK_EQ(used_pages(big), 4);
+    CHECK_EQ(ktest_frames(big), 4);
+    CHECK_EQ(ktest_pinfo(big).used.pages, 5);
     CHECK_OK(ae_vmo_map(v, big, VA + PAGE, PAGE, PAGE, RW));   /* same table */
     CHECK_EQ(ae_vmo_map(v, big, VA3, 0, PAGE, RW), AE_ERR_QUOTA); /* needs PD + PT */
-    CHECK_EQ(used_pages(big), 4);
+    CHECK_EQ(ktest_frames(big), 4);
     CHECK_OK(ae_vmo_unmap(big, VA, PAGE));
     CHECK_OK(ae_vmo_unmap(big, VA + PAGE, PAGE));
-    CHECK_EQ(used_pages(big), 1);
+    CHECK_EQ(ktest_frames(big), 1);
+    CHECK_EQ(ktest_pinfo(big).used.pages, 1);                 /* records freed */
+    CHECK_EQ(ktest_pinfo(big).kernel_bytes, 0);
     ae_handle_close(small);
     ae_handle_close(big);
     ae_handle_close(v);
@@ -782,11 +776,11 @@ static ae_handle_t agent_sends(struct agent *a, uint64_t len, uint64_t seed, int
 
     CHECK((int64_t)m.w[0] > 0);
     CHECK_OK(m.w[1]);
-    cb = used_pages(a->p);
-    sb = used_pages(ktest_self);
+    cb = ktest_frames(a->p);
+    sb = ktest_frames(ktest_self);
     m = agent_do(a, AG_SEND, share, 0, 0);
-    ca = used_pages(a->p);
-    sa = used_pages(ktest_self);
+    ca = ktest_frames(a->p);
+    sa = ktest_frames(ktest_self);
     *child_drop = cb - ca;
     *self_rise = sa - sb;
     CHECK_EQ(AE_MSG_LABEL(m.info), AG_LABEL);
@@ -832,13 +826,13 @@ KTEST(VMO0028, "MOVE moves the charge: the child's used.pages drops by N, ours r
 
     if (!agent_start(&a, NULL))
         return;
-    base = used_pages(ktest_self);          /* the agent's image and stack included */
+    base = ktest_frames(ktest_self);          /* the agent's image and stack included */
     v = agent_sends(&a, 8 * PAGE, 0x28, 0, &drop, &rise);
     CHECK_EQ(drop, 8);
     CHECK_EQ(rise, 8);
     if (v) {
         ae_handle_close(v);
-        CHECK_EQ(used_pages(ktest_self), base);
+        CHECK_EQ(ktest_frames(ktest_self), base);
     }
     CHECK_EQ(agent_stop(&a, 28), 28);
 }
@@ -876,23 +870,23 @@ KTEST(VMO0029, "AE_MSG_SHARE: the sender keeps its mapping (sees our writes) and
 KTEST(VMO0030, "after a SHARE the dead sender's account lives on while the VMO it pays for does")
 {
     static const struct ae_quota_limits lim = {64, 16, 2, 10};
-    uint64_t base = pinfo(ktest_self).carved.pages, drop, rise;
+    uint64_t base = ktest_pinfo(ktest_self).carved.pages, drop, rise;
     struct agent a;
     ae_handle_t v;
 
     if (!agent_start(&a, &lim))
         return;
-    CHECK_EQ(pinfo(ktest_self).carved.pages, base + 64);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, base + 64);
     v = agent_sends(&a, 3 * PAGE, 0x30, 1, &drop, &rise);
     CHECK_EQ(agent_stop(&a, 30), 30);
     if (v) {
-        CHECK_EQ(pinfo(ktest_self).carved.pages, base + 64);
+        CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, base + 64);
         CHECK_OK(ae_vmo_map(v, 0, VA, 0, 3 * PAGE, AE_PROT_READ));
         CHECK_EQ(mismatches(VA, 3 * PAGE, 0x30), 0);
         CHECK_OK(ae_vmo_unmap(0, VA, 3 * PAGE));
         CHECK_OK(ae_handle_close(v));
     }
-    CHECK_EQ(pinfo(ktest_self).carved.pages, base);
+    CHECK_EQ(ktest_pinfo(ktest_self).carved.pages, base);
 }
 
 KTEST(VMO0031, "MOVE of a 1 MiB VMO: every page arrives intact and the charge of 256 pages moves")
@@ -930,21 +924,21 @@ KTEST(VMO0032, "MOVE the receiver cannot pay for -> QUOTA: handle, mapping and c
     fill(VA, 40 * PAGE, 0x32);
     fill(VA2, 4 * PAGE, 0x33);
     if (agent_start(&a, &lim)) {
-        sb = used_pages(ktest_self);
-        cb = used_pages(a.p);
+        sb = ktest_frames(ktest_self);
+        cb = ktest_frames(a.p);
         m = (struct ae_msg){AE_MSG_INFO(0, 1), {AG_MAP, CHILD_VA, 40 * PAGE, RW}, {big}, 0};
         CHECK_EQ(agent_msg(&a, &m), AE_ERR_QUOTA);
         CHECK_OK(ae_handle_info(big, &hi));
         CHECK_EQ(mismatches(VA, 40 * PAGE, 0x32), 0);
-        CHECK_EQ(used_pages(ktest_self), sb);
-        CHECK_EQ(used_pages(a.p), cb);
+        CHECK_EQ(ktest_frames(ktest_self), sb);
+        CHECK_EQ(ktest_frames(a.p), cb);
         /* The agent is still waiting for its reply: send it the small one. */
         m = (struct ae_msg){AE_MSG_INFO(0, 1), {AG_MAP, CHILD_VA, 4 * PAGE, AE_PROT_READ},
                             {small}, 0};
         CHECK_OK(agent_msg(&a, &m));
         CHECK_OK(m.w[0]);
-        CHECK_EQ(used_pages(ktest_self), sb - 4);
-        CHECK_EQ(used_pages(a.p), cb + 4);
+        CHECK_EQ(ktest_frames(ktest_self), sb - 4);
+        CHECK_EQ(ktest_frames(a.p), cb + 4);
         CHECK_EQ(ae_handle_info(small, &hi), AE_ERR_BAD_HANDLE);
         CHECK_EQ(ae_vmo_unmap(0, VA2, 4 * PAGE), AE_ERR_NOTFOUND);  /* our mapping went */
         m = agent_do(&a, AG_CHECK, CHILD_VA, 4 * PAGE, 0x33);
@@ -971,15 +965,15 @@ KTEST(VMO0033, "MOVE is all or nothing: two VMOs, the second too big -> QUOTA, n
     CHECK_OK(ae_vmo_map(small, 0, VA2, 0, 4 * PAGE, RW));
     fill(VA2, 4 * PAGE, 0x34);
     if (agent_start(&a, &lim)) {
-        sb = used_pages(ktest_self);
-        cb = used_pages(a.p);
+        sb = ktest_frames(ktest_self);
+        cb = ktest_frames(a.p);
         m = (struct ae_msg){AE_MSG_INFO(0, 2), {AG_READ, CHILD_VA, 0, 0}, {small, big}, 0};
         CHECK_EQ(agent_msg(&a, &m), AE_ERR_QUOTA);
         CHECK_OK(ae_handle_info(small, &hi));
         CHECK_OK(ae_handle_info(big, &hi));
         CHECK_EQ(mismatches(VA2, 4 * PAGE, 0x34), 0);
-        CHECK_EQ(used_pages(ktest_self), sb);
-        CHECK_EQ(used_pages(a.p), cb);
+        CHECK_EQ(ktest_frames(ktest_self), sb);
+        CHECK_EQ(ktest_frames(a.p), cb);
         CHECK_EQ(agent_stop(&a, 33), 33);
     }
     CHECK_OK(ae_vmo_unmap(0, VA, 40 * PAGE));
@@ -1005,12 +999,12 @@ KTEST(VMO0034, "MOVE of a VMO the sender does not pay for: its mappings go, the 
     /* Shared to the agent: we keep our mapping and pay. */
     m = (struct ae_msg){AE_MSG_INFO(0, 1) | AE_MSG_SHARE, {AG_MAP, CHILD_VA, 4 * PAGE, RW},
                         {v}, 0};
-    sb = used_pages(ktest_self);
-    cb = used_pages(a.p);
+    sb = ktest_frames(ktest_self);
+    cb = ktest_frames(a.p);
     CHECK_OK(agent_msg(&a, &m));
     CHECK_OK(m.w[0]);
-    CHECK_EQ(used_pages(ktest_self), sb);
-    CHECK_EQ(used_pages(a.p), cb);
+    CHECK_EQ(ktest_frames(ktest_self), sb);
+    CHECK_EQ(ktest_frames(a.p), cb);
     m = agent_do(&a, AG_CHECK, CHILD_VA, 4 * PAGE, 0x35);
     CHECK_EQ(m.w[0], 0);
     /* Moved back: the agent's mapping goes, we still pay, ours stays. */
@@ -1018,8 +1012,8 @@ KTEST(VMO0034, "MOVE of a VMO the sender does not pay for: its mappings go, the 
     CHECK_EQ(AE_MSG_NHANDLES(m.info), 1);
     if (AE_MSG_NHANDLES(m.info) == 1)
         back = m.h[0];
-    CHECK_EQ(used_pages(ktest_self), sb);
-    CHECK_EQ(used_pages(a.p), cb);
+    CHECK_EQ(ktest_frames(ktest_self), sb);
+    CHECK_EQ(ktest_frames(a.p), cb);
     m = agent_do(&a, AG_UNMAP, CHILD_VA, 4 * PAGE, 0);
     CHECK_EQ(m.w[0], AE_ERR_NOTFOUND);
     CHECK_EQ(mismatches(VA, 4 * PAGE, 0x35), 0);
@@ -1078,7 +1072,7 @@ KTEST(VMO0036, "MOVE refused in ipc_send: the blocked receiver keeps waiting and
         m = (struct ae_msg){AE_MSG_INFO(0, 1), {AG_RECV, CHILD_VA, 4 * PAGE, AE_PROT_READ},
                             {r2}, 0};
         CHECK_OK(ae_reply(&m));
-        sb = used_pages(ktest_self);
+        sb = ktest_frames(ktest_self);
         /* Whether the agent already waits (ipc_send transfers) or not yet
          * (we wait, its recv transfers): the same refusal. */
         m = (struct ae_msg){AE_MSG_INFO(1, 1), {0}, {big}, 0};
@@ -1087,10 +1081,10 @@ KTEST(VMO0036, "MOVE refused in ipc_send: the blocked receiver keeps waiting and
         if (r == AE_ERR_QUOTA) {
             CHECK_OK(ae_handle_info(big, &hi));
             CHECK_EQ(mismatches(VA, 40 * PAGE, 0x36), 0);
-            CHECK_EQ(used_pages(ktest_self), sb);
+            CHECK_EQ(ktest_frames(ktest_self), sb);
             m = (struct ae_msg){AE_MSG_INFO(2, 1), {0}, {small}, 0};
             CHECK_OK(ae_send(ep2, &m));         /* the agent still waits for it */
-            CHECK_EQ(used_pages(ktest_self), sb - 4);
+            CHECK_EQ(ktest_frames(ktest_self), sb - 4);
         } else {
             big = 0;                            /* it went: the agent has it */
         }
@@ -1123,16 +1117,22 @@ KTEST(VMO0037, "handle_grant of a mapped VMO moves only the handle: our mapping 
     ae_handle_t v = new_vmo(3 * PAGE);
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, "g", &lim));
     struct ae_handle_info hi;
-    uint64_t sb, pb;
+    struct ae_process_info sb, pb, sa, pa;
 
     CHECK_OK(ae_vmo_map(v, 0, VA, 0, 3 * PAGE, RW));
     fill(VA, 3 * PAGE, 0x37);
-    sb = used_pages(ktest_self);
-    pb = used_pages(p);
+    sb = ktest_pinfo(ktest_self);
+    pb = ktest_pinfo(p);
     CHECK(ae_handle_grant(p, v) > 0);
     CHECK_EQ(ae_handle_info(v, &hi), AE_ERR_BAD_HANDLE);
-    CHECK_EQ(used_pages(ktest_self), sb);
-    CHECK_EQ(used_pages(p), pb);
+    sa = ktest_pinfo(ktest_self);
+    pa = ktest_pinfo(p);
+    CHECK_EQ(ktest_frames_of(&sa), ktest_frames_of(&sb));
+    CHECK_EQ(ktest_frames_of(&pa), ktest_frames_of(&pb));
+    /* Only the handle's own record changed hands (p also paid for its
+     * handle table's first storage). */
+    CHECK(sb.kernel_bytes > sa.kernel_bytes);
+    CHECK(pa.kernel_bytes - pb.kernel_bytes >= sb.kernel_bytes - sa.kernel_bytes);
     CHECK_EQ(mismatches(VA, 3 * PAGE, 0x37), 0);
     ae_handle_close(p);                     /* its handle goes with it */
     CHECK_EQ(mismatches(VA, 3 * PAGE, 0x37), 0);
@@ -1154,13 +1154,13 @@ KTEST(VMO0038, "MOVE removes every mapping of the VMO in the sender, not just on
     CHECK_OK(m.w[0]);
     m = agent_do(&a, AG_CHECK, CHILD_VA + 0x100000, 2 * PAGE, 0x38);
     CHECK_EQ(m.w[0], 0);
-    drop = used_pages(a.p);
-    rise = used_pages(ktest_self);
+    drop = ktest_frames(a.p);
+    rise = ktest_frames(ktest_self);
     m = agent_do(&a, AG_SEND, 0, 0, 0);
     CHECK_EQ(AE_MSG_NHANDLES(m.info), 1);
     v = AE_MSG_NHANDLES(m.info) == 1 ? m.h[0] : 0;
-    CHECK_EQ(drop - used_pages(a.p), 2);
-    CHECK_EQ(used_pages(ktest_self) - rise, 2);
+    CHECK_EQ(drop - ktest_frames(a.p), 2);
+    CHECK_EQ(ktest_frames(ktest_self) - rise, 2);
     m = agent_do(&a, AG_UNMAP, CHILD_VA, 2 * PAGE, 0);
     CHECK_EQ(m.w[0], AE_ERR_NOTFOUND);
     m = agent_do(&a, AG_UNMAP, CHILD_VA + 0x100000, 2 * PAGE, 0);
