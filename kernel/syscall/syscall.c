@@ -27,7 +27,7 @@ static const struct {
     uint32_t rights;
     const char *name;
 } table[AE_SYS_COUNT] = {
-#define AE_X_ENTRY(num, name, type, rights) [num] = {sys_##name, type, rights, #name},
+#define AE_X_ENTRY(num, name, type, rights, stub, params, args) [num] = {sys_##name, type, rights, #name},
     AE_SYSCALL_LIST(AE_X_ENTRY)
 #undef AE_X_ENTRY
 };

@@ -15,7 +15,7 @@ struct cap;
 
 #define SYSCALL_VECTOR 0x100    /* trap_frame.vector of a system call */
 
-#define AE_X_DECL(num, name, type, rights) \
+#define AE_X_DECL(num, name, type, rights, stub, params, args) \
     int64_t sys_##name(struct trap_frame *f, struct cap *c);
 AE_SYSCALL_LIST(AE_X_DECL)
 #undef AE_X_DECL

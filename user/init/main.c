@@ -11,12 +11,12 @@ static ae_handle_t echo_ep;
 static void echo_server(void *arg)
 {
     struct ae_msg m = {0};
-    int64_t r = ae_recv(echo_ep, &m);
+    int64_t r = ae_ipc_recv(echo_ep, &m);
 
     while (r == AE_OK) {
         m.w[0] += 1;            /* the reply is the request plus one */
         m.info = AE_MSG_INFO(AE_MSG_LABEL(m.info), 0);
-        r = ae_reply_recv(echo_ep, &m);
+        r = ae_ipc_reply_recv(echo_ep, &m);
     }
     ae_printf("echo server: %s", ae_strerror(r));
 }
@@ -52,7 +52,7 @@ int main(const struct ae_bootinfo *bi)
     }
     m.info = AE_MSG_INFO(1, 0);
     m.w[0] = 41;
-    r = ae_call(echo_ep, &m);
+    r = ae_ipc_call(echo_ep, &m);
     ae_printf("init: IPC round trip: %s, 41 -> %lu", ae_strerror(r), (unsigned long)m.w[0]);
     if (r != AE_OK || m.w[0] != 42)
         return 2;

@@ -83,9 +83,9 @@ static struct ae_quota_limits server_limits = {1024, 64, 8, 500};
 static int64_t serve(ae_handle_t ep)
 {
     struct ae_msg m = {0};
-    int64_t r = ae_recv(ep, &m);
+    int64_t r = ae_ipc_recv(ep, &m);
 
-    for (; r == AE_OK; r = ae_reply_recv(ep, &m)) {
+    for (; r == AE_OK; r = ae_ipc_reply_recv(ep, &m)) {
         switch (AE_MSG_LABEL(m.info)) {
         case L_MOVE:            /* send the VMO straight back (MOVE) */
             m.info = AE_MSG_INFO(L_MOVE, 1);
@@ -97,7 +97,7 @@ static int64_t serve(ae_handle_t ep)
             break;
         case L_EXIT:
             m.info = AE_MSG_INFO(L_EXIT, 0);
-            return ae_reply(&m);
+            return ae_ipc_reply(&m);
         default:
             m.info = AE_MSG_INFO(L_ECHO, 0);
             break;
@@ -109,7 +109,7 @@ static int64_t serve(ae_handle_t ep)
 static int64_t server_process(uint64_t arg)
 {
     /* A page that stays mapped next to where L_MOVE_MAP maps the buffer. */
-    int64_t keep = ae_vmo_create(4096);
+    int64_t keep = ae_vmo_create(4096, 0);
 
     if (keep < 0 || ae_vmo_map((ae_handle_t)keep, 0, IB_MOVE_VA, 0, 4096, AE_PROT_READ))
         return 90;
@@ -146,7 +146,7 @@ static ae_handle_t start_server_process(ae_handle_t ep, int cpu)
 static void stop_server(ae_handle_t ep)
 {
     struct ae_msg m = {.info = AE_MSG_INFO(L_EXIT, 0)};
-    int64_t r = ae_call(ep, &m);
+    int64_t r = ae_ipc_call(ep, &m);
 
     if (r != AE_OK)
         ib_fail("call(exit)", r);
@@ -219,7 +219,7 @@ static void time_calls(ae_handle_t ep, unsigned n)
         m.info = AE_MSG_INFO(L_ECHO, 0);
         m.w[0] = i;
         uint64_t t0 = ib_rdtsc();
-        int64_t r = ae_call(ep, &m);
+        int64_t r = ae_ipc_call(ep, &m);
         uint64_t t1 = ib_rdtsc();
         if (r != AE_OK)
             ib_fail("call", r);
@@ -249,7 +249,7 @@ static void bench_ipc_thread(void)
 static void bench_move(ae_handle_t ep, const char *name, uint64_t va, uint64_t size,
                        unsigned n, int server_maps)
 {
-    int64_t v = ae_vmo_create(size);
+    int64_t v = ae_vmo_create(size, 0);
     struct ae_msg m = {0};
 
     if (v < 0)
@@ -270,7 +270,7 @@ static void bench_move(ae_handle_t ep, const char *name, uint64_t va, uint64_t s
         m.w[1] = 0;
         if (!server_maps)
             t0 = ib_rdtsc();
-        r = ae_call(ep, &m);
+        r = ae_ipc_call(ep, &m);
         t1 = ib_rdtsc();
         if (r != AE_OK)
             ib_fail("call with a VMO", r);
@@ -300,7 +300,7 @@ static void bench_move(ae_handle_t ep, const char *name, uint64_t va, uint64_t s
 
 static void bench_ipc_process(void)
 {
-    int64_t ep = ae_endpoint_create(), keep = ae_vmo_create(4096);
+    int64_t ep = ae_endpoint_create(), keep = ae_vmo_create(4096, 0);
     ae_handle_t p;
 
     if (ep < 0 || keep < 0)
@@ -384,7 +384,7 @@ static void copy_sse2(void *dst, const void *src, uint64_t n)
 
 static void bench_memcpy(void)
 {
-    int64_t a = ae_vmo_create(MIB), b = ae_vmo_create(MIB);
+    int64_t a = ae_vmo_create(MIB, 0), b = ae_vmo_create(MIB, 0);
     char *src = (char *)IB_COPY_VA, *dst = (char *)(IB_COPY_VA + 2 * MIB);
 
     if (a < 0 || b < 0)
@@ -422,7 +422,7 @@ static void bench_memcpy(void)
 
 static void bench_map_unmap(void)
 {
-    int64_t keep = ae_vmo_create(4096), v = ae_vmo_create(4096);
+    int64_t keep = ae_vmo_create(4096, 0), v = ae_vmo_create(4096, 0);
     uint64_t va = IB_MAPTEST_VA + 4096;
 
     if (keep < 0 || v < 0)

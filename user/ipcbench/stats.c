@@ -17,7 +17,7 @@ static uint64_t *sort_tmp;
 int ib_stats_init(void)
 {
     uint64_t bytes = (2ull * IB_MAX_SAMPLES * sizeof(uint64_t) + 4095) & ~4095ull;
-    int64_t v = ae_vmo_create(bytes), err;
+    int64_t v = ae_vmo_create(bytes, 0), err;
 
     if (v < 0)
         return (int)v;

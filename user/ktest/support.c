@@ -62,7 +62,7 @@ static int64_t map_image(ae_handle_t p)
     uint64_t size = (uint64_t)(__image_end - __image_start);
     uint64_t base = (uint64_t)__image_start, text = (uint64_t)(__text_end - __image_start);
     uint64_t ro = (uint64_t)(__rodata_end - __text_end);
-    int64_t v = ae_vmo_create(size), err;
+    int64_t v = ae_vmo_create(size, 0), err;
 
     if (v < 0)
         return v;
@@ -93,7 +93,7 @@ ae_handle_t ktest_child(int64_t (*fn)(uint64_t), uint64_t arg,
     if (p < 0)
         return 0;
     err = map_image((ae_handle_t)p);
-    v = err ? err : ae_vmo_create(STACK_SIZE);
+    v = err ? err : ae_vmo_create(STACK_SIZE, 0);
     if (v >= 0) {
         err = ae_vmo_map((ae_handle_t)v, (ae_handle_t)p, AE_STACK_TOP - STACK_SIZE, 0,
                          STACK_SIZE, AE_PROT_READ | AE_PROT_WRITE);
@@ -110,7 +110,7 @@ ae_handle_t ktest_child(int64_t (*fn)(uint64_t), uint64_t arg,
                 *given = (ae_handle_t)g;
         }
     }
-    t = err ? err : ae_thread_create_raw((ae_handle_t)p, (uint64_t)child_entry,
+    t = err ? err : ae_thread_create((ae_handle_t)p, (uint64_t)child_entry,
                                          AE_STACK_TOP - 8, arg);
     if (t < 0 || ae_thread_start((ae_handle_t)t) != AE_OK) {
         if (t > 0)
@@ -137,7 +137,7 @@ static int64_t (*volatile go_fn)(uint64_t);
 static int64_t wait_for_go(uint64_t go_ep)
 {
     struct ae_msg m = {0};
-    int64_t r = ae_recv((ae_handle_t)go_ep, &m);
+    int64_t r = ae_ipc_recv((ae_handle_t)go_ep, &m);
 
     return r ? 200 + (-r) : go_fn(0);
 }
@@ -154,7 +154,7 @@ ae_handle_t ktest_child_after_go(int64_t (*fn)(uint64_t), ae_handle_t fault_ep,
     rx = ae_handle_derive((ae_handle_t)go, AE_RIGHT_RECV | AE_RIGHT_GRANT, 0, 0);
     go_fn = fn;                 /* copied into the child with our data */
     p = rx > 0 ? ktest_child(wait_for_go, 0, NULL, (ae_handle_t)rx, NULL) : 0;
-    if (p && (ae_process_set_fault(p, fault_ep, badge) != AE_OK || ae_send((ae_handle_t)go, &m) != AE_OK)) {
+    if (p && (ae_process_set_fault(p, fault_ep, badge) != AE_OK || ae_ipc_send((ae_handle_t)go, &m) != AE_OK)) {
         ae_process_kill(p, -1);
         ktest_wait_child(p);
         p = 0;
@@ -168,7 +168,7 @@ ae_handle_t ktest_child_after_go(int64_t (*fn)(uint64_t), ae_handle_t fault_ep,
 int64_t ktest_fault_report(ae_handle_t ep, struct ae_msg *m)
 {
     *m = (struct ae_msg){0};
-    return ae_recv(ep, m);
+    return ae_ipc_recv(ep, m);
 }
 
 struct ae_process_info ktest_pinfo(ae_handle_t p)

@@ -83,7 +83,7 @@ KTEST(UPTR0005, "writing results to read-only memory is refused")
 
 KTEST(UPTR0006, "a buffer straddling a mapped and an unmapped page is refused")
 {
-    int64_t v = ae_vmo_create(4096);
+    int64_t v = ae_vmo_create(4096, 0);
     uint64_t va = 0x0000290000000000ull;
     CHECK(v > 0);
     CHECK_OK(ae_vmo_map((ae_handle_t)v, 0, va, 0, 4096, AE_PROT_READ | AE_PROT_WRITE));

@@ -167,11 +167,11 @@ static int64_t fault_child(uint64_t send)
 {
     struct ae_msg m = {AE_MSG_INFO(LBL_HELLO, 0), {0}, {0}, 0};
 
-    if (ae_call((ae_handle_t)send, &m) != AE_OK)
+    if (ae_ipc_call((ae_handle_t)send, &m) != AE_OK)
         return 1;
     flt_act(m.w[0], m.w[1]);
     m.info = AE_MSG_INFO(LBL_SURVIVED, 0);
-    ae_send((ae_handle_t)send, &m);
+    ae_ipc_send((ae_handle_t)send, &m);
     return 2;
 }
 
@@ -201,7 +201,7 @@ static int fchild_start(struct fchild *c)
         ae_handle_close(c->ep);
         return 0;
     }
-    CHECK_OK(ae_recv(c->ep, &m));
+    CHECK_OK(ae_ipc_recv(c->ep, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), LBL_HELLO);
     CHECK_EQ(m.badge, CHILD_BADGE);
     CHECK_OK(ae_process_info(c->p, &pi));
@@ -214,14 +214,14 @@ static int fchild_start(struct fchild *c)
 static void fchild_go(struct fchild *c, uint64_t act, uint64_t arg, struct ae_msg *out)
 {
     *out = (struct ae_msg){AE_MSG_INFO(0, 0), {act, arg, 0, 0}, {0}, 0};
-    CHECK_OK(ae_reply_recv(c->ep, out));
+    CHECK_OK(ae_ipc_reply_recv(c->ep, out));
 }
 
 /* Replies with the action without receiving. */
 static void fchild_go_only(uint64_t act, uint64_t arg)
 {
     struct ae_msg m = {AE_MSG_INFO(0, 0), {act, arg, 0, 0}, {0}, 0};
-    CHECK_OK(ae_reply(&m));
+    CHECK_OK(ae_ipc_reply(&m));
 }
 
 /* Waits for the child's end (killing it if it outlives the deadline, so a
@@ -249,7 +249,7 @@ static int64_t fchild_end(struct fchild *c)
 static void sentinel_thread(void *arg)
 {
     struct ae_msg m = {AE_MSG_INFO(LBL_SENTINEL, 0), {0}, {0}, 0};
-    ae_send((ae_handle_t)(uintptr_t)arg, &m);
+    ae_ipc_send((ae_handle_t)(uintptr_t)arg, &m);
 }
 
 /* Receives everything queued on ep without blocking for ever: a thread
@@ -266,7 +266,7 @@ static int drain(ae_handle_t ep, struct ae_msg *out, int max)
         return -1;
     for (;;) {
         m = (struct ae_msg){0};
-        if (ae_recv(ep, &m) != AE_OK) {
+        if (ae_ipc_recv(ep, &m) != AE_OK) {
             CHECK(!"recv while draining");
             break;
         }
@@ -490,7 +490,7 @@ KTEST(FLT0016, "a write to a read-only mapping its parent put into the child: PA
 
     if (!fchild_start(&c))
         return;
-    v = ae_vmo_create(2 * PAGE);
+    v = ae_vmo_create(2 * PAGE, 0);
     CHECK(v > 0);
     CHECK_OK(ae_vmo_map((ae_handle_t)v, c.p, CHILD_VA, 0, 2 * PAGE, AE_PROT_READ));
     ae_handle_close((ae_handle_t)v);        /* the child's mapping keeps it */
@@ -572,7 +572,7 @@ KTEST(FLT0020, "set_fault: endpoint without SEND -> ACCESS, not an endpoint -> I
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, "f",
                                                    &(struct ae_quota_limits){4, 4, 1, 0}));
     ae_handle_t weak = CHECK_HANDLE(ae_handle_derive(p, AE_RIGHTS_ALL & ~AE_RIGHT_MANAGE, 0, 0));
-    int64_t v = ae_vmo_create(PAGE);
+    int64_t v = ae_vmo_create(PAGE, 0);
 
     CHECK(v > 0);
     CHECK_EQ(ae_process_set_fault(p, recv_only, 1), AE_ERR_ACCESS);
@@ -655,7 +655,7 @@ KTEST(FLT0024, "set_fault on a dead process is refused with PEER_CLOSED and keep
     if (fchild_start(&c)) {
         fchild_go_only(ACT_NONE, 0);            /* it survives, says so, exits 2 */
         struct ae_msg m = {0};
-        CHECK_OK(ae_recv(c.ep, &m));
+        CHECK_OK(ae_ipc_recv(c.ep, &m));
         CHECK_EQ(AE_MSG_LABEL(m.info), LBL_SURVIVED);
         CHECK_EQ(ae_process_wait(c.p, KTEST_WAIT_NS), 2);
         CHECK_EQ(ae_process_set_fault(c.p, fep, 0x99), AE_ERR_PEER_CLOSED);
@@ -671,7 +671,7 @@ KTEST(FLT0024, "set_fault on a dead process is refused with PEER_CLOSED and keep
 /* Maps a fresh stack for a second thread into p and creates the thread. */
 static ae_handle_t second_thread(ae_handle_t p, uint64_t entry, uint64_t arg)
 {
-    int64_t v = ae_vmo_create(4 * PAGE), t;
+    int64_t v = ae_vmo_create(4 * PAGE, 0), t;
 
     CHECK(v > 0);
     if (v <= 0)
@@ -679,7 +679,7 @@ static ae_handle_t second_thread(ae_handle_t p, uint64_t entry, uint64_t arg)
     CHECK_OK(ae_vmo_map((ae_handle_t)v, p, T2_STACK, 0, 4 * PAGE,
                         AE_PROT_READ | AE_PROT_WRITE));
     ae_handle_close((ae_handle_t)v);        /* the child's mapping keeps it */
-    t = ae_thread_create_raw(p, entry, T2_STACK + 4 * PAGE - 8, arg);
+    t = ae_thread_create(p, entry, T2_STACK + 4 * PAGE - 8, arg);
     CHECK(t > 0);
     return t > 0 ? (ae_handle_t)t : 0;
 }
@@ -729,7 +729,7 @@ KTEST(FLT0026, "a fault in a second thread is reported with its rip and kills th
         ae_handle_close(t);
         /* The caller we owed a reply to is gone: the reply says so. */
         m[0] = (struct ae_msg){0};
-        CHECK_EQ(ae_reply(&m[0]), AE_ERR_PEER_CLOSED);
+        CHECK_EQ(ae_ipc_reply(&m[0]), AE_ERR_PEER_CLOSED);
         CHECK_EQ(drain(c.ep, m, 2), 1);
         check_report(&m[0], FAULT_BADGE, AE_FAULT_PAGE, 0x90, (uint64_t)flt_read_rip, c.pid);
     } else {
@@ -749,7 +749,7 @@ KTEST(FLT0027, "a thread started in an empty process faults at its entry: addres
 
     CHECK_OK(ae_process_info(p, &pi));
     CHECK_OK(ae_process_set_fault(p, ep, 0xe7));
-    t = ae_thread_create_raw(p, 0x400000, AE_STACK_TOP, 0);
+    t = ae_thread_create(p, 0x400000, AE_STACK_TOP, 0);
     CHECK(t > 0);
     if (t > 0) {
         CHECK_OK(ae_thread_start((ae_handle_t)t));
@@ -765,7 +765,7 @@ KTEST(FLT0027, "a thread started in an empty process faults at its entry: addres
 static int64_t blocked_child(uint64_t recv)
 {
     struct ae_msg m = {0};
-    int64_t r = ae_recv((ae_handle_t)recv, &m);
+    int64_t r = ae_ipc_recv((ae_handle_t)recv, &m);
     return r ? 1000 - r : (int64_t)m.w[0];
 }
 
@@ -782,7 +782,7 @@ KTEST(FLT0028, "a fault in one child leaves its sibling and this suite running")
         struct ae_process_info pi;
         CHECK_OK(ae_process_info(sib, &pi));
         CHECK_EQ(pi.state, 0);
-        CHECK_OK(ae_send(ep, &m));
+        CHECK_OK(ae_ipc_send(ep, &m));
         CHECK_EQ(ktest_wait_child(sib), 4242);
     }
     ae_handle_close(ep);

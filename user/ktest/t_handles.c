@@ -106,7 +106,7 @@ KTEST(HND0004, "a stale handle to a reused slot is AE_ERR_BAD_HANDLE while the n
 KTEST(HND0005, "every call refuses a closed handle, as first or as a later argument, with AE_ERR_BAD_HANDLE")
 {
     ae_handle_t c = CHECK_HANDLE(ae_endpoint_create());
-    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096));
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096, 0));
     struct ae_msg m = {0};
     struct ae_process_info pi;
     struct ae_vmo_info vi;
@@ -114,9 +114,9 @@ KTEST(HND0005, "every call refuses a closed handle, as first or as a later argum
     CHECK_OK(ae_handle_close(c));
     CHECK_EQ(ae_handle_derive(c, 0, 0, 0), AE_ERR_BAD_HANDLE);
     CHECK_EQ(ae_handle_revoke(c), AE_ERR_BAD_HANDLE);
-    CHECK_EQ(ae_send(c, &m), AE_ERR_BAD_HANDLE);
-    CHECK_EQ(ae_call(c, &m), AE_ERR_BAD_HANDLE);
-    CHECK_EQ(ae_recv(c, &m), AE_ERR_BAD_HANDLE);
+    CHECK_EQ(ae_ipc_send(c, &m), AE_ERR_BAD_HANDLE);
+    CHECK_EQ(ae_ipc_call(c, &m), AE_ERR_BAD_HANDLE);
+    CHECK_EQ(ae_ipc_recv(c, &m), AE_ERR_BAD_HANDLE);
     CHECK_EQ(ae_notify_signal(c, 1), AE_ERR_BAD_HANDLE);
     CHECK_EQ(ae_notify_wait(c, 0), AE_ERR_BAD_HANDLE);
     CHECK_EQ(ae_vmo_info(c, &vi), AE_ERR_BAD_HANDLE);
@@ -158,7 +158,7 @@ KTEST(HND0007, "handle_info of a new process: PROCESS, all rights, badge 0")
 
 KTEST(HND0008, "handle_info of a new thread: THREAD, all rights, badge 0")
 {
-    ae_handle_t t = CHECK_HANDLE(ae_thread_create_raw(ktest_self, DUMMY_ENTRY, 0, 0));
+    ae_handle_t t = CHECK_HANDLE(ae_thread_create(ktest_self, DUMMY_ENTRY, 0, 0));
     struct ae_handle_info i = {99, 99, 99};
     CHECK_OK(ae_handle_info(t, &i));
     CHECK_EQ(i.type, AE_OBJ_THREAD);
@@ -191,7 +191,7 @@ KTEST(HND0010, "handle_info of a new notification: NOTIFICATION, SIGNAL WAIT GRA
 
 KTEST(HND0011, "handle_info of a new VMO: VMO, READ WRITE EXEC MAP GRANT DERIVE, badge 0")
 {
-    ae_handle_t h = CHECK_HANDLE(ae_vmo_create(4096));
+    ae_handle_t h = CHECK_HANDLE(ae_vmo_create(4096, 0));
     struct ae_handle_info i = {99, 99, 99};
     CHECK_OK(ae_handle_info(h, &i));
     CHECK_EQ(i.type, AE_OBJ_VMO);
@@ -265,8 +265,8 @@ KTEST(HND0014, "derive with no rights gives a handle that can only be inspected 
     CHECK_OK(ae_handle_info(z, &i));
     CHECK_EQ(i.type, AE_OBJ_ENDPOINT);
     CHECK_EQ(i.rights, 0);
-    CHECK_EQ(ae_send(z, &m), AE_ERR_ACCESS);
-    CHECK_EQ(ae_recv(z, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_send(z, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_recv(z, &m), AE_ERR_ACCESS);
     CHECK_EQ(ae_handle_derive(z, 0, 0, 0), AE_ERR_ACCESS);
     CHECK_EQ(ae_handle_revoke(z), AE_ERR_ACCESS);
     CHECK_EQ(ae_handle_grant(ktest_self, z), AE_ERR_ACCESS);
@@ -381,18 +381,18 @@ KTEST(HND0021, "a handle of the wrong type is AE_ERR_INVAL for every typed call"
 {
     ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
     ae_handle_t n = CHECK_HANDLE(ae_notify_create());
-    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096));
-    ae_handle_t t = CHECK_HANDLE(ae_thread_create_raw(ktest_self, DUMMY_ENTRY, 0, 0));
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096, 0));
+    ae_handle_t t = CHECK_HANDLE(ae_thread_create(ktest_self, DUMMY_ENTRY, 0, 0));
     struct ae_msg m = {0};
     struct ae_process_info pi;
     struct ae_vmo_info vi;
 
     CHECK_EQ(ae_notify_signal(ep, 1), AE_ERR_INVAL);
     CHECK_EQ(ae_notify_wait(v, 0), AE_ERR_INVAL);
-    CHECK_EQ(ae_send(n, &m), AE_ERR_INVAL);
-    CHECK_EQ(ae_call(ktest_self, &m), AE_ERR_INVAL);
-    CHECK_EQ(ae_recv(v, &m), AE_ERR_INVAL);
-    CHECK_EQ(ae_reply_recv(t, &m), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_send(n, &m), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_call(ktest_self, &m), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_recv(v, &m), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_reply_recv(t, &m), AE_ERR_INVAL);
     CHECK_EQ(ae_vmo_map(ep, 0, MAP_VA, 0, 4096, AE_PROT_READ), AE_ERR_INVAL);
     CHECK_EQ(ae_vmo_info(n, &vi), AE_ERR_INVAL);
     CHECK_EQ(ae_process_info(t, &pi), AE_ERR_INVAL);
@@ -400,7 +400,7 @@ KTEST(HND0021, "a handle of the wrong type is AE_ERR_INVAL for every typed call"
     CHECK_EQ(ae_process_kill(v, 0), AE_ERR_INVAL);
     CHECK_EQ(ae_process_create(ep, "x", &small_lim), AE_ERR_INVAL);
     CHECK_EQ(ae_process_set_fault(ep, ep, 0), AE_ERR_INVAL);
-    CHECK_EQ(ae_thread_create_raw(t, DUMMY_ENTRY, 0, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_thread_create(t, DUMMY_ENTRY, 0, 0), AE_ERR_INVAL);
     CHECK_EQ(ae_thread_start(ktest_self), AE_ERR_INVAL);
     CHECK_EQ(ae_thread_wait(ep, 0), AE_ERR_INVAL);
     CHECK_EQ(ae_thread_set_priority(v, 1), AE_ERR_INVAL);
@@ -447,8 +447,8 @@ KTEST(HND0023, "ipc_send and ipc_call without SEND are AE_ERR_ACCESS")
                                                   0, 0));
     struct ae_msg m = {AE_MSG_INFO(1, 0), {1, 2, 3, 4}, {0}, 0};
 
-    CHECK_EQ(ae_send(r, &m), AE_ERR_ACCESS);
-    CHECK_EQ(ae_call(r, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_send(r, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_call(r, &m), AE_ERR_ACCESS);
     ae_handle_close(r);
     ae_handle_close(ep);
 }
@@ -459,15 +459,15 @@ KTEST(HND0024, "ipc_recv and ipc_reply_recv without RECV are AE_ERR_ACCESS")
     ae_handle_t s = CHECK_HANDLE(ae_handle_derive(ep, EP_RIGHTS & ~AE_RIGHT_RECV, 0, 0));
     struct ae_msg m = {0};
 
-    CHECK_EQ(ae_recv(s, &m), AE_ERR_ACCESS);
-    CHECK_EQ(ae_reply_recv(s, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_recv(s, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_reply_recv(s, &m), AE_ERR_ACCESS);
     ae_handle_close(s);
     ae_handle_close(ep);
 }
 
 KTEST(HND0025, "vmo_map without MAP, or with a prot the handle's READ/WRITE/EXEC do not cover, and vmo_info without READ are AE_ERR_ACCESS")
 {
-    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096));
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096, 0));
     ae_handle_t nomap = CHECK_HANDLE(ae_handle_derive(v, VMO_RIGHTS & ~AE_RIGHT_MAP, 0, 0));
     ae_handle_t ro = CHECK_HANDLE(ae_handle_derive(v, AE_RIGHT_READ | AE_RIGHT_MAP, 0, 0));
     ae_handle_t noread = CHECK_HANDLE(ae_handle_derive(v, VMO_RIGHTS & ~AE_RIGHT_READ, 0, 0));
@@ -492,7 +492,7 @@ KTEST(HND0025, "vmo_map without MAP, or with a prot the handle's READ/WRITE/EXEC
 
 KTEST(HND0026, "vmo_map into and vmo_unmap from a process handle without MAP are AE_ERR_ACCESS")
 {
-    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096));
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096, 0));
     ae_handle_t pm = CHECK_HANDLE(ae_handle_derive(ktest_self, AE_RIGHTS_ALL & ~AE_RIGHT_MAP, 0, 0));
     ae_handle_t pok = CHECK_HANDLE(ae_handle_derive(ktest_self, AE_RIGHT_MAP, 0, 0));
 
@@ -523,7 +523,7 @@ KTEST(HND0027, "notify_signal without SIGNAL and notify_wait without WAIT are AE
 
 KTEST(HND0028, "thread_start, set_priority, set_affinity without MANAGE and thread_wait without WAIT are AE_ERR_ACCESS")
 {
-    ae_handle_t t = CHECK_HANDLE(ae_thread_create_raw(ktest_self, DUMMY_ENTRY, 0, 0));
+    ae_handle_t t = CHECK_HANDLE(ae_thread_create(ktest_self, DUMMY_ENTRY, 0, 0));
     ae_handle_t tm = CHECK_HANDLE(ae_handle_derive(t, AE_RIGHTS_ALL & ~AE_RIGHT_MANAGE, 0, 0));
     ae_handle_t tw = CHECK_HANDLE(ae_handle_derive(t, AE_RIGHTS_ALL & ~AE_RIGHT_WAIT, 0, 0));
 
@@ -562,7 +562,7 @@ KTEST(HND0030, "process_create, kill, set_fault, thread_create, kernel_check and
     CHECK_EQ(ae_process_create(qm, "x", &small_lim), AE_ERR_ACCESS);
     CHECK_EQ(ae_process_kill(qm, 3), AE_ERR_ACCESS);
     CHECK_EQ(ae_process_set_fault(qm, ep, 0), AE_ERR_ACCESS);
-    CHECK_EQ(ae_thread_create_raw(qm, DUMMY_ENTRY, 0, 0), AE_ERR_ACCESS);
+    CHECK_EQ(ae_thread_create(qm, DUMMY_ENTRY, 0, 0), AE_ERR_ACCESS);
     CHECK_EQ(ae_kernel_check(qm), AE_ERR_ACCESS);
     CHECK_EQ(ae_handle_grant(qm, nosend), AE_ERR_ACCESS);
     /* set_fault checks SEND on the endpoint it is given. */
@@ -686,8 +686,8 @@ KTEST(HND0035, "a revoked handle answers AE_ERR_REVOKED to every call but close,
     CHECK_EQ(ae_handle_info(d, &i), AE_ERR_REVOKED);
     CHECK_EQ(ae_handle_derive(d, AE_RIGHT_SEND, 0, 0), AE_ERR_REVOKED);
     CHECK_EQ(ae_handle_revoke(d), AE_ERR_REVOKED);
-    CHECK_EQ(ae_send(d, &m), AE_ERR_REVOKED);
-    CHECK_EQ(ae_recv(d, &m), AE_ERR_REVOKED);
+    CHECK_EQ(ae_ipc_send(d, &m), AE_ERR_REVOKED);
+    CHECK_EQ(ae_ipc_recv(d, &m), AE_ERR_REVOKED);
     CHECK_EQ(ae_handle_grant(ktest_self, d), AE_ERR_REVOKED);
     CHECK_EQ(handles_used(ktest_self), used);
     CHECK_OK(ae_handle_close(d));
@@ -698,7 +698,7 @@ KTEST(HND0035, "a revoked handle answers AE_ERR_REVOKED to every call but close,
 
 KTEST(HND0036, "revoke without descendants returns 0, and a second revoke finds nothing left")
 {
-    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096));
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096, 0));
     CHECK_EQ(ae_handle_revoke(v), 0);
     ae_handle_t d = CHECK_HANDLE(ae_handle_derive(v, AE_RIGHT_READ, 0, 0));
     CHECK_EQ(ae_handle_revoke(v), 1);
@@ -897,7 +897,7 @@ static void rx_thread(void *arg)
 
     for (int k = 0; k < x->n && k < 4; k++) {
         struct ae_msg m = {0};
-        x->r[k] = ae_recv(x->ep, &m);
+        x->r[k] = ae_ipc_recv(x->ep, &m);
         x->m[k] = m;
     }
 }
@@ -917,7 +917,7 @@ KTEST(HND0044, "a handle sent in IPC moves: a new value arrives with the same ri
     if (!t)
         goto out;
     used = handles_used(ktest_self);
-    CHECK_OK(ae_send(ep, &m));
+    CHECK_OK(ae_ipc_send(ep, &m));
     CHECK_EQ(ae_handle_info(d, &i), AE_ERR_BAD_HANDLE);
     CHECK_EQ(handles_used(ktest_self), used);            /* moved, not copied */
     CHECK_EQ(ktest_join(t), 0);
@@ -958,10 +958,10 @@ KTEST(HND0045, "sending a handle without GRANT is AE_ERR_ACCESS: nothing moves a
     if (!t)
         goto out;
     used = handles_used(ktest_self);
-    CHECK_EQ(ae_send(ep, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_send(ep, &m), AE_ERR_ACCESS);
     CHECK_EQ(rights_of(ng), AE_RIGHT_SIGNAL);
     CHECK_EQ(handles_used(ktest_self), used);
-    CHECK_OK(ae_send(ep, &plain));
+    CHECK_OK(ae_ipc_send(ep, &plain));
     CHECK_EQ(ktest_join(t), 0);
     CHECK_OK(x.r[0]);
     CHECK_EQ(AE_MSG_LABEL(x.m[0].info), 7);
@@ -990,12 +990,12 @@ KTEST(HND0046, "a message naming one handle twice is AE_ERR_INVAL, a 0 handle AE
     if (!t)
         goto out;
     used = handles_used(ktest_self);
-    CHECK_EQ(ae_send(ep, &five), AE_ERR_INVAL);
-    CHECK_EQ(ae_send(ep, &dup), AE_ERR_INVAL);
-    CHECK_EQ(ae_send(ep, &zero), AE_ERR_BAD_HANDLE);
+    CHECK_EQ(ae_ipc_send(ep, &five), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_send(ep, &dup), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_send(ep, &zero), AE_ERR_BAD_HANDLE);
     CHECK_EQ(rights_of(g), AE_RIGHT_SIGNAL | AE_RIGHT_GRANT);
     CHECK_EQ(handles_used(ktest_self), used);
-    CHECK_OK(ae_send(ep, &plain));
+    CHECK_OK(ae_ipc_send(ep, &plain));
     CHECK_EQ(ktest_join(t), 0);
     CHECK_OK(x.r[0]);
     CHECK_EQ(AE_MSG_LABEL(x.m[0].info), 9);
@@ -1010,7 +1010,7 @@ KTEST(HND0047, "several handles in one message all move, in order, each keeping 
 {
     ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
     ae_handle_t n = CHECK_HANDLE(ae_notify_create());
-    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096));
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096, 0));
     ae_handle_t e2 = CHECK_HANDLE(ae_endpoint_create());
     ae_handle_t dn = CHECK_HANDLE(ae_handle_derive(n, AE_RIGHT_WAIT | AE_RIGHT_GRANT, 0, 0));
     struct rx x = {ep, 1, {0}, {{0}}};
@@ -1025,7 +1025,7 @@ KTEST(HND0047, "several handles in one message all move, in order, each keeping 
         ae_handle_close(v);
         goto out;
     }
-    CHECK_OK(ae_send(ep, &m));
+    CHECK_OK(ae_ipc_send(ep, &m));
     CHECK_EQ(ktest_join(t), 0);
     CHECK_OK(x.r[0]);
     CHECK_EQ(AE_MSG_NHANDLES(x.m[0].info), 3);

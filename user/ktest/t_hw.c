@@ -132,8 +132,8 @@ KTEST(HW0006, "PIT IRQ 0 reaches a notification; masked until acked, then fires 
 KTEST(HW0007, "a contiguous VMO reports its physical address; others report none")
 {
     struct ae_vmo_info vi;
-    ae_handle_t dma = CHECK_HANDLE(ae_vmo_create_flags(65536, AE_VMO_CONTIGUOUS));
-    ae_handle_t plain = CHECK_HANDLE(ae_vmo_create(8192));
+    ae_handle_t dma = CHECK_HANDLE(ae_vmo_create(65536, AE_VMO_CONTIGUOUS));
+    ae_handle_t plain = CHECK_HANDLE(ae_vmo_create(8192, 0));
 
     CHECK_OK(ae_vmo_info(dma, &vi));
     CHECK_EQ(vi.size, 65536);
@@ -142,7 +142,7 @@ KTEST(HW0007, "a contiguous VMO reports its physical address; others report none
     CHECK_OK(ae_vmo_info(plain, &vi));
     CHECK_EQ(vi.flags, 0);
     CHECK_EQ(vi.phys, 0);
-    CHECK_EQ(ae_vmo_create_flags(4096, 0x80), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create(4096, 0x80), AE_ERR_INVAL);
     CHECK_OK(ae_vmo_map(dma, 0, 0x2a0000000000ull, 0, 65536, AE_PROT_READ | AE_PROT_WRITE));
     *(volatile uint64_t *)0x2a000000fff8ull = 0x1234;
     CHECK_EQ(*(volatile uint64_t *)0x2a000000fff8ull, 0x1234);

@@ -63,7 +63,7 @@ static void job_run(void *arg)
 {
     int i = (int)(uintptr_t)arg;
 
-    ipc_res[i] = jobs[i].call ? ae_call(jobs[i].h, &jobs[i].m) : ae_send(jobs[i].h, &jobs[i].m);
+    ipc_res[i] = jobs[i].call ? ae_ipc_call(jobs[i].h, &jobs[i].m) : ae_ipc_send(jobs[i].h, &jobs[i].m);
 }
 
 /* Receives one message on ipc_ep into ipc_got[arg]. */
@@ -72,7 +72,7 @@ static void rcv_once(void *arg)
     int i = (int)(uintptr_t)arg;
     struct ae_msg m = {0};
 
-    ipc_res[i] = ae_recv(ipc_ep, &m);
+    ipc_res[i] = ae_ipc_recv(ipc_ep, &m);
     ipc_got[i] = m;
 }
 
@@ -117,20 +117,20 @@ static void run_ctl(void (*fn)(void *), void *arg)
 static int64_t serve_loop(ae_handle_t ep)
 {
     struct ae_msg m = {0};
-    int64_t n = 0, r = ae_recv(ep, &m);
+    int64_t n = 0, r = ae_ipc_recv(ep, &m);
 
     while (r == AE_OK) {
         if (AE_MSG_LABEL(m.info) == QUIT) {
             m.info = AE_MSG_INFO(0, 0);
             m.w[0] = (uint64_t)n;
-            r = ae_reply(&m);
+            r = ae_ipc_reply(&m);
             return r ? r : n;
         }
         n++;
         m.info = AE_MSG_INFO(AE_MSG_LABEL(m.info) + 1, 0);
         m.w[0] += 1;
         m.w[1] = m.badge;
-        r = ae_reply_recv(ep, &m);
+        r = ae_ipc_reply_recv(ep, &m);
     }
     return r;
 }
@@ -146,7 +146,7 @@ static int64_t client_loop(ae_handle_t ep, int count, uint64_t salt)
 
     for (int i = 0; i < count; i++) {
         struct ae_msg m = {AE_MSG_INFO(i & 0xffff, 0), {salt + (uint64_t)i, 0, 0, 0}, {0}, 0};
-        int64_t r = ae_call(ep, &m);
+        int64_t r = ae_ipc_call(ep, &m);
         if (r || m.w[0] != salt + (uint64_t)i + 1 || AE_MSG_LABEL(m.info) != (uint32_t)(i & 0xffff) + 1)
             bad++;
     }
@@ -162,7 +162,7 @@ static void cli_thr(void *arg)
 static int64_t quit(ae_handle_t ep)
 {
     struct ae_msg m = {AE_MSG_INFO(QUIT, 0), {0}, {0}, 0};
-    int64_t r = ae_call(ep, &m);
+    int64_t r = ae_ipc_call(ep, &m);
     return r ? r : (int64_t)m.w[0];
 }
 
@@ -181,7 +181,7 @@ static int64_t child_idle(uint64_t arg)
 static void srv_echo(void *arg)
 {
     struct ae_msg m = {0};
-    int64_t r = ae_recv(ipc_ep, &m);
+    int64_t r = ae_ipc_recv(ipc_ep, &m);
 
     ipc_got[0] = m;
     if (r)
@@ -189,7 +189,7 @@ static void srv_echo(void *arg)
     m.info = AE_MSG_INFO(AE_MSG_LABEL(m.info) + 1, 0);
     for (int i = 0; i < 4; i++)
         m.w[i] += 1;
-    ae_thread_exit(ae_reply(&m));
+    ae_thread_exit(ae_ipc_reply(&m));
 }
 
 KTEST(IPC0002, "call and reply between two threads of this process carry label and words both ways")
@@ -199,7 +199,7 @@ KTEST(IPC0002, "call and reply between two threads of this process carry label a
 
     ipc_ep = ep;
     t = CHECK_HANDLE(kth_run(srv_echo, NULL, -1, -1));
-    CHECK_OK(ae_call(ep, &m));
+    CHECK_OK(ae_ipc_call(ep, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 6);
     CHECK_EQ(AE_MSG_NHANDLES(m.info), 0);
     CHECK_EQ(m.w[0], 2);
@@ -227,7 +227,7 @@ static void ctl_fifo(void *arg)
         CHECK_OK(ae_thread_set_priority(ipc_ts[i], (unsigned)i + 1));
     for (int i = 0; i < 4; i++) {
         struct ae_msg m = {0};
-        ipc_res[4 + i] = ae_recv(ipc_ep, &m);
+        ipc_res[4 + i] = ae_ipc_recv(ipc_ep, &m);
         fifo_order[i] = (int)AE_MSG_LABEL(m.info);
     }
 }
@@ -258,9 +258,9 @@ static void ctl_recv_first(void *arg)
     struct ae_msg c = {AE_MSG_INFO(0x45, 0), {10, 0, 0, 0}, {0}, 0};
 
     CHECK_OK(ae_thread_start(ipc_ts[0]));       /* blocks in recv */
-    ipc_res[1] = ae_send(ipc_ep, &m);
+    ipc_res[1] = ae_ipc_send(ipc_ep, &m);
     CHECK_OK(ae_thread_start(ipc_ts[1]));       /* srv_echo: blocks in recv */
-    ipc_res[2] = ae_call(ipc_ep, &c);
+    ipc_res[2] = ae_ipc_call(ipc_ep, &c);
     ipc_got[2] = c;
 }
 
@@ -287,7 +287,7 @@ KTEST(IPC0004, "a thread blocked in recv gets a later send, and a later call whi
 static void srv_fixed(void *arg)
 {
     struct ae_msg m = {0};
-    int64_t r = ae_recv(ipc_ep, &m);
+    int64_t r = ae_ipc_recv(ipc_ep, &m);
 
     ipc_got[0] = m;
     if (r)
@@ -298,7 +298,7 @@ static void srv_fixed(void *arg)
     m.w[2] = 0x8000000000000001ull;
     m.w[3] = 0x0123456789abcdefull;
     m.h[0] = m.h[1] = m.h[2] = m.h[3] = 0x12345;    /* ignored: no handles */
-    ae_thread_exit(ae_reply(&m));
+    ae_thread_exit(ae_ipc_reply(&m));
 }
 
 KTEST(IPC0005, "words, label and badge arrive exactly; info carries only label and handle count")
@@ -313,7 +313,7 @@ KTEST(IPC0005, "words, label and badge arrive exactly; info carries only label a
 
     ipc_ep = ep;
     t = CHECK_HANDLE(kth_run(srv_fixed, NULL, -1, -1));
-    CHECK_OK(ae_call(s, &m));
+    CHECK_OK(ae_ipc_call(s, &m));
     CHECK_EQ(kth_join(t), AE_OK);
     /* What the server received. */
     CHECK_EQ(ipc_got[0].info, AE_MSG_INFO(0xffffffffu, 0));
@@ -343,7 +343,7 @@ static void srv_badges(void *arg)
 
     for (int i = 0; i < n; i++) {
         struct ae_msg m = {0};
-        ipc_res[i] = ae_recv(ipc_ep, &m);
+        ipc_res[i] = ae_ipc_recv(ipc_ep, &m);
         ipc_got[i] = m;
     }
 }
@@ -365,7 +365,7 @@ KTEST(IPC0006, "each derived SEND handle delivers its own badge; a badge is set 
     t = CHECK_HANDLE(kth_run(srv_badges, (void *)5, -1, -1));
     for (int i = 0; i < 5; i++) {
         struct ae_msg m = {AE_MSG_INFO(i, 0), {0}, {0}, 0};
-        CHECK_OK(ae_send(via[i], &m));
+        CHECK_OK(ae_ipc_send(via[i], &m));
     }
     CHECK_EQ(kth_join(t), 0);
     for (int i = 0; i < 5; i++) {
@@ -387,10 +387,10 @@ KTEST(IPC0007, "send and call without the SEND right are AE_ERR_ACCESS")
     ae_handle_t g = CHECK_HANDLE(ae_handle_derive(ep, AE_RIGHT_GRANT | AE_RIGHT_DERIVE, 0, 0));
     struct ae_msg m = {AE_MSG_INFO(1, 0), {0}, {0}, 0};
 
-    CHECK_EQ(ae_send(r, &m), AE_ERR_ACCESS);
-    CHECK_EQ(ae_call(r, &m), AE_ERR_ACCESS);
-    CHECK_EQ(ae_send(g, &m), AE_ERR_ACCESS);
-    CHECK_EQ(ae_call(g, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_send(r, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_call(r, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_send(g, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_call(g, &m), AE_ERR_ACCESS);
     ae_handle_close(g);
     ae_handle_close(r);
     ae_handle_close(ep);
@@ -402,8 +402,8 @@ KTEST(IPC0008, "recv and reply_recv without the RECV right are AE_ERR_ACCESS")
     ae_handle_t s = CHECK_HANDLE(ae_handle_derive(ep, AE_RIGHT_SEND | AE_RIGHT_GRANT, 0, 0));
     struct ae_msg m = {AE_MSG_INFO(1, 0), {0}, {0}, 0};
 
-    CHECK_EQ(ae_recv(s, &m), AE_ERR_ACCESS);
-    CHECK_EQ(ae_reply_recv(s, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_recv(s, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_ipc_reply_recv(s, &m), AE_ERR_ACCESS);
     ae_handle_close(s);
     ae_handle_close(ep);
 }
@@ -415,23 +415,23 @@ KTEST(IPC0009, "IPC on a wrong-type, closed, zero or revoked handle: INVAL, BAD_
     ae_handle_t dead = CHECK_HANDLE(ae_endpoint_create()), s;
     struct ae_msg m = {AE_MSG_INFO(1, 0), {0}, {0}, 0};
 
-    CHECK_EQ(ae_send(n, &m), AE_ERR_INVAL);
-    CHECK_EQ(ae_call(n, &m), AE_ERR_INVAL);
-    CHECK_EQ(ae_recv(n, &m), AE_ERR_INVAL);
-    CHECK_EQ(ae_reply_recv(n, &m), AE_ERR_INVAL);
-    CHECK_EQ(ae_send(ktest_self, &m), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_send(n, &m), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_call(n, &m), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_recv(n, &m), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_reply_recv(n, &m), AE_ERR_INVAL);
+    CHECK_EQ(ae_ipc_send(ktest_self, &m), AE_ERR_INVAL);
     CHECK_OK(ae_handle_close(dead));
-    CHECK_EQ(ae_send(dead, &m), AE_ERR_BAD_HANDLE);
-    CHECK_EQ(ae_call(dead, &m), AE_ERR_BAD_HANDLE);
-    CHECK_EQ(ae_recv(dead, &m), AE_ERR_BAD_HANDLE);
-    CHECK_EQ(ae_reply_recv(dead, &m), AE_ERR_BAD_HANDLE);
-    CHECK_EQ(ae_send(0, &m), AE_ERR_BAD_HANDLE);
-    CHECK_EQ(ae_recv(0, &m), AE_ERR_BAD_HANDLE);
+    CHECK_EQ(ae_ipc_send(dead, &m), AE_ERR_BAD_HANDLE);
+    CHECK_EQ(ae_ipc_call(dead, &m), AE_ERR_BAD_HANDLE);
+    CHECK_EQ(ae_ipc_recv(dead, &m), AE_ERR_BAD_HANDLE);
+    CHECK_EQ(ae_ipc_reply_recv(dead, &m), AE_ERR_BAD_HANDLE);
+    CHECK_EQ(ae_ipc_send(0, &m), AE_ERR_BAD_HANDLE);
+    CHECK_EQ(ae_ipc_recv(0, &m), AE_ERR_BAD_HANDLE);
     s = CHECK_HANDLE(ae_handle_derive(ep, AE_RIGHT_SEND | AE_RIGHT_RECV, 0, 0));
     CHECK_EQ(ae_handle_revoke(ep), 1);
-    CHECK_EQ(ae_send(s, &m), AE_ERR_REVOKED);
-    CHECK_EQ(ae_call(s, &m), AE_ERR_REVOKED);
-    CHECK_EQ(ae_recv(s, &m), AE_ERR_REVOKED);
+    CHECK_EQ(ae_ipc_send(s, &m), AE_ERR_REVOKED);
+    CHECK_EQ(ae_ipc_call(s, &m), AE_ERR_REVOKED);
+    CHECK_EQ(ae_ipc_recv(s, &m), AE_ERR_REVOKED);
     CHECK_OK(ae_handle_close(s));
     ae_handle_close(ep);
     ae_handle_close(n);
@@ -444,13 +444,13 @@ KTEST(IPC0010, "a message claiming 5-7 handles is AE_ERR_INVAL for send, call, r
 
     for (unsigned nh = 5; nh <= 7; nh++) {
         struct ae_msg m = {AE_MSG_INFO(1, nh), {0}, {n, n, n, n}, 0};
-        CHECK_EQ(ae_send(ep, &m), AE_ERR_INVAL);
+        CHECK_EQ(ae_ipc_send(ep, &m), AE_ERR_INVAL);
         m.info = AE_MSG_INFO(1, nh);
-        CHECK_EQ(ae_call(ep, &m), AE_ERR_INVAL);
+        CHECK_EQ(ae_ipc_call(ep, &m), AE_ERR_INVAL);
         m.info = AE_MSG_INFO(1, nh);
-        CHECK_EQ(ae_reply(&m), AE_ERR_INVAL);
+        CHECK_EQ(ae_ipc_reply(&m), AE_ERR_INVAL);
         m.info = AE_MSG_INFO(1, nh);
-        CHECK_EQ(ae_reply_recv(ep, &m), AE_ERR_INVAL);
+        CHECK_EQ(ae_ipc_reply_recv(ep, &m), AE_ERR_INVAL);
     }
     CHECK_OK(ae_notify_signal(n, 1));           /* nothing was moved */
     ae_handle_close(n);
@@ -465,7 +465,7 @@ static void srv_handles(void *arg)
 {
     int rounds = (int)(uintptr_t)arg;
     struct ae_msg m = {0};
-    int64_t r = ae_recv(ipc_ep, &m);
+    int64_t r = ae_ipc_recv(ipc_ep, &m);
 
     for (int round = 1; r == AE_OK; round++) {
         unsigned nh = AE_MSG_NHANDLES(m.info);
@@ -473,10 +473,10 @@ static void srv_handles(void *arg)
             m.w[i] = i < nh ? m.h[i] : 0;
         m.info = AE_MSG_INFO(nh, 0);
         if (round == rounds) {
-            r = ae_reply(&m);
+            r = ae_ipc_reply(&m);
             break;
         }
-        r = ae_reply_recv(ipc_ep, &m);
+        r = ae_ipc_reply_recv(ipc_ep, &m);
     }
     ae_thread_exit(r);
 }
@@ -496,7 +496,7 @@ KTEST(IPC0011, "1 to 4 handles move between threads: old values AE_ERR_BAD_HANDL
             nt[i] = m.h[i] = CHECK_HANDLE(ae_notify_create());
             keep[i] = CHECK_HANDLE(ae_handle_derive(nt[i], AE_RIGHT_WAIT, 0, 0));
         }
-        CHECK_OK(ae_call(ep, &m));
+        CHECK_OK(ae_ipc_call(ep, &m));
         CHECK_EQ(AE_MSG_LABEL(m.info), n);
         for (unsigned i = 0; i < n; i++) {
             struct ae_handle_info hi;
@@ -524,7 +524,7 @@ static int64_t child_use_handles(uint64_t ep)
     struct ae_msg m = {0};
     struct ae_handle_info hi;
 
-    if (ae_recv((ae_handle_t)ep, &m))
+    if (ae_ipc_recv((ae_handle_t)ep, &m))
         return 1;
     if (AE_MSG_NHANDLES(m.info) != 4)
         return 2;
@@ -535,7 +535,7 @@ static int64_t child_use_handles(uint64_t ep)
             return 20 + i;
     }
     m.info = AE_MSG_INFO(0x12, 0);
-    return ae_reply(&m) ? 3 : 0;
+    return ae_ipc_reply(&m) ? 3 : 0;
 }
 
 KTEST(IPC0012, "4 handles move into another process: usable there, gone here")
@@ -551,7 +551,7 @@ KTEST(IPC0012, "4 handles move into another process: usable there, gone here")
         nt[i] = m.h[i] = CHECK_HANDLE(ae_notify_create());
         keep[i] = CHECK_HANDLE(ae_handle_derive(nt[i], AE_RIGHT_WAIT, 0, 0));
     }
-    CHECK_OK(ae_call(ep, &m));
+    CHECK_OK(ae_ipc_call(ep, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 0x12);
     for (int i = 0; i < 4; i++) {
         CHECK_EQ(ae_notify_signal(nt[i], 1), AE_ERR_BAD_HANDLE);
@@ -571,8 +571,8 @@ static void ctl_bad_then_good(void *arg)
 
     CHECK_OK(ae_thread_start(ipc_ts[0]));       /* rcv_once: blocks in recv */
     for (int i = 0; i < nbad; i++)
-        ipc_res[2 + i] = ae_send(ipc_ep, &bad_msgs[i]);
-    ipc_res[1] = ae_send(ipc_ep, &good);
+        ipc_res[2 + i] = ae_ipc_send(ipc_ep, &bad_msgs[i]);
+    ipc_res[1] = ae_ipc_send(ipc_ep, &good);
 }
 
 KTEST(IPC0013, "a handle without GRANT fails the send with AE_ERR_ACCESS and nothing moves")
@@ -617,7 +617,7 @@ static void ctl_queue_then_recv(void *arg)
 
     for (int i = 0; i < n; i++)
         CHECK_OK(ae_thread_start(ipc_ts[i]));   /* each blocks in send or call */
-    ipc_res[7] = ae_recv(ipc_ep, &m);
+    ipc_res[7] = ae_ipc_recv(ipc_ep, &m);
     ipc_got[7] = m;
 }
 
@@ -689,19 +689,19 @@ KTEST(IPC0015, "a message naming a handle twice is AE_ERR_INVAL, a closed or zer
 static void thr_reply_alone(void *arg)
 {
     struct ae_msg m = {AE_MSG_INFO(1, 0), {0}, {0}, 0};
-    ae_thread_exit(ae_reply(&m));
+    ae_thread_exit(ae_ipc_reply(&m));
 }
 
 static void srv_reply_twice(void *arg)
 {
     struct ae_msg m = {0};
 
-    ipc_res[0] = ae_recv(ipc_ep, &m);           /* a plain send */
-    ipc_res[1] = ae_reply(&m);
-    ipc_res[2] = ae_recv(ipc_ep, &m);           /* a call */
+    ipc_res[0] = ae_ipc_recv(ipc_ep, &m);           /* a plain send */
+    ipc_res[1] = ae_ipc_reply(&m);
+    ipc_res[2] = ae_ipc_recv(ipc_ep, &m);           /* a call */
     m.info = AE_MSG_INFO(3, 0);
-    ipc_res[3] = ae_reply(&m);
-    ipc_res[4] = ae_reply(&m);
+    ipc_res[3] = ae_ipc_reply(&m);
+    ipc_res[4] = ae_ipc_reply(&m);
 }
 
 KTEST(IPC0016, "reply with no caller is AE_ERR_NOTFOUND: never called, after a plain send, already replied")
@@ -713,9 +713,9 @@ KTEST(IPC0016, "reply with no caller is AE_ERR_NOTFOUND: never called, after a p
     CHECK_EQ(kth_join(t), AE_ERR_NOTFOUND);
     ipc_ep = ep;
     t = CHECK_HANDLE(kth_run(srv_reply_twice, NULL, -1, -1));
-    CHECK_OK(ae_send(ep, &m));
+    CHECK_OK(ae_ipc_send(ep, &m));
     m.info = AE_MSG_INFO(2, 0);
-    CHECK_OK(ae_call(ep, &m));
+    CHECK_OK(ae_ipc_call(ep, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 3);
     CHECK_EQ(kth_join(t), 0);
     CHECK_EQ(ipc_res[0], AE_OK);
@@ -730,7 +730,7 @@ static void srv_reply_handle(void *arg)
 {
     struct ae_msg m = {0};
     struct ae_handle_info hi;
-    int64_t r = ae_recv(ipc_ep, &m);
+    int64_t r = ae_ipc_recv(ipc_ep, &m);
     ae_handle_t n;
 
     if (r)
@@ -739,7 +739,7 @@ static void srv_reply_handle(void *arg)
     ipc_h[0] = (ae_handle_t)ae_handle_derive(n, AE_RIGHT_WAIT, 0, 0);
     m.info = AE_MSG_INFO(1, 1);
     m.h[0] = n;
-    r = ae_reply(&m);
+    r = ae_ipc_reply(&m);
     ipc_res[0] = ae_handle_info(n, &hi);
     ae_thread_exit(r);
 }
@@ -753,7 +753,7 @@ KTEST(IPC0017, "handles in a reply move to the caller")
     ipc_ep = ep;
     ipc_h[0] = 0;
     t = CHECK_HANDLE(kth_run(srv_reply_handle, NULL, -1, -1));
-    CHECK_OK(ae_call(ep, &m));
+    CHECK_OK(ae_ipc_call(ep, &m));
     CHECK_EQ(kth_join(t), AE_OK);
     CHECK_EQ(ipc_res[0], AE_ERR_BAD_HANDLE);    /* gone from the replier */
     CHECK_EQ(AE_MSG_NHANDLES(m.info), 1);
@@ -772,16 +772,16 @@ static void srv_reply_nogrant(void *arg)
     struct ae_handle_info hi;
     ae_handle_t n, bad;
 
-    ipc_res[0] = ae_recv(ipc_ep, &m);
+    ipc_res[0] = ae_ipc_recv(ipc_ep, &m);
     n = (ae_handle_t)ae_notify_create();
     bad = (ae_handle_t)ae_handle_derive(n, AE_RIGHT_SIGNAL | AE_RIGHT_WAIT, 0, 0);
     m.info = AE_MSG_INFO(1, 1);
     m.h[0] = bad;
-    ipc_res[1] = ae_reply(&m);
+    ipc_res[1] = ae_ipc_reply(&m);
     ipc_res[2] = ae_handle_info(bad, &hi);
     m.info = AE_MSG_INFO(7, 0);
     m.w[0] = 77;
-    ipc_res[3] = ae_reply(&m);
+    ipc_res[3] = ae_ipc_reply(&m);
     ae_handle_close(bad);
     ae_handle_close(n);
 }
@@ -793,7 +793,7 @@ KTEST(IPC0018, "a reply with a handle lacking GRANT is AE_ERR_ACCESS; the caller
 
     ipc_ep = ep;
     t = CHECK_HANDLE(kth_run(srv_reply_nogrant, NULL, -1, -1));
-    CHECK_OK(ae_call(ep, &m));
+    CHECK_OK(ae_ipc_call(ep, &m));
     CHECK_EQ(kth_join(t), 0);
     CHECK_EQ(ipc_res[0], AE_OK);
     CHECK_EQ(ipc_res[1], AE_ERR_ACCESS);
@@ -832,7 +832,7 @@ static void __attribute__((noreturn)) child_serve_thr(uint64_t ep)
 static void cli_badge_thr(void *arg)
 {
     struct ae_msg m = {AE_MSG_INFO(1, 0), {0}, {0}, 0};
-    int64_t r = ae_call(ipc_ep, &m), bad;
+    int64_t r = ae_ipc_call(ipc_ep, &m), bad;
 
     if (r)
         ae_thread_exit(r);
@@ -882,13 +882,13 @@ KTEST(IPC0021, "send and call fail with AE_ERR_PEER_CLOSED once every RECV handl
     CHECK_OK(ae_handle_close(ep));              /* r still receives */
     ipc_ep = r;
     t = CHECK_HANDLE(kth_run(rcv_once, (void *)0, -1, -1));
-    CHECK_OK(ae_send(s, &m));
+    CHECK_OK(ae_ipc_send(s, &m));
     CHECK_EQ(kth_join(t), 0);
     CHECK_EQ(ipc_res[0], AE_OK);
     CHECK_EQ(AE_MSG_LABEL(ipc_got[0].info), 0x21);
     CHECK_OK(ae_handle_close(r));               /* the last RECV */
-    CHECK_EQ(ae_send(s, &m), AE_ERR_PEER_CLOSED);
-    CHECK_EQ(ae_call(s, &m), AE_ERR_PEER_CLOSED);
+    CHECK_EQ(ae_ipc_send(s, &m), AE_ERR_PEER_CLOSED);
+    CHECK_EQ(ae_ipc_call(s, &m), AE_ERR_PEER_CLOSED);
     ae_handle_close(s);
 }
 
@@ -916,7 +916,7 @@ static int64_t child_take_call_and_hang(uint64_t ep)
 {
     struct ae_msg m = {0};
 
-    if (ae_recv((ae_handle_t)ep, &m))
+    if (ae_ipc_recv((ae_handle_t)ep, &m))
         return 1;
     if (AE_MSG_NHANDLES(m.info) != 1 || ae_notify_signal(m.h[0], 1))
         return 2;
@@ -946,7 +946,7 @@ KTEST(IPC0023, "a server process killed while it holds a call's reply: the calle
     ipc_h[1] = keep;
     ipc_h[2] = p;
     k = CHECK_HANDLE(kth_run(thr_kill_on_signal, (void *)23, -1, -1));
-    CHECK_EQ(ae_call(ep, &m), AE_ERR_PEER_CLOSED);
+    CHECK_EQ(ae_ipc_call(ep, &m), AE_ERR_PEER_CLOSED);
     CHECK_EQ(kth_join(k), AE_OK);
     CHECK_EQ(ktest_wait_child(p), 23);
     ae_handle_close(keep);
@@ -979,7 +979,7 @@ KTEST(IPC0024, "a server process killed before it receives: its queued caller ge
 static int64_t child_call_once(uint64_t ep)
 {
     struct ae_msg m = {AE_MSG_INFO(0x25, 0), {1, 0, 0, 0}, {0}, 0};
-    int64_t r = ae_call((ae_handle_t)ep, &m);
+    int64_t r = ae_ipc_call((ae_handle_t)ep, &m);
     return r ? 100 - r : 0;
 }
 
@@ -991,13 +991,13 @@ KTEST(IPC0025, "a client killed while the server holds its reply: reply is AE_ER
     struct ae_msg m = {0};
 
     NEED_CHILD(p, s, ep);
-    CHECK_OK(ae_recv(ep, &m));
+    CHECK_OK(ae_ipc_recv(ep, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 0x25);
     CHECK_OK(ae_process_kill(p, 25));
     CHECK_EQ(ktest_wait_child(p), 25);
     m.info = AE_MSG_INFO(1, 0);
-    CHECK_EQ(ae_reply(&m), AE_ERR_PEER_CLOSED);
-    CHECK_EQ(ae_reply(&m), AE_ERR_NOTFOUND);
+    CHECK_EQ(ae_ipc_reply(&m), AE_ERR_PEER_CLOSED);
+    CHECK_EQ(ae_ipc_reply(&m), AE_ERR_NOTFOUND);
     ae_handle_close(ep);
 }
 
@@ -1011,20 +1011,20 @@ KTEST(IPC0026, "reply_recv after the caller was killed goes on to receive the ne
     int64_t r;
 
     NEED_CHILD(p, s, ep);
-    CHECK_OK(ae_recv(ep, &m));
+    CHECK_OK(ae_ipc_recv(ep, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 0x25);
     CHECK_OK(ae_process_kill(p, 26));
     CHECK_EQ(ktest_wait_child(p), 26);
     set_job(0, ep, 1, 0x26, 0);
     t = CHECK_HANDLE(kth_run(job_run, (void *)0, -1, -1));
     m.info = AE_MSG_INFO(1, 0);
-    r = ae_reply_recv(ep, &m);
+    r = ae_ipc_reply_recv(ep, &m);
     CHECK_EQ(r, AE_OK);
     if (r != AE_OK)
-        ae_recv(ep, &m);                        /* still serve the caller */
+        ae_ipc_recv(ep, &m);                        /* still serve the caller */
     CHECK_EQ(AE_MSG_LABEL(m.info), 0x26);
     m.info = AE_MSG_INFO(2, 0);
-    CHECK_OK(ae_reply(&m));
+    CHECK_OK(ae_ipc_reply(&m));
     CHECK_EQ(kth_join(t), 0);
     CHECK_EQ(ipc_res[0], AE_OK);
     CHECK_EQ(AE_MSG_LABEL(jobs[0].m.info), 2);
@@ -1034,7 +1034,7 @@ KTEST(IPC0026, "reply_recv after the caller was killed goes on to receive the ne
 static void __attribute__((noreturn)) child_recv_forever(uint64_t ep)
 {
     struct ae_msg m = {0};
-    int64_t r = ae_recv((ae_handle_t)ep, &m);
+    int64_t r = ae_ipc_recv((ae_handle_t)ep, &m);
 
     ae_process_exit(r ? 100 : 99);      /* should never get a message */
 }
@@ -1061,7 +1061,7 @@ KTEST(IPC0027, "a thread killed (with its process) while blocked in recv leaves 
     /* The dead receiver is gone from the queue: the next one gets it. */
     ipc_ep = ep;
     r = CHECK_HANDLE(kth_run(rcv_once, (void *)0, -1, -1));
-    CHECK_OK(ae_send(ep, &m));
+    CHECK_OK(ae_ipc_send(ep, &m));
     CHECK_EQ(kth_join(r), 0);
     CHECK_EQ(ipc_res[0], AE_OK);
     CHECK_EQ(AE_MSG_LABEL(ipc_got[0].info), 0x27);
@@ -1072,7 +1072,7 @@ static void __attribute__((noreturn)) child_send_forever(uint64_t ep)
 {
     struct ae_msg m = {AE_MSG_INFO(0xdead0, 0), {0}, {0}, 0};
 
-    ae_send((ae_handle_t)ep, &m);
+    ae_ipc_send((ae_handle_t)ep, &m);
     ae_process_exit(98);
 }
 
@@ -1098,10 +1098,10 @@ KTEST(IPC0028, "a sender killed (with its process) while queued is dropped: the 
     CHECK_EQ(ae_thread_wait(t, KTEST_WAIT_NS), 28);
     ae_handle_close(t);
     CHECK_EQ(ktest_wait_child(p), 28);
-    CHECK_OK(ae_recv(ep, &m));
+    CHECK_OK(ae_ipc_recv(ep, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 0x28);
     if (AE_MSG_LABEL(m.info) != 0x28)
-        ae_recv(ep, &m);                        /* let our sender finish */
+        ae_ipc_recv(ep, &m);                        /* let our sender finish */
     CHECK_EQ(kth_join(ipc_ts[1]), 0);
     CHECK_EQ(ipc_res[1], AE_OK);
     ae_handle_close(ep);
@@ -1111,8 +1111,8 @@ static void srv_abandon(void *arg)
 {
     struct ae_msg m = {0};
 
-    ipc_res[0] = ae_recv(ipc_ep, &m);           /* a call */
-    ipc_res[1] = ae_recv(ipc_ep, &m);           /* abandons its reply */
+    ipc_res[0] = ae_ipc_recv(ipc_ep, &m);           /* a call */
+    ipc_res[1] = ae_ipc_recv(ipc_ep, &m);           /* abandons its reply */
     ipc_got[1] = m;
 }
 
@@ -1123,9 +1123,9 @@ KTEST(IPC0029, "recv with a reply still owed abandons it: the caller gets AE_ERR
 
     ipc_ep = ep;
     t = CHECK_HANDLE(kth_run(srv_abandon, NULL, -1, -1));
-    CHECK_EQ(ae_call(ep, &m), AE_ERR_PEER_CLOSED);
+    CHECK_EQ(ae_ipc_call(ep, &m), AE_ERR_PEER_CLOSED);
     m.info = AE_MSG_INFO(0x29, 0);
-    CHECK_OK(ae_send(ep, &m));
+    CHECK_OK(ae_ipc_send(ep, &m));
     CHECK_EQ(kth_join(t), 0);
     CHECK_EQ(ipc_res[0], AE_OK);
     CHECK_EQ(ipc_res[1], AE_OK);
@@ -1139,11 +1139,11 @@ static int64_t child_recv_send(uint64_t ep)
 {
     struct ae_msg m = {0};
 
-    if (ae_recv((ae_handle_t)ep, &m))
+    if (ae_ipc_recv((ae_handle_t)ep, &m))
         return 1;
     if (AE_MSG_LABEL(m.info) != 0x30 || m.w[0] != 0x3030 || m.w[3] != 0x3333 || m.badge != 0x300)
         return 2;
-    return ae_reply(&m) == AE_ERR_NOTFOUND ? 0 : 3;
+    return ae_ipc_reply(&m) == AE_ERR_NOTFOUND ? 0 : 3;
 }
 
 KTEST(IPC0030, "send to a server process: it receives label, words and badge; a plain send has no reply")
@@ -1155,7 +1155,7 @@ KTEST(IPC0030, "send to a server process: it receives label, words and badge; a 
     struct ae_msg m = {AE_MSG_INFO(0x30, 0), {0x3030, 0, 0, 0x3333}, {0}, 0};
 
     NEED_CHILD(p, rh, s, ep);
-    CHECK_OK(ae_send(s, &m));
+    CHECK_OK(ae_ipc_send(s, &m));
     CHECK_EQ(ktest_wait_child(p), 0);
     ae_handle_close(s);
     ae_handle_close(ep);
@@ -1185,16 +1185,16 @@ static void srv_many(void *arg)
 {
     int total = (int)(uintptr_t)arg, n = 0;
     struct ae_msg m = {0};
-    int64_t r = ae_recv(ipc_ep, &m);
+    int64_t r = ae_ipc_recv(ipc_ep, &m);
 
     while (r == AE_OK) {
         m.w[0] = m.badge * 1000000 + m.w[0];
         m.info = AE_MSG_INFO(0, 0);
         if (++n == total) {
-            r = ae_reply(&m);
+            r = ae_ipc_reply(&m);
             break;
         }
-        r = ae_reply_recv(ipc_ep, &m);
+        r = ae_ipc_reply_recv(ipc_ep, &m);
     }
     ae_thread_exit(r ? r : n);
 }
@@ -1206,7 +1206,7 @@ static void cli_badged(void *arg)
 
     for (uint64_t k = 0; k < 50; k++) {
         struct ae_msg m = {AE_MSG_INFO(1, 0), {k, 0, 0, 0}, {0}, 0};
-        if (ae_call(ipc_h[i], &m) || m.w[0] != (uint64_t)(i + 1) * 1000000 + k)
+        if (ae_ipc_call(ipc_h[i], &m) || m.w[0] != (uint64_t)(i + 1) * 1000000 + k)
             bad++;
     }
     ae_thread_exit(bad);
@@ -1243,7 +1243,7 @@ static int64_t child_fill_then_recv(uint64_t ep)
     if (r != AE_ERR_QUOTA)
         return -1;
     for (;;) {
-        if (ae_recv((ae_handle_t)ep, &m))
+        if (ae_ipc_recv((ae_handle_t)ep, &m))
             return -2;
         if (AE_MSG_NHANDLES(m.info))
             return -3;
@@ -1263,11 +1263,11 @@ KTEST(IPC0033, "handles sent to a process with no handle quota left: AE_ERR_QUOT
     struct ae_handle_info hi;
 
     NEED_CHILD(p, rh, n, ep);
-    CHECK_EQ(ae_send(ep, &m), AE_ERR_QUOTA);
+    CHECK_EQ(ae_ipc_send(ep, &m), AE_ERR_QUOTA);
     CHECK_OK(ae_handle_info(n, &hi));
     CHECK_OK(ae_notify_signal(n, 1));
     m.info = AE_MSG_INFO(0x33, 0);
-    CHECK_OK(ae_send(ep, &m));
+    CHECK_OK(ae_ipc_send(ep, &m));
     CHECK(ktest_wait_child(p) >= 0);
     CHECK_EQ(ae_notify_wait(n, 0), 1);
     ae_handle_close(n);
@@ -1281,7 +1281,7 @@ static int64_t child_count_handles(uint64_t ep)
     struct ae_msg m = {0};
 
     for (;;) {
-        if (ae_recv((ae_handle_t)ep, &m))
+        if (ae_ipc_recv((ae_handle_t)ep, &m))
             return -1;
         if (AE_MSG_LABEL(m.info) == 0x36)
             return k;
@@ -1304,7 +1304,7 @@ KTEST(IPC0036, "a receiver's handle quota is its capacity: with a quota of 16 it
         int64_t r;
         m.info = AE_MSG_INFO(1, 1);
         m.h[0] = n;
-        r = ae_send(ep, &m);
+        r = ae_ipc_send(ep, &m);
         if (r != AE_OK) {
             CHECK_EQ(r, AE_ERR_QUOTA);
             ae_handle_close(n);
@@ -1314,7 +1314,7 @@ KTEST(IPC0036, "a receiver's handle quota is its capacity: with a quota of 16 it
     }
     CHECK_EQ(moved, 15);
     m.info = AE_MSG_INFO(0x36, 0);
-    CHECK_OK(ae_send(ep, &m));
+    CHECK_OK(ae_ipc_send(ep, &m));
     CHECK_EQ(ktest_wait_child(p), moved);
     ae_handle_close(ep);
 }
@@ -1335,7 +1335,7 @@ static void srv_reply_recv_first(void *arg)
 {
     struct ae_msg m = {AE_MSG_INFO(9, 0), {0}, {0}, 0};
 
-    ipc_res[0] = ae_reply_recv(ipc_ep, &m);     /* nobody to reply to yet */
+    ipc_res[0] = ae_ipc_reply_recv(ipc_ep, &m);     /* nobody to reply to yet */
     ipc_got[0] = m;
 }
 
@@ -1346,7 +1346,7 @@ KTEST(IPC0035, "reply_recv with no caller to answer just receives")
 
     ipc_ep = ep;
     t = CHECK_HANDLE(kth_run(srv_reply_recv_first, NULL, -1, -1));
-    CHECK_OK(ae_send(ep, &m));
+    CHECK_OK(ae_ipc_send(ep, &m));
     CHECK_EQ(kth_join(t), 0);
     CHECK_EQ(ipc_res[0], AE_OK);
     CHECK_EQ(AE_MSG_LABEL(ipc_got[0].info), 0x35);

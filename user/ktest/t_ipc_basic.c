@@ -4,14 +4,14 @@
 static int64_t child_echo(uint64_t ep)
 {
     struct ae_msg m = {0};
-    int64_t r = ae_recv((ae_handle_t)ep, &m);
+    int64_t r = ae_ipc_recv((ae_handle_t)ep, &m);
 
     if (r)
         return 100 + (-r);
     m.w[0] = m.w[0] * 2;
     m.w[3] = m.badge;
     m.info = AE_MSG_INFO(AE_MSG_LABEL(m.info) + 1, 0);
-    r = ae_reply(&m);
+    r = ae_ipc_reply(&m);
     return r ? 200 + (-r) : 0;
 }
 
@@ -22,7 +22,7 @@ KTEST(IPC0001, "call to a server in another process: words, label and badge arri
     ae_handle_t recv = CHECK_HANDLE(ae_handle_derive(ep, AE_RIGHT_RECV | AE_RIGHT_GRANT, 0, 0));
     ae_handle_t p = CHECK_HANDLE(ktest_child(child_echo, 0, NULL, recv, &child_ep));
     struct ae_msg m = {AE_MSG_INFO(7, 0), {21, 0, 0, 0}, {0}, 0};
-    CHECK_OK(ae_call(send, &m));
+    CHECK_OK(ae_ipc_call(send, &m));
     CHECK_EQ(m.w[0], 42);
     CHECK_EQ(AE_MSG_LABEL(m.info), 8);
     CHECK_EQ(m.w[3], 0xbadd);

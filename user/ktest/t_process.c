@@ -35,7 +35,7 @@ static int64_t child_spin(uint64_t arg)
 static int64_t child_block(uint64_t recv)
 {
     struct ae_msg m = {0};
-    int64_t r = ae_recv((ae_handle_t)recv, &m);
+    int64_t r = ae_ipc_recv((ae_handle_t)recv, &m);
     return r ? 1000 - r : (int64_t)m.w[0];
 }
 
@@ -70,7 +70,7 @@ static int start_blocked(struct blocked *b, const struct ae_quota_limits *lim)
 static void wake(struct blocked *b, uint64_t status)
 {
     struct ae_msg m = {AE_MSG_INFO(1, 0), {status, 0, 0, 0}, {0}, 0};
-    CHECK_OK(ae_send(b->ep, &m));
+    CHECK_OK(ae_ipc_send(b->ep, &m));
 }
 
 static int64_t finish(struct blocked *b)
@@ -90,14 +90,14 @@ static int64_t finish(struct blocked *b)
 /* A second thread in p at entry, on a stack mapped into p. */
 static ae_handle_t second_thread(ae_handle_t p, uint64_t entry)
 {
-    int64_t v = ae_vmo_create(4 * PAGE), t;
+    int64_t v = ae_vmo_create(4 * PAGE, 0), t;
 
     CHECK(v > 0);
     if (v <= 0)
         return 0;
     CHECK_OK(ae_vmo_map((ae_handle_t)v, p, T2_STACK, 0, 4 * PAGE, RW));
     ae_handle_close((ae_handle_t)v);
-    t = ae_thread_create_raw(p, entry, T2_STACK + 4 * PAGE - 8, 0);
+    t = ae_thread_create(p, entry, T2_STACK + 4 * PAGE - 8, 0);
     CHECK(t > 0);
     if (t <= 0)
         return 0;
@@ -338,7 +338,7 @@ KTEST(PRC0011, "process_create: limits or name at a bad address -> FAULT, nothin
 {
     static const struct ae_quota_limits lim = {4, 4, 1, 0};
     struct ae_process_info before = ktest_pinfo(ktest_self), after;
-    int64_t v = ae_vmo_create(PAGE);
+    int64_t v = ae_vmo_create(PAGE, 0);
 
     CHECK_EQ(ae_process_create(ktest_self, "x", NULL), AE_ERR_FAULT);
     CHECK_EQ(ae_process_create(ktest_self, "x", (void *)KTEST_KERNEL_ADDR), AE_ERR_FAULT);
@@ -405,7 +405,7 @@ KTEST(PRC0013, "process_create with a dead parent -> PEER_CLOSED")
 KTEST(PRC0014, "process_create accepts a short name that ends right before an unmapped page")
 {
     static const struct ae_quota_limits lim = {4, 4, 1, 0};
-    int64_t v = ae_vmo_create(PAGE), p;
+    int64_t v = ae_vmo_create(PAGE, 0), p;
     char *name = (char *)(VA + PAGE - 5);
 
     CHECK(v > 0);
@@ -428,16 +428,16 @@ KTEST(PRC0015, "thread_create: outside user space -> INVAL, no MANAGE -> ACCESS,
     ae_handle_t q = CHECK_HANDLE(ae_process_create(ktest_self, "t0", &nothreads));
     ae_handle_t weak = CHECK_HANDLE(ae_handle_derive(p, AE_RIGHTS_ALL & ~AE_RIGHT_MANAGE, 0, 0));
 
-    CHECK_EQ(ae_thread_create_raw(p, 0x0000800000000000ull, AE_STACK_TOP, 0), AE_ERR_INVAL);
-    CHECK_EQ(ae_thread_create_raw(p, KTEST_KERNEL_ADDR, AE_STACK_TOP, 0), AE_ERR_INVAL);
-    CHECK_EQ(ae_thread_create_raw(p, 0x400000, 0x0000800000000008ull, 0), AE_ERR_INVAL);
-    CHECK_EQ(ae_thread_create_raw(p, 0x400000, KTEST_KERNEL_ADDR, 0), AE_ERR_INVAL);
-    CHECK_EQ(ae_thread_create_raw(weak, 0x400000, AE_STACK_TOP, 0), AE_ERR_ACCESS);
-    CHECK_EQ(ae_thread_create_raw(q, 0x400000, AE_STACK_TOP, 0), AE_ERR_QUOTA);
+    CHECK_EQ(ae_thread_create(p, 0x0000800000000000ull, AE_STACK_TOP, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_thread_create(p, KTEST_KERNEL_ADDR, AE_STACK_TOP, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_thread_create(p, 0x400000, 0x0000800000000008ull, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_thread_create(p, 0x400000, KTEST_KERNEL_ADDR, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_thread_create(weak, 0x400000, AE_STACK_TOP, 0), AE_ERR_ACCESS);
+    CHECK_EQ(ae_thread_create(q, 0x400000, AE_STACK_TOP, 0), AE_ERR_QUOTA);
     CHECK_EQ(ktest_pinfo(p).nthreads, 0);
     CHECK_EQ(ktest_pinfo(q).nthreads, 0);
     CHECK_OK(ae_process_kill(p, 15));
-    CHECK_EQ(ae_thread_create_raw(p, 0x400000, AE_STACK_TOP, 0), AE_ERR_PEER_CLOSED);
+    CHECK_EQ(ae_thread_create(p, 0x400000, AE_STACK_TOP, 0), AE_ERR_PEER_CLOSED);
     ae_handle_close(weak);
     ae_handle_close(p);
     ae_handle_close(q);
@@ -451,7 +451,7 @@ KTEST(PRC0016, "thread_start: a thread whose process was killed before it ran ->
 {
     static const struct ae_quota_limits lim = {8, 4, 1, 10};
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, "never", &lim));
-    int64_t t = ae_thread_create_raw(p, 0x400000, AE_STACK_TOP, 0);
+    int64_t t = ae_thread_create(p, 0x400000, AE_STACK_TOP, 0);
     ae_handle_t mine;
 
     CHECK(t > 0);
@@ -517,7 +517,7 @@ KTEST(PRC0018, "8 children alive at once: distinct pids, carves add up, killed i
 static int64_t gc_block(uint64_t recv)
 {
     struct ae_msg m = {0};
-    ae_recv((ae_handle_t)recv, &m);
+    ae_ipc_recv((ae_handle_t)recv, &m);
     return 3;
 }
 
@@ -528,7 +528,7 @@ static int64_t child_parent(uint64_t recv)
     ae_handle_t gc, ep2, r2, given = 0;
     int64_t st;
 
-    if (ae_recv((ae_handle_t)recv, &m) || AE_MSG_NHANDLES(m.info) != 2)
+    if (ae_ipc_recv((ae_handle_t)recv, &m) || AE_MSG_NHANDLES(m.info) != 2)
         return 1001;
     ktest_self = m.h[0];        /* our copy of ktest_child creates under it */
     if (m.w[0] == 1) {
@@ -542,7 +542,7 @@ static int64_t child_parent(uint64_t recv)
     r2 = (ae_handle_t)ae_handle_derive(ep2, AE_RIGHT_RECV | AE_RIGHT_GRANT, 0, 0);
     gc = ktest_child(gc_block, 0, &gclim, r2, &given);
     out = (struct ae_msg){AE_MSG_INFO(2, gc ? 1 : 0), {gc ? 0 : 1003}, {gc, 0, 0, 0}, 0};
-    if (ae_send(m.h[1], &out))
+    if (ae_ipc_send(m.h[1], &out))
         return 1004;
     return 20;                  /* exits, the grandchild lives on */
 }
@@ -567,7 +567,7 @@ static int start_parent(struct blocked *b, ae_handle_t *back, uint64_t mode)
     self_h = CHECK_HANDLE(ae_handle_derive(b->p, AE_RIGHTS_ALL, 0, 0));
     send = CHECK_HANDLE(ae_handle_derive(*back, AE_RIGHT_SEND | AE_RIGHT_GRANT, 0, 0));
     m = (struct ae_msg){AE_MSG_INFO(1, 2), {mode, 0, 0, 0}, {self_h, send, 0, 0}, 0};
-    CHECK_OK(ae_send(b->ep, &m));
+    CHECK_OK(ae_ipc_send(b->ep, &m));
     return 1;
 }
 
@@ -594,7 +594,7 @@ KTEST(PRC0020, "a grandchild outliving its parent keeps that account until it di
     if (!start_parent(&b, &back, 2))
         return;
     mid = ktest_pinfo(b.p).limit.pages;
-    CHECK_OK(ae_recv(back, &m));
+    CHECK_OK(ae_ipc_recv(back, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 2);
     CHECK_EQ(m.w[0], 0);
     CHECK_EQ(AE_MSG_NHANDLES(m.info), 1);
@@ -678,7 +678,7 @@ KTEST(PRC0022, "handle_grant: into a live child the handle moves; into a dead on
 static int64_t child_caller(uint64_t send)
 {
     struct ae_msg m = {AE_MSG_INFO(23, 0), {0}, {0}, 0};
-    return ae_call((ae_handle_t)send, &m) ? 1 : 2;
+    return ae_ipc_call((ae_handle_t)send, &m) ? 1 : 2;
 }
 
 KTEST(PRC0023, "killing a child blocked in a call to us: our reply then gets PEER_CLOSED")
@@ -689,13 +689,13 @@ KTEST(PRC0023, "killing a child blocked in a call to us: our reply then gets PEE
     struct ae_msg m = {0};
 
     if (p) {
-        CHECK_OK(ae_recv(ep, &m));
+        CHECK_OK(ae_ipc_recv(ep, &m));
         CHECK_EQ(AE_MSG_LABEL(m.info), 23);
         CHECK_OK(ae_process_kill(p, 23));
         CHECK_EQ(ktest_wait_child(p), 23);
         m = (struct ae_msg){0};
-        CHECK_EQ(ae_reply(&m), AE_ERR_PEER_CLOSED);
-        CHECK_EQ(ae_reply(&m), AE_ERR_NOTFOUND);
+        CHECK_EQ(ae_ipc_reply(&m), AE_ERR_PEER_CLOSED);
+        CHECK_EQ(ae_ipc_reply(&m), AE_ERR_NOTFOUND);
     }
     ae_handle_close(ep);
 }
@@ -705,7 +705,7 @@ KTEST(PRC0024, "closing the last handle of a never-started process releases it a
     static const struct ae_quota_limits lim = {6, 16, 2, 10};
     uint64_t carved = ktest_pinfo(ktest_self).carved.pages;
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, "unused", &lim));
-    int64_t v = ae_vmo_create(2 * PAGE);
+    int64_t v = ae_vmo_create(2 * PAGE, 0);
 
     /* Give it something to release: a mapping and a handle. */
     CHECK(v > 0);

@@ -47,7 +47,7 @@ static ae_handle_t recv_self(ae_handle_t ep)
 {
     struct ae_msg m = {0};
 
-    if (ae_recv(ep, &m) != AE_OK || AE_MSG_NHANDLES(m.info) != 1)
+    if (ae_ipc_recv(ep, &m) != AE_OK || AE_MSG_NHANDLES(m.info) != 1)
         return 0;
     ae_handle_close(ep);
     return m.h[0];
@@ -75,7 +75,7 @@ static ae_handle_t child_with_self(int64_t (*fn)(uint64_t), const struct ae_quot
     self = ae_handle_derive(p, AE_RIGHTS_ALL, 0, 0);
     if (self > 0) {
         struct ae_msg m = {AE_MSG_INFO(1, 1), {0}, {(ae_handle_t)self, 0, 0, 0}, 0};
-        if (ae_send(s, &m) != AE_OK)
+        if (ae_ipc_send(s, &m) != AE_OK)
             ae_handle_close((ae_handle_t)self);
     }
     ae_handle_close(s);
@@ -111,12 +111,12 @@ KTEST(QTA0002, "each handle created or closed moves used.handles by exactly one;
     CHECK_EQ(ktest_pinfo(ktest_self).used.handles, u0 + 2);
     ae_handle_t d = CHECK_HANDLE(ae_handle_derive(e, AE_RIGHT_SEND, 0, 0));
     CHECK_EQ(ktest_pinfo(ktest_self).used.handles, u0 + 3);
-    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(PAGE));
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(PAGE, 0));
     CHECK_EQ(ktest_pinfo(ktest_self).used.handles, u0 + 4);
 
     CHECK_EQ(ae_handle_derive(e, AE_RIGHT_MANAGE, 0, 0), AE_ERR_ACCESS);
     CHECK_EQ(ae_handle_derive(d, AE_RIGHT_SEND, 0, 0), AE_ERR_ACCESS);
-    CHECK_EQ(ae_vmo_create(0), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create(0, 0), AE_ERR_INVAL);
     CHECK_EQ(ktest_pinfo(ktest_self).used.handles, u0 + 4);
 
     CHECK_OK(ae_handle_close(d));
@@ -131,16 +131,16 @@ KTEST(QTA0003, "vmo_create charges exactly its pages (rounded up) as frames; clo
 {
     uint64_t p0 = ktest_frames(ktest_self), kb0 = ktest_pinfo(ktest_self).kernel_bytes;
     struct ae_vmo_info vi;
-    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(3 * PAGE));
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(3 * PAGE, 0));
 
     CHECK_EQ(ktest_frames(ktest_self), p0 + 3);
-    ae_handle_t w = CHECK_HANDLE(ae_vmo_create(PAGE + 1));
+    ae_handle_t w = CHECK_HANDLE(ae_vmo_create(PAGE + 1, 0));
     CHECK_EQ(ktest_frames(ktest_self), p0 + 5);
     CHECK_OK(ae_vmo_info(w, &vi));
     CHECK_EQ(vi.size, 2 * PAGE);
-    CHECK_EQ(ae_vmo_create(0), AE_ERR_INVAL);
-    CHECK_EQ(ae_vmo_create((1ull << 30) + PAGE), AE_ERR_INVAL);
-    CHECK_EQ(ae_vmo_create(~0ull), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create(0, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create((1ull << 30) + PAGE, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create(~0ull, 0), AE_ERR_INVAL);
     CHECK_EQ(ktest_frames(ktest_self), p0 + 5);
     CHECK_OK(ae_handle_close(v));
     CHECK_EQ(ktest_frames(ktest_self), p0 + 2);
@@ -153,7 +153,7 @@ KTEST(QTA0004, "thread_create charges a thread to the target process (its handle
 {
     struct ae_quota_limits lim = {8, 4, 2, 0};
     struct ae_process_info me0 = ktest_pinfo(ktest_self), me1, qi;
-    ae_handle_t t = CHECK_HANDLE(ae_thread_create_raw(ktest_self, DUMMY_ENTRY, 0, 0));
+    ae_handle_t t = CHECK_HANDLE(ae_thread_create(ktest_self, DUMMY_ENTRY, 0, 0));
 
     me1 = ktest_pinfo(ktest_self);
     CHECK_EQ(me1.used.threads, me0.used.threads + 1);
@@ -166,7 +166,7 @@ KTEST(QTA0004, "thread_create charges a thread to the target process (its handle
 
     ae_handle_t q = CHECK_HANDLE(ae_process_create(ktest_self, "qta4", &lim));
     me0 = ktest_pinfo(ktest_self);
-    t = CHECK_HANDLE(ae_thread_create_raw(q, DUMMY_ENTRY, 0, 0));
+    t = CHECK_HANDLE(ae_thread_create(q, DUMMY_ENTRY, 0, 0));
     me1 = ktest_pinfo(ktest_self);
     qi = ktest_pinfo(q);
     CHECK_EQ(qi.used.threads, 1);
@@ -243,11 +243,11 @@ KTEST(QTA0007, "a child may take all the pages left (less the kernel bytes its c
     struct ae_process_info mid = ktest_pinfo(ktest_self);
 
     CHECK_EQ(mid.used.pages + mid.carved.pages, mid.limit.pages);
-    CHECK_EQ(ae_vmo_create(PAGE), AE_ERR_QUOTA);
+    CHECK_EQ(ae_vmo_create(PAGE, 0), AE_ERR_QUOTA);
     CHECK_EQ(ktest_frames(ktest_self), ktest_frames_of(&before));
     CHECK_OK(ae_handle_close(q));
     CHECK_EQ(ktest_pinfo(ktest_self).used.pages, before.used.pages);
-    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(PAGE));
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(PAGE, 0));
     ae_handle_close(v);
 }
 
@@ -270,7 +270,7 @@ KTEST(QTA0008, "process_create with unreadable limits or name is AE_ERR_FAULT, u
     q = CHECK_HANDLE(ae_process_create(ktest_self, "qta8", &lim));
     CHECK_OK(ae_process_kill(q, 1));
     CHECK_EQ(ae_process_create(q, "qta8g", &lim), AE_ERR_PEER_CLOSED);
-    CHECK_EQ(ae_thread_create_raw(q, DUMMY_ENTRY, 0, 0), AE_ERR_PEER_CLOSED);
+    CHECK_EQ(ae_thread_create(q, DUMMY_ENTRY, 0, 0), AE_ERR_PEER_CLOSED);
     ae_handle_close(q);
     after = ktest_pinfo(ktest_self);
     CHECK_LIMITS_EQ(after.carved, before.carved);
@@ -341,22 +341,22 @@ KTEST(QTA0011, "threads up to the limit, then AE_ERR_QUOTA; closing one makes ro
     struct ae_process_info qi;
 
     for (int k = 0; k < 3; k++)
-        t[k] = CHECK_HANDLE(ae_thread_create_raw(q, DUMMY_ENTRY, 0, 0));
-    CHECK_EQ(ae_thread_create_raw(q, DUMMY_ENTRY, 0, 0), AE_ERR_QUOTA);
+        t[k] = CHECK_HANDLE(ae_thread_create(q, DUMMY_ENTRY, 0, 0));
+    CHECK_EQ(ae_thread_create(q, DUMMY_ENTRY, 0, 0), AE_ERR_QUOTA);
     qi = ktest_pinfo(q);
     CHECK_EQ(qi.used.threads, 3);
     CHECK_EQ(qi.nthreads, 3);
     CHECK_OK(ae_handle_close(t[1]));
     CHECK_EQ(ktest_pinfo(q).used.threads, 2);
-    t[1] = CHECK_HANDLE(ae_thread_create_raw(q, DUMMY_ENTRY, 0, 0));
-    CHECK_EQ(ae_thread_create_raw(q, DUMMY_ENTRY, 0, 0), AE_ERR_QUOTA);
+    t[1] = CHECK_HANDLE(ae_thread_create(q, DUMMY_ENTRY, 0, 0));
+    CHECK_EQ(ae_thread_create(q, DUMMY_ENTRY, 0, 0), AE_ERR_QUOTA);
     CHECK_OK(ae_kernel_check(ktest_self));
     for (int k = 0; k < 3; k++)
         CHECK_OK(ae_handle_close(t[k]));
     qi = ktest_pinfo(q);
     CHECK_EQ(qi.state, 1);          /* its last thread is gone */
     CHECK_EQ(qi.nthreads, 0);
-    CHECK_EQ(ae_thread_create_raw(q, DUMMY_ENTRY, 0, 0), AE_ERR_PEER_CLOSED);
+    CHECK_EQ(ae_thread_create(q, DUMMY_ENTRY, 0, 0), AE_ERR_PEER_CLOSED);
     ae_handle_close(q);
 }
 
@@ -372,7 +372,7 @@ static int64_t child_threads(uint64_t ep)
         return 1;
     if (pi.used.threads != 1 || pi.limit.threads > 16)
         return 2;
-    while (n < 16 && (r = ae_thread_create_raw(self, (uint64_t)qta_thread_exit7,
+    while (n < 16 && (r = ae_thread_create(self, (uint64_t)qta_thread_exit7,
                                                (uint64_t)&stack[64], 0)) > 0)
         t[n++] = (ae_handle_t)r;
     if (r != AE_ERR_QUOTA)
@@ -390,11 +390,11 @@ static int64_t child_threads(uint64_t ep)
         return 8;
     if (ae_handle_close(t[0]) != AE_OK)
         return 9;
-    r = ae_thread_create_raw(self, (uint64_t)qta_thread_exit7, (uint64_t)&stack[64], 0);
+    r = ae_thread_create(self, (uint64_t)qta_thread_exit7, (uint64_t)&stack[64], 0);
     if (r <= 0)
         return 10;
     t[0] = (ae_handle_t)r;
-    if (ae_thread_create_raw(self, DUMMY_ENTRY, 0, 0) != AE_ERR_QUOTA)
+    if (ae_thread_create(self, DUMMY_ENTRY, 0, 0) != AE_ERR_QUOTA)
         return 11;
     for (int k = 0; k < n; k++)
         if (ae_handle_close(t[k]) != AE_OK)
@@ -430,7 +430,7 @@ static int64_t child_handles_recycle(uint64_t arg)
         return 3;
     if (ae_notify_create() != AE_ERR_QUOTA)
         return 4;
-    if (ae_vmo_create(PAGE) != AE_ERR_QUOTA)
+    if (ae_vmo_create(PAGE, 0) != AE_ERR_QUOTA)
         return 5;
     if (ae_handle_derive(h[0], AE_RIGHT_SEND, 0, 0) != AE_ERR_QUOTA)
         return 6;
@@ -529,9 +529,9 @@ static int64_t child_pages(uint64_t arg)
     int64_t r = 0;
     int n = 0;
 
-    if (ae_vmo_create(300 * PAGE) != AE_ERR_QUOTA)     /* more than the whole limit */
+    if (ae_vmo_create(300 * PAGE, 0) != AE_ERR_QUOTA)     /* more than the whole limit */
         return 1;
-    while (n < 64 && (r = ae_vmo_create(16 * PAGE)) > 0)
+    while (n < 64 && (r = ae_vmo_create(16 * PAGE, 0)) > 0)
         h[n++] = (ae_handle_t)r;
     if (n == 64)
         return 2;
@@ -539,20 +539,20 @@ static int64_t child_pages(uint64_t arg)
         return 3;
     if (n < 8)
         return 4;
-    if (ae_vmo_create(16 * PAGE) != AE_ERR_QUOTA)
+    if (ae_vmo_create(16 * PAGE, 0) != AE_ERR_QUOTA)
         return 5;
     if (ae_handle_close(h[n - 1]) != AE_OK)
         return 6;
-    r = ae_vmo_create(16 * PAGE);
+    r = ae_vmo_create(16 * PAGE, 0);
     if (r <= 0)
         return 7;
     h[n - 1] = (ae_handle_t)r;
-    if (ae_vmo_create(16 * PAGE) != AE_ERR_QUOTA)
+    if (ae_vmo_create(16 * PAGE, 0) != AE_ERR_QUOTA)
         return 8;
     for (int k = 0; k < n; k++)
         if (ae_handle_close(h[k]) != AE_OK)
             return 9;
-    r = ae_vmo_create(64 * PAGE);
+    r = ae_vmo_create(64 * PAGE, 0);
     if (r <= 0)
         return 10;
     ae_handle_close((ae_handle_t)r);
@@ -580,18 +580,18 @@ static int64_t child_pages_exact(uint64_t ep)
     left = pi.limit.pages - pi.used.pages - pi.carved.pages;
     if (left < 2)
         return 2;
-    if (ae_vmo_create((left + 1) * PAGE) != AE_ERR_QUOTA)
+    if (ae_vmo_create((left + 1) * PAGE, 0) != AE_ERR_QUOTA)
         return 3;
     if (ae_process_info(self, &pi) != AE_OK || pi.used.pages != used0)
         return 4;
-    v = ae_vmo_create(left * PAGE);
+    v = ae_vmo_create(left * PAGE, 0);
     if (v == AE_ERR_QUOTA)      /* its object's bytes took the last page */
-        v = ae_vmo_create(--left * PAGE);
+        v = ae_vmo_create(--left * PAGE, 0);
     if (v <= 0)
         return 5;
     if (ae_process_info(self, &pi) != AE_OK || pi.used.pages != pi.limit.pages)
         return 6;
-    if (ae_vmo_create(PAGE) != AE_ERR_QUOTA)
+    if (ae_vmo_create(PAGE, 0) != AE_ERR_QUOTA)
         return 7;
     ae_handle_close((ae_handle_t)v);
     if (ae_process_info(self, &pi) != AE_OK || pi.used.pages != used0)
@@ -636,14 +636,14 @@ static int64_t child_grandchild(uint64_t ep)
     if (ae_process_info(self, &pi) != AE_OK || pi.carved.pages != left ||
         pi.used.pages + pi.carved.pages != pi.limit.pages)
         return 6;
-    if (ae_vmo_create(PAGE) != AE_ERR_QUOTA)
+    if (ae_vmo_create(PAGE, 0) != AE_ERR_QUOTA)
         return 7;
     if (ae_handle_close((ae_handle_t)g) != AE_OK)
         return 8;
     if (ae_process_info(self, &pi) != AE_OK || pi.carved.pages || pi.carved.handles ||
         pi.carved.threads)
         return 9;
-    g = ae_vmo_create(PAGE);
+    g = ae_vmo_create(PAGE, 0);
     if (g <= 0)
         return 10;
     ae_handle_close((ae_handle_t)g);
@@ -693,25 +693,25 @@ KTEST(QTA0020, "a running child holds exactly its carved limits; they come back 
 static int64_t child_send_vmo(uint64_t arg)
 {
     ae_handle_t ep = (ae_handle_t)arg;
-    int64_t v = ae_vmo_create(5 * PAGE);
+    int64_t v = ae_vmo_create(5 * PAGE, 0);
     struct ae_msg m = {AE_MSG_INFO(0x5e, 1), {0}, {0}, 0};
 
     if (v <= 0)
         return 1;
     m.h[0] = (ae_handle_t)v;
-    return ae_send(ep, &m) == AE_OK ? 0 : 2;
+    return ae_ipc_send(ep, &m) == AE_OK ? 0 : 2;
 }
 
 static int64_t child_share_vmo(uint64_t arg)
 {
     ae_handle_t ep = (ae_handle_t)arg;
-    int64_t v = ae_vmo_create(5 * PAGE);
+    int64_t v = ae_vmo_create(5 * PAGE, 0);
     struct ae_msg m = {AE_MSG_INFO(0x5f, 1) | AE_MSG_SHARE, {0}, {0}, 0};
 
     if (v <= 0)
         return 1;
     m.h[0] = (ae_handle_t)v;
-    return ae_send(ep, &m) == AE_OK ? 0 : 2;
+    return ae_ipc_send(ep, &m) == AE_OK ? 0 : 2;
 }
 
 KTEST(QTA0021, "a VMO moved out of a child takes its page charge along: the child's account is returned at exit while the VMO lives")
@@ -728,7 +728,7 @@ KTEST(QTA0021, "a VMO moved out of a child takes its page charge along: the chil
         ae_handle_close(ep);
         return;
     }
-    CHECK_OK(ae_recv(ep, &m));
+    CHECK_OK(ae_ipc_recv(ep, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 0x5e);
     CHECK_EQ(AE_MSG_NHANDLES(m.info), 1);
     CHECK_EQ(ktest_wait_child(p), 0);
@@ -760,7 +760,7 @@ KTEST(QTA0022, "a VMO shared out of a child keeps its charge there: the dead chi
         ae_handle_close(ep);
         return;
     }
-    CHECK_OK(ae_recv(ep, &m));
+    CHECK_OK(ae_ipc_recv(ep, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 0x5f);
     CHECK_EQ(AE_MSG_NHANDLES(m.info), 1);
     CHECK_EQ(ktest_wait_child(p), 0);
@@ -786,11 +786,11 @@ static int64_t child_fill_and_block(uint64_t arg)
     int64_t r;
     uint64_t vmos = 0, eps = 0;
 
-    while ((r = ae_vmo_create(16 * PAGE)) > 0)
+    while ((r = ae_vmo_create(16 * PAGE, 0)) > 0)
         vmos++;
     if (r != AE_ERR_QUOTA)
         return 1;
-    while ((r = ae_vmo_create(PAGE)) > 0)
+    while ((r = ae_vmo_create(PAGE, 0)) > 0)
         vmos++;
     while ((r = ae_endpoint_create()) > 0)
         eps++;
@@ -798,9 +798,9 @@ static int64_t child_fill_and_block(uint64_t arg)
         return 2;
     m.w[0] = vmos;
     m.w[1] = eps;
-    if (ae_send(ep, &m) != AE_OK)
+    if (ae_ipc_send(ep, &m) != AE_OK)
         return 3;
-    ae_recv(ep, &m);                /* nobody sends: blocks until killed */
+    ae_ipc_recv(ep, &m);                /* nobody sends: blocks until killed */
     return 4;
 }
 
@@ -818,7 +818,7 @@ KTEST(QTA0023, "killing a child that holds its whole quota gives all of it back"
         ae_handle_close(ep);
         return;
     }
-    CHECK_OK(ae_recv(ep, &m));
+    CHECK_OK(ae_ipc_recv(ep, &m));
     CHECK_EQ(AE_MSG_LABEL(m.info), 0xf1);
     ci = ktest_pinfo(p);
     CHECK_EQ(ci.state, 0);
@@ -848,7 +848,7 @@ static int64_t child_full_receiver(uint64_t arg)
         h[n++] = (ae_handle_t)r;
     if (r != AE_ERR_QUOTA)
         return 1;
-    if (ae_recv(ep, &m) != AE_OK)
+    if (ae_ipc_recv(ep, &m) != AE_OK)
         return 2;
     if (AE_MSG_LABEL(m.info) != 2 || AE_MSG_NHANDLES(m.info) != 0 || m.h[0])
         return 3;
@@ -872,9 +872,9 @@ KTEST(QTA0024, "sending a handle to a receiver whose handle quota is full is AE_
     if (!p) {
         ae_handle_close(r);
     } else {
-        CHECK_EQ(ae_send(s, &with), AE_ERR_QUOTA);
+        CHECK_EQ(ae_ipc_send(s, &with), AE_ERR_QUOTA);
         CHECK_OK(ae_handle_info(n, &(struct ae_handle_info){0}));
-        CHECK_OK(ae_send(s, &plain));
+        CHECK_OK(ae_ipc_send(s, &plain));
         CHECK_EQ(ktest_wait_child(p), 0);
     }
     ae_handle_close(n);
@@ -887,7 +887,7 @@ static int64_t child_vmo_receiver(uint64_t arg)
     struct ae_msg m = {0};
     struct ae_vmo_info vi;
 
-    if (ae_recv(ep, &m) != AE_OK)
+    if (ae_ipc_recv(ep, &m) != AE_OK)
         return 1;
     if (AE_MSG_LABEL(m.info) != 3 || AE_MSG_NHANDLES(m.info) != 1)
         return 2;
@@ -902,7 +902,7 @@ KTEST(QTA0025, "moving a VMO to a receiver without room for its pages is AE_ERR_
     ae_handle_t r = CHECK_HANDLE(ae_handle_derive(ep, AE_RIGHT_RECV | AE_RIGHT_GRANT, 0, 0));
     ae_handle_t s = CHECK_HANDLE(ae_handle_derive(ep, AE_RIGHT_SEND, 0, 0));
     uint64_t p0 = ktest_pinfo(ktest_self).used.pages;
-    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(300 * PAGE));    /* > the child's 256 */
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(300 * PAGE, 0));    /* > the child's 256 */
     ae_handle_t p;
     uint64_t p1;
     struct ae_msg move = {AE_MSG_INFO(1, 1), {0}, {v, 0, 0, 0}, 0};
@@ -915,10 +915,10 @@ KTEST(QTA0025, "moving a VMO to a receiver without room for its pages is AE_ERR_
         ae_handle_close(v);
     } else {
         p1 = ktest_pinfo(ktest_self).used.pages;         /* with the child's image copy */
-        CHECK_EQ(ae_send(s, &move), AE_ERR_QUOTA);
+        CHECK_EQ(ae_ipc_send(s, &move), AE_ERR_QUOTA);
         CHECK_OK(ae_handle_info(v, &(struct ae_handle_info){0}));
         CHECK_EQ(ktest_pinfo(ktest_self).used.pages, p1);
-        CHECK_OK(ae_send(s, &share));
+        CHECK_OK(ae_ipc_send(s, &share));
         CHECK_EQ(ae_handle_info(v, &(struct ae_handle_info){0}), AE_ERR_BAD_HANDLE);
         CHECK_EQ(ktest_wait_child(p), 0);
     }
@@ -959,7 +959,7 @@ KTEST(QTA0027, "thread_create charges the target its kernel stack frames and the
     int64_t t;
 
     /* Room for the PML4 and a stack, none for the thread object's bytes. */
-    CHECK_EQ(ae_thread_create_raw(p, 0x400000, AE_STACK_TOP, 0), AE_ERR_QUOTA);
+    CHECK_EQ(ae_thread_create(p, 0x400000, AE_STACK_TOP, 0), AE_ERR_QUOTA);
     pi = ktest_pinfo(p);
     CHECK_EQ(pi.used.pages, 1);
     CHECK_EQ(pi.used.threads, 0);
@@ -968,13 +968,13 @@ KTEST(QTA0027, "thread_create charges the target its kernel stack frames and the
 
     lim.pages = 2 + AE_THREAD_KSTACK_PAGES;
     p = CHECK_HANDLE(ae_process_create(ktest_self, "kst", &lim));
-    t = ae_thread_create_raw(p, 0x400000, AE_STACK_TOP, 0);
+    t = ae_thread_create(p, 0x400000, AE_STACK_TOP, 0);
     CHECK(t > 0);
     pi = ktest_pinfo(p);
     CHECK_EQ(ktest_frames_of(&pi), 1 + AE_THREAD_KSTACK_PAGES);
     CHECK(pi.kernel_bytes > 0 && pi.kernel_bytes < 4096);
     CHECK_EQ(pi.used.pages, lim.pages);
-    CHECK_EQ(ae_thread_create_raw(p, 0x400000, AE_STACK_TOP, 0), AE_ERR_QUOTA);
+    CHECK_EQ(ae_thread_create(p, 0x400000, AE_STACK_TOP, 0), AE_ERR_QUOTA);
     if (t > 0)
         CHECK_OK(ae_handle_close((ae_handle_t)t));  /* never started: it goes */
     pi = ktest_pinfo(p);

@@ -14,7 +14,7 @@ KTEST(CPU0001, "a process with no CPU share cannot start a thread (AE_ERR_QUOTA)
 {
     struct ae_quota_limits lim = {64, 16, 4, 0};
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, "no-cpu", &lim));
-    ae_handle_t t = CHECK_HANDLE(ae_thread_create_raw(p, 0x400000, 0x500000, 0));
+    ae_handle_t t = CHECK_HANDLE(ae_thread_create(p, 0x400000, 0x500000, 0));
 
     CHECK_EQ(ae_thread_start(t), AE_ERR_QUOTA);
     ae_handle_close(t);

@@ -64,7 +64,7 @@ ae_handle_t kth_new(void (*fn)(void *), void *arg, int prio, int cpu)
 
         if (kth_slot[i])
             continue;
-        v = ae_vmo_create(KTH_STACK_SIZE);
+        v = ae_vmo_create(KTH_STACK_SIZE, 0);
         if (v < 0)
             return 0;
         err = ae_vmo_map((ae_handle_t)v, 0, va, 0, KTH_STACK_SIZE, AE_PROT_READ | AE_PROT_WRITE);
@@ -74,7 +74,7 @@ ae_handle_t kth_new(void (*fn)(void *), void *arg, int prio, int cpu)
         top = (void **)(va + KTH_STACK_SIZE) - 2;
         top[0] = (void *)fn;
         top[1] = arg;
-        t = ae_thread_create_raw(ktest_self, (uint64_t)ae_thread_trampoline, (uint64_t)top,
+        t = ae_thread_create(ktest_self, (uint64_t)ae_thread_trampoline, (uint64_t)top,
                                  (uint64_t)top);
         if (t > 0 && kth_configure((ae_handle_t)t, prio, cpu) != AE_OK) {
             ae_handle_close((ae_handle_t)t);
@@ -144,7 +144,7 @@ ae_handle_t kth_child_thread(ae_handle_t p, void (*entry)(uint64_t), uint64_t ar
                              unsigned slot, int prio, int cpu)
 {
     uint64_t va = KTH_CHILD_STACK_BASE + slot * KTH_SPACING;
-    int64_t v = ae_vmo_create(KTH_CHILD_STACK_SIZE), t, err;
+    int64_t v = ae_vmo_create(KTH_CHILD_STACK_SIZE, 0), t, err;
 
     if (v < 0)
         return 0;
@@ -154,7 +154,7 @@ ae_handle_t kth_child_thread(ae_handle_t p, void (*entry)(uint64_t), uint64_t ar
     if (err)
         return 0;
     /* As if called: rsp + 8 is 16-byte aligned at the first instruction. */
-    t = ae_thread_create_raw(p, (uint64_t)entry, va + KTH_CHILD_STACK_SIZE - 8, arg);
+    t = ae_thread_create(p, (uint64_t)entry, va + KTH_CHILD_STACK_SIZE - 8, arg);
     if (t > 0 && kth_configure((ae_handle_t)t, prio, cpu) != AE_OK) {
         ae_handle_close((ae_handle_t)t);
         return 0;
@@ -543,7 +543,7 @@ static volatile int many_got;
 static void thr_many(void *arg)
 {
     struct ae_msg m = {0};
-    int64_t r = ae_recv(many_ep, &m);
+    int64_t r = ae_ipc_recv(many_ep, &m);
 
     if (r == AE_OK && m.w[0] == 0x600d)
         __atomic_add_fetch(&many_got, 1, __ATOMIC_SEQ_CST);
@@ -566,7 +566,7 @@ KTEST(THR0014, "16 threads exist at once, each runs and is joined with its own e
     CHECK_EQ(during.nthreads, before.nthreads + 16);
     for (int i = 0; i < 16; i++) {
         struct ae_msg m = {AE_MSG_INFO(0, 0), {0x600d, 0, 0, 0}, {0}, 0};
-        CHECK_OK(ae_send(many_ep, &m));
+        CHECK_OK(ae_ipc_send(many_ep, &m));
     }
     for (int i = 0; i < 16; i++)
         CHECK_EQ(kth_join(t[i]), 1000 + i);
@@ -590,9 +590,9 @@ KTEST(THR0015, "thread_create with a kernel or non-canonical entry or stack is A
 
     CHECK_OK(ae_process_info(ktest_self, &a));
     for (unsigned i = 0; i < sizeof(bad_entry) / sizeof(bad_entry[0]); i++) {
-        CHECK_EQ(ae_thread_create_raw(ktest_self, bad_entry[i], ok_stack, 0), AE_ERR_INVAL);
-        CHECK_EQ(ae_thread_create_raw(ktest_self, ok_entry, bad_stack[i], 0), AE_ERR_INVAL);
-        CHECK_EQ(ae_thread_create_raw(ktest_self, bad_entry[i], bad_stack[i], 0), AE_ERR_INVAL);
+        CHECK_EQ(ae_thread_create(ktest_self, bad_entry[i], ok_stack, 0), AE_ERR_INVAL);
+        CHECK_EQ(ae_thread_create(ktest_self, ok_entry, bad_stack[i], 0), AE_ERR_INVAL);
+        CHECK_EQ(ae_thread_create(ktest_self, bad_entry[i], bad_stack[i], 0), AE_ERR_INVAL);
     }
     CHECK_OK(ae_process_info(ktest_self, &b));
     CHECK_EQ(b.used.threads, a.used.threads);
@@ -600,7 +600,7 @@ KTEST(THR0015, "thread_create with a kernel or non-canonical entry or stack is A
     CHECK_EQ(b.nthreads, a.nthreads);
     /* The last user byte is a valid entry, the end of user space a valid
      * stack top (the stack grows down from it). */
-    t = CHECK_HANDLE(ae_thread_create_raw(ktest_self, KTH_USER_TOP - 1, KTH_USER_TOP, 0));
+    t = CHECK_HANDLE(ae_thread_create(ktest_self, KTH_USER_TOP - 1, KTH_USER_TOP, 0));
     ae_handle_close((ae_handle_t)t);
 }
 
@@ -610,7 +610,7 @@ KTEST(THR0016, "a created thread that never started is freed, with its quota, wh
     ae_handle_t t;
 
     CHECK_OK(ae_process_info(ktest_self, &a));
-    t = CHECK_HANDLE(ae_thread_create_raw(ktest_self, (uint64_t)thr_exit5,
+    t = CHECK_HANDLE(ae_thread_create(ktest_self, (uint64_t)thr_exit5,
                                           AE_STACK_TOP - 0x1000, 0));
     CHECK_OK(ae_process_info(ktest_self, &b));
     CHECK_EQ(b.used.threads, a.used.threads + 1);
@@ -638,7 +638,7 @@ KTEST(THR0017, "thread calls check rights and type: ACCESS without MANAGE/WAIT, 
     CHECK_EQ(ae_thread_wait(n, 0), AE_ERR_INVAL);
     CHECK_EQ(ae_thread_set_priority(n, 1), AE_ERR_INVAL);
     CHECK_EQ(ae_thread_set_affinity(n, 0), AE_ERR_INVAL);
-    CHECK_EQ(ae_thread_create_raw(t, (uint64_t)thr_exit5, AE_STACK_TOP, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_thread_create(t, (uint64_t)thr_exit5, AE_STACK_TOP, 0), AE_ERR_INVAL);
     CHECK_OK(ae_handle_close(n));
     CHECK_EQ(ae_thread_start(n), AE_ERR_BAD_HANDLE);
     CHECK_EQ(ae_thread_wait(n, 0), AE_ERR_BAD_HANDLE);
@@ -688,13 +688,13 @@ KTEST(THR0019, "in a dead process thread_create and thread_start are AE_ERR_PEER
 {
     static const struct ae_quota_limits lim = {64, 16, 4, 10};
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, "thr19", &lim));
-    ae_handle_t t = CHECK_HANDLE(ae_thread_create_raw(p, 0x400000, AE_STACK_TOP - 8, 0));
+    ae_handle_t t = CHECK_HANDLE(ae_thread_create(p, 0x400000, AE_STACK_TOP - 8, 0));
 
     CHECK_OK(ae_process_kill(p, 19));
     CHECK_EQ(ae_process_wait(p, KTEST_WAIT_NS), 19);
     CHECK_EQ(ae_thread_start(t), AE_ERR_PEER_CLOSED);
     CHECK_EQ(ae_thread_wait(t, 0), 19);         /* ended by the kill */
-    CHECK_EQ(ae_thread_create_raw(p, 0x400000, AE_STACK_TOP - 8, 0), AE_ERR_PEER_CLOSED);
+    CHECK_EQ(ae_thread_create(p, 0x400000, AE_STACK_TOP - 8, 0), AE_ERR_PEER_CLOSED);
     ae_handle_close(t);
     ae_handle_close(p);
 }
@@ -703,17 +703,17 @@ KTEST(THR0020, "a process's thread quota bounds thread_create (AE_ERR_QUOTA); cl
 {
     static const struct ae_quota_limits lim = {64, 16, 2, 10};
     ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, "thr20", &lim));
-    ae_handle_t t1 = CHECK_HANDLE(ae_thread_create_raw(p, 0x400000, AE_STACK_TOP - 8, 0));
-    ae_handle_t t2 = CHECK_HANDLE(ae_thread_create_raw(p, 0x400000, AE_STACK_TOP - 8, 0));
+    ae_handle_t t1 = CHECK_HANDLE(ae_thread_create(p, 0x400000, AE_STACK_TOP - 8, 0));
+    ae_handle_t t2 = CHECK_HANDLE(ae_thread_create(p, 0x400000, AE_STACK_TOP - 8, 0));
     struct ae_process_info pi;
     ae_handle_t t3;
 
-    CHECK_EQ(ae_thread_create_raw(p, 0x400000, AE_STACK_TOP - 8, 0), AE_ERR_QUOTA);
+    CHECK_EQ(ae_thread_create(p, 0x400000, AE_STACK_TOP - 8, 0), AE_ERR_QUOTA);
     CHECK_OK(ae_process_info(p, &pi));
     CHECK_EQ(pi.used.threads, 2);
     CHECK_EQ(pi.nthreads, 2);
     CHECK_OK(ae_handle_close(t1));
-    t3 = CHECK_HANDLE(ae_thread_create_raw(p, 0x400000, AE_STACK_TOP - 8, 0));
+    t3 = CHECK_HANDLE(ae_thread_create(p, 0x400000, AE_STACK_TOP - 8, 0));
     CHECK_OK(ae_process_kill(p, 20));
     CHECK_EQ(ae_process_wait(p, KTEST_WAIT_NS), 20);
     ae_handle_close(t2);
@@ -954,7 +954,7 @@ static void thr_race_hog(void *arg)
     int64_t v;
 
     spin_until_tsc(&race_go_x);
-    v = ae_vmo_create(race_bytes);              /* holds the kernel lock a while */
+    v = ae_vmo_create(race_bytes, 0);              /* holds the kernel lock a while */
     if (v > 0)
         ae_handle_close((ae_handle_t)v);
     ae_thread_exit(v > 0 ? 0 : v);
@@ -983,7 +983,7 @@ KTEST(THR0026, "a kill meeting a thread that enters a blocking call on another C
     race_bytes = 0;
     for (uint64_t size = 4ull << 20; size <= (64ull << 20); size *= 2) {
         t0 = rdtsc();
-        v = ae_vmo_create(size);
+        v = ae_vmo_create(size, 0);
         dt = rdtsc() - t0;
         if (v <= 0)
             break;
@@ -995,7 +995,7 @@ KTEST(THR0026, "a kill meeting a thread that enters a blocking call on another C
     CHECK(race_bytes != 0);
     if (!race_bytes)
         return;
-    page = CHECK_HANDLE(ae_vmo_create(4096));
+    page = CHECK_HANDLE(ae_vmo_create(4096, 0));
     CHECK_OK(ae_vmo_map(page, 0, RACE_VA, 0, 4096, AE_PROT_READ | AE_PROT_WRITE));
     for (attempt = 0; attempt < 6; attempt++) {
         ae_handle_t n = CHECK_HANDLE(ae_notify_create()), given = 0, vt = 0, x, k;

@@ -57,7 +57,7 @@ static uint64_t nonzero(uint64_t va, uint64_t len)
 
 static ae_handle_t new_vmo(uint64_t size)
 {
-    return CHECK_HANDLE(ae_vmo_create(size));
+    return CHECK_HANDLE(ae_vmo_create(size, 0));
 }
 
 /* An empty process (no threads, no image) to map into. */
@@ -101,7 +101,7 @@ static int64_t agent_main(uint64_t send)
         ae_handle_t h0 = 0;
         int64_t v;
 
-        if (ae_call((ae_handle_t)send, &m) != AE_OK)
+        if (ae_ipc_call((ae_handle_t)send, &m) != AE_OK)
             return 1000;
         x = m.w[1];
         y = m.w[2];
@@ -116,7 +116,7 @@ static int64_t agent_main(uint64_t send)
             *(volatile uint64_t *)x = y;
             break;
         case AG_CREATE:
-            v = ae_vmo_create(x);
+            v = ae_vmo_create(x, 0);
             r0 = (uint64_t)v;
             if (v > 0) {
                 ag_vmo = (ae_handle_t)v;
@@ -152,7 +152,7 @@ static int64_t agent_main(uint64_t send)
             break;
         case AG_RECV: {
             struct ae_msg in = {0};
-            int64_t e = ae_recv(m.h[0], &in);
+            int64_t e = ae_ipc_recv(m.h[0], &in);
             r0 = e ? (uint64_t)e : AE_MSG_NHANDLES(in.info);
             r1 = ~0ull;
             if (!e && AE_MSG_NHANDLES(in.info)) {
@@ -192,7 +192,7 @@ static int agent_start(struct agent *a, const struct ae_quota_limits *lim)
         ae_handle_close(a->ep);
         return 0;
     }
-    CHECK_OK(ae_recv(a->ep, &m));
+    CHECK_OK(ae_ipc_recv(a->ep, &m));
     CHECK_EQ(m.badge, AG_BADGE);
     CHECK_OK(ae_process_set_fault(a->p, a->ep, AG_FAULT_BADGE));
     a->pid = ktest_pinfo(a->p).pid;
@@ -208,7 +208,7 @@ static int64_t agent_msg(struct agent *a, struct ae_msg *m)
     CHECK(!a->dead);
     if (a->dead)
         return AE_ERR_PEER_CLOSED;
-    r = ae_reply_recv(a->ep, m);
+    r = ae_ipc_reply_recv(a->ep, m);
     if (r == AE_OK && AE_MSG_LABEL(m->info) == AE_MSG_FAULT)
         a->dead = 1;
     return r;
@@ -238,7 +238,7 @@ static int64_t agent_stop(struct agent *a, int64_t code)
 
     if (!a->dead) {
         struct ae_msg m = {AE_MSG_INFO(0, 0), {AG_EXIT, (uint64_t)code, 0, 0}, {0}, 0};
-        CHECK_OK(ae_reply(&m));
+        CHECK_OK(ae_ipc_reply(&m));
     }
     st = ae_process_wait(a->p, KTEST_WAIT_NS);
     if (st == AE_ERR_TIMEOUT) {
@@ -258,16 +258,16 @@ KTEST(VMO0001, "vmo_create: size 0, above 1 GiB or unknown flags -> INVAL; beyon
     struct ae_process_info pi = ktest_pinfo(ktest_self);
     uint64_t avail = pi.limit.pages - pi.used.pages - pi.carved.pages;
 
-    CHECK_EQ(ae_vmo_create(0), AE_ERR_INVAL);
-    CHECK_EQ(ae_vmo_create((1ull << 30) + 1), AE_ERR_INVAL);
-    CHECK_EQ(ae_vmo_create((1ull << 30) + PAGE), AE_ERR_INVAL);
-    CHECK_EQ(ae_vmo_create(1ull << 63), AE_ERR_INVAL);
-    CHECK_EQ(ae_vmo_create(~0ull), AE_ERR_INVAL);
-    CHECK_EQ(ae_vmo_create_flags(PAGE, AE_VMO_DEVICE), AE_ERR_INVAL);
-    CHECK_EQ(ae_vmo_create_flags(PAGE, 0x80000000u), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create(0, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create((1ull << 30) + 1, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create((1ull << 30) + PAGE, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create(1ull << 63, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create(~0ull, 0), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create(PAGE, AE_VMO_DEVICE), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_create(PAGE, 0x80000000u), AE_ERR_INVAL);
     CHECK_EQ(ae_sys2(AE_SYS_vmo_create, PAGE, 1ull << 32), AE_ERR_INVAL);
     if ((avail + 1) * PAGE <= (1ull << 30))
-        CHECK_EQ(ae_vmo_create((avail + 1) * PAGE), AE_ERR_QUOTA);
+        CHECK_EQ(ae_vmo_create((avail + 1) * PAGE, 0), AE_ERR_QUOTA);
     CHECK_EQ(ktest_pinfo(ktest_self).used.pages, pi.used.pages);
 }
 
@@ -1039,10 +1039,10 @@ KTEST(VMO0035, "unmapping from a child running on its mapping takes effect at on
         m = (struct ae_msg){AE_MSG_INFO(0, 0),
                             {AG_SPIN, CHILD_VA, 0x7157, (uint64_t)ae_clock_get() + 20000000000ull},
                             {0}, 0};
-        CHECK_OK(ae_reply(&m));
+        CHECK_OK(ae_ipc_reply(&m));
         CHECK_OK(ae_vmo_unmap(a.p, CHILD_VA, PAGE));
         m = (struct ae_msg){0};
-        CHECK_OK(ae_recv(a.ep, &m));
+        CHECK_OK(ae_ipc_recv(a.ep, &m));
         if (AE_MSG_LABEL(m.info) == AE_MSG_FAULT)
             a.dead = 1;
         is_fault(&m, &a, AE_FAULT_PAGE, CHILD_VA);
@@ -1071,25 +1071,25 @@ KTEST(VMO0036, "MOVE refused in ipc_send: the blocked receiver keeps waiting and
         r2 = CHECK_HANDLE(ae_handle_derive(ep2, AE_RIGHT_RECV | AE_RIGHT_GRANT, 0, 0));
         m = (struct ae_msg){AE_MSG_INFO(0, 1), {AG_RECV, CHILD_VA, 4 * PAGE, AE_PROT_READ},
                             {r2}, 0};
-        CHECK_OK(ae_reply(&m));
+        CHECK_OK(ae_ipc_reply(&m));
         sb = ktest_frames(ktest_self);
         /* Whether the agent already waits (ipc_send transfers) or not yet
          * (we wait, its recv transfers): the same refusal. */
         m = (struct ae_msg){AE_MSG_INFO(1, 1), {0}, {big}, 0};
-        int64_t r = ae_send(ep2, &m);
+        int64_t r = ae_ipc_send(ep2, &m);
         CHECK_EQ(r, AE_ERR_QUOTA);
         if (r == AE_ERR_QUOTA) {
             CHECK_OK(ae_handle_info(big, &hi));
             CHECK_EQ(mismatches(VA, 40 * PAGE, 0x36), 0);
             CHECK_EQ(ktest_frames(ktest_self), sb);
             m = (struct ae_msg){AE_MSG_INFO(2, 1), {0}, {small}, 0};
-            CHECK_OK(ae_send(ep2, &m));         /* the agent still waits for it */
+            CHECK_OK(ae_ipc_send(ep2, &m));         /* the agent still waits for it */
             CHECK_EQ(ktest_frames(ktest_self), sb - 4);
         } else {
             big = 0;                            /* it went: the agent has it */
         }
         m = (struct ae_msg){0};
-        CHECK_OK(ae_recv(a.ep, &m));
+        CHECK_OK(ae_ipc_recv(a.ep, &m));
         CHECK_EQ(AE_MSG_LABEL(m.info), AG_LABEL);
         CHECK_EQ(m.w[0], 1);
         CHECK_OK(m.w[1]);

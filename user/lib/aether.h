@@ -81,87 +81,46 @@ static inline int64_t ae_ipc(uint64_t nr, ae_handle_t ep, struct ae_msg *m)
     return (int64_t)rax;
 }
 
-static inline int64_t ae_log_write(const char *s, size_t n)
-{ return ae_sys2(AE_SYS_log_write, (uint64_t)s, n); }
-static inline int64_t ae_clock_get(void) { return ae_sys0(AE_SYS_clock_get); }
-static inline int64_t ae_sleep_until(uint64_t ns) { return ae_sys1(AE_SYS_sleep_until, ns); }
-static inline int64_t ae_yield(void) { return ae_sys0(AE_SYS_yield); }
-static inline int64_t ae_handle_close(ae_handle_t h) { return ae_sys1(AE_SYS_handle_close, h); }
-static inline int64_t ae_handle_derive(ae_handle_t h, uint32_t rights, uint64_t badge,
-                                       uint32_t flags)
-{ return ae_sys4(AE_SYS_handle_derive, h, rights, badge, flags); }
-static inline int64_t ae_handle_revoke(ae_handle_t h) { return ae_sys1(AE_SYS_handle_revoke, h); }
-static inline int64_t ae_handle_info(ae_handle_t h, struct ae_handle_info *out)
-{ return ae_sys2(AE_SYS_handle_info, h, (uint64_t)out); }
-static inline int64_t ae_process_create(ae_handle_t parent, const char *name,
-                                        const struct ae_quota_limits *l)
-{ return ae_sys3(AE_SYS_process_create, parent, (uint64_t)name, (uint64_t)l); }
-static inline int64_t ae_process_kill(ae_handle_t p, int64_t status)
-{ return ae_sys2(AE_SYS_process_kill, p, (uint64_t)status); }
-static inline int64_t ae_process_wait(ae_handle_t p, uint64_t timeout_ns)
-{ return ae_sys2(AE_SYS_process_wait, p, timeout_ns); }
-static inline int64_t ae_process_set_fault(ae_handle_t p, ae_handle_t ep, uint64_t badge)
-{ return ae_sys3(AE_SYS_process_set_fault, p, ep, badge); }
-static inline int64_t ae_process_info(ae_handle_t p, struct ae_process_info *out)
-{ return ae_sys2(AE_SYS_process_info, p, (uint64_t)out); }
-static inline __attribute__((noreturn)) void ae_process_exit(int64_t status)
-{
-    ae_sys1(AE_SYS_process_exit, (uint64_t)status);
-    __builtin_unreachable();
-}
-static inline int64_t ae_thread_create_raw(ae_handle_t p, uint64_t entry, uint64_t stack,
-                                           uint64_t arg)
-{ return ae_sys4(AE_SYS_thread_create, p, entry, stack, arg); }
-static inline int64_t ae_thread_start(ae_handle_t t) { return ae_sys1(AE_SYS_thread_start, t); }
-static inline __attribute__((noreturn)) void ae_thread_exit(int64_t code)
-{
-    ae_sys1(AE_SYS_thread_exit, (uint64_t)code);
-    __builtin_unreachable();
-}
-static inline int64_t ae_thread_wait(ae_handle_t t, uint64_t timeout_ns)
-{ return ae_sys2(AE_SYS_thread_wait, t, timeout_ns); }
-static inline int64_t ae_thread_set_priority(ae_handle_t t, unsigned prio)
-{ return ae_sys2(AE_SYS_thread_set_priority, t, prio); }
-static inline int64_t ae_thread_set_affinity(ae_handle_t t, unsigned cpu)
-{ return ae_sys2(AE_SYS_thread_set_affinity, t, cpu); }
-static inline int64_t ae_endpoint_create(void) { return ae_sys0(AE_SYS_endpoint_create); }
-static inline int64_t ae_notify_create(void) { return ae_sys0(AE_SYS_notify_create); }
-static inline int64_t ae_notify_signal(ae_handle_t n, uint64_t bits)
-{ return ae_sys2(AE_SYS_notify_signal, n, bits); }
-static inline int64_t ae_notify_wait(ae_handle_t n, uint64_t timeout_ns)
-{ return ae_sys2(AE_SYS_notify_wait, n, timeout_ns); }
-static inline int64_t ae_vmo_create(uint64_t size) { return ae_sys2(AE_SYS_vmo_create, size, 0); }
-static inline int64_t ae_vmo_create_flags(uint64_t size, uint32_t flags)
-{ return ae_sys2(AE_SYS_vmo_create, size, flags); }
-static inline int64_t ae_vmo_create_physical(ae_handle_t devmem, uint64_t phys, uint64_t size)
-{ return ae_sys3(AE_SYS_vmo_create_physical, devmem, phys, size); }
-static inline int64_t ae_vmo_map(ae_handle_t vmo, ae_handle_t proc, uint64_t va,
-                                 uint64_t offset, uint64_t len, uint32_t prot)
-{ return ae_sys6(AE_SYS_vmo_map, vmo, proc, va, offset, len, prot); }
-static inline int64_t ae_vmo_unmap(ae_handle_t proc, uint64_t va, uint64_t len)
-{ return ae_sys3(AE_SYS_vmo_unmap, proc, va, len); }
-static inline int64_t ae_vmo_info(ae_handle_t vmo, struct ae_vmo_info *out)
-{ return ae_sys2(AE_SYS_vmo_info, vmo, (uint64_t)out); }
-static inline int64_t ae_handle_grant(ae_handle_t proc, ae_handle_t h)
-{ return ae_sys2(AE_SYS_handle_grant, proc, h); }
-static inline int64_t ae_irq_bind(ae_handle_t irq, uint32_t line, ae_handle_t notify,
-                                  uint64_t bits, uint32_t flags)
-{ return ae_sys6(AE_SYS_irq_bind, irq, line, notify, bits, flags, 0); }
-static inline int64_t ae_irq_ack(ae_handle_t irq, uint32_t gsi)
-{ return ae_sys2(AE_SYS_irq_ack, irq, gsi); }
-static inline int64_t ae_ioport_enable(ae_handle_t ports, uint32_t base, uint32_t count)
-{ return ae_sys3(AE_SYS_ioport_enable, ports, base, count); }
-static inline int64_t ae_hw_subrange(ae_handle_t h, uint32_t base, uint32_t count)
-{ return ae_sys3(AE_SYS_hw_subrange, h, base, count); }
-static inline int64_t ae_kernel_check(ae_handle_t self)
-{ return ae_sys1(AE_SYS_kernel_check, self); }
+/*
+ * The stubs, one per entry of AE_SYSCALL_LIST (include/aether/syscalls.h):
+ * ae_NAME(params). Each argument goes to its register as a uint64_t.
+ */
+#define AE_STUB_U64(x) ((uint64_t)(x))
+#define AE_STUB_MAP0()
+#define AE_STUB_MAP1(a) , AE_STUB_U64(a)
+#define AE_STUB_MAP2(a, b) AE_STUB_MAP1(a) AE_STUB_MAP1(b)
+#define AE_STUB_MAP3(a, b, c) AE_STUB_MAP2(a, b) AE_STUB_MAP1(c)
+#define AE_STUB_MAP4(a, b, c, d) AE_STUB_MAP3(a, b, c) AE_STUB_MAP1(d)
+#define AE_STUB_MAP5(a, b, c, d, e) AE_STUB_MAP4(a, b, c, d) AE_STUB_MAP1(e)
+#define AE_STUB_MAP6(a, b, c, d, e, f) AE_STUB_MAP5(a, b, c, d, e) AE_STUB_MAP1(f)
+#define AE_STUB_NARGS(...) AE_STUB_NARGS_(_, ##__VA_ARGS__, 6, 5, 4, 3, 2, 1, 0)
+#define AE_STUB_NARGS_(_, a, b, c, d, e, f, n, ...) n
+#define AE_STUB_CAT(a, b) AE_STUB_CAT_(a, b)
+#define AE_STUB_CAT_(a, b) a##b
+/* args is a parenthesised list, (a, b) -> a, b, 0, 0, 0, 0 as uint64_t:
+ * each MAP emits ", value", and the padding takes the first six. */
+#define AE_STUB_REGS(args) AE_STUB_REGS_ args
+#define AE_STUB_REGS_(...)                                                   \
+    AE_STUB_PAD(_ AE_STUB_CAT(AE_STUB_MAP, AE_STUB_NARGS(__VA_ARGS__))(__VA_ARGS__))
+#define AE_STUB_PAD(...) AE_STUB_PAD_(__VA_ARGS__, 0, 0, 0, 0, 0, 0)
+#define AE_STUB_PAD_(_, a, b, c, d, e, f, ...) a, b, c, d, e, f
+#define AE_STUB_UNPAREN(...) __VA_ARGS__
 
-static inline int64_t ae_send(ae_handle_t ep, struct ae_msg *m) { return ae_ipc(AE_SYS_ipc_send, ep, m); }
-static inline int64_t ae_recv(ae_handle_t ep, struct ae_msg *m) { return ae_ipc(AE_SYS_ipc_recv, ep, m); }
-static inline int64_t ae_call(ae_handle_t ep, struct ae_msg *m) { return ae_ipc(AE_SYS_ipc_call, ep, m); }
-static inline int64_t ae_reply(struct ae_msg *m) { return ae_ipc(AE_SYS_ipc_reply, 0, m); }
-static inline int64_t ae_reply_recv(ae_handle_t ep, struct ae_msg *m)
-{ return ae_ipc(AE_SYS_ipc_reply_recv, ep, m); }
+#define AE_STUB_CALL(name, params, args)                                     \
+    static inline int64_t ae_##name params                                   \
+    { return ae_sys6(AE_SYS_##name, AE_STUB_REGS(args)); }
+#define AE_STUB_EXIT(name, params, args)                                     \
+    static inline __attribute__((noreturn)) void ae_##name params            \
+    {                                                                        \
+        ae_sys6(AE_SYS_##name, AE_STUB_REGS(args));                          \
+        __builtin_unreachable();                                             \
+    }
+#define AE_STUB_IPC(name, params, args)                                      \
+    static inline int64_t ae_##name params                                   \
+    { return ae_ipc(AE_SYS_##name, AE_STUB_UNPAREN args); }
+#define AE_X_STUB(num, name, type, rights, stub, params, args) AE_STUB_##stub(name, params, args)
+AE_SYSCALL_LIST(AE_X_STUB)
+#undef AE_X_STUB
 
 /* libaether helpers (ulib.c) */
 int ae_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

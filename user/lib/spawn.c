@@ -72,7 +72,7 @@ static int64_t code_copy(void)
 
     if (h)
         return h;
-    v = ae_vmo_create(size);
+    v = ae_vmo_create(size, 0);
     if (v < 0)
         return v;
     err = fill((ae_handle_t)v, __image_start, size, 0, NULL, 0);
@@ -92,7 +92,7 @@ static int64_t code_copy(void)
 static int map_fresh(ae_handle_t p, uint64_t va, uint64_t size, const void *src,
                      const struct spawn_state *patch)
 {
-    int64_t v = ae_vmo_create(size), err = AE_OK;
+    int64_t v = ae_vmo_create(size, 0), err = AE_OK;
 
     if (v < 0)
         return (int)v;
@@ -155,7 +155,7 @@ int64_t ae_spawn(ae_handle_t self, int64_t (*fn)(uint64_t arg), uint64_t arg,
         err = map_fresh((ae_handle_t)p, AE_STACK_TOP - stack, stack, NULL, NULL);
     if (!err) {
         /* As if called: RSP + 8 is 16-byte aligned at the first instruction. */
-        t = ae_thread_create_raw((ae_handle_t)p, (uint64_t)spawn_entry, AE_STACK_TOP - 8, 0);
+        t = ae_thread_create((ae_handle_t)p, (uint64_t)spawn_entry, AE_STACK_TOP - 8, 0);
         if (t < 0)
             err = t;
     }

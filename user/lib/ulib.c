@@ -45,7 +45,7 @@ void ae_thread_entry(void **fn_arg)
 int64_t ae_thread_spawn(ae_handle_t p, void (*fn)(void *), void *arg,
                         uint64_t stack_va, uint64_t stack_size)
 {
-    int64_t vmo = ae_vmo_create(stack_size), t, err;
+    int64_t vmo = ae_vmo_create(stack_size, 0), t, err;
     void **top;
 
     if (vmo < 0)
@@ -58,7 +58,7 @@ int64_t ae_thread_spawn(ae_handle_t p, void (*fn)(void *), void *arg,
     top = (void **)(stack_va + stack_size) - 2;
     top[0] = (void *)fn;
     top[1] = arg;
-    t = ae_thread_create_raw(p, (uint64_t)ae_thread_trampoline, (uint64_t)top,
+    t = ae_thread_create(p, (uint64_t)ae_thread_trampoline, (uint64_t)top,
                              (uint64_t)top);
     if (t < 0)
         return t;
