@@ -12,7 +12,9 @@
 #include "syscall/uaccess.h"
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/percpu.h"
+#include "cap/cap.h"
 #include "mm/uframe.h"
+#include "vm/aspace.h"
 #include "proc/process.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
@@ -64,7 +66,12 @@ int64_t sys_yield(struct trap_frame *f, struct cap *c)
     return AE_OK;
 }
 
+/* The whole quota tree, and the page tables of the process named. */
 int64_t sys_kernel_check(struct trap_frame *f, struct cap *c)
 {
+    struct process *p = c->obj;
+
+    if (p->state == PROCESS_ALIVE && !aspace_check(&p->as))
+        return AE_ERR_CORRUPT;
     return uframe_check(process_root_quota());
 }

@@ -47,6 +47,8 @@ void aspace_prune(struct aspace *as, uint64_t va, uint64_t len, uint64_t *detach
 void aspace_free_tables(struct aspace *as, uint64_t detached);
 /* Walks the user half: true with the frame and AE_PROT_* of va's page. */
 bool aspace_lookup(const struct aspace *as, uint64_t va, uint64_t *pa, uint32_t *prot);
+/* Verifies the tables' entry counts and the number of table pages. */
+bool aspace_check(const struct aspace *as);
 /* Loads this space on the calling CPU (no-op if loaded). */
 void aspace_activate(struct aspace *as);
 /* After unmapping: flushes the TLB of every CPU that may cache entries. */
