@@ -22,7 +22,9 @@
     X(AE_ERR_REVOKED,      -13, "handle revoked")                     \
     X(AE_ERR_PEER_CLOSED,  -14, "peer closed")                        \
     X(AE_ERR_FAULT,        -15, "bad user address")                   \
-    X(AE_ERR_TRUNCATED,    -16, "buffer too small")
+    X(AE_ERR_TRUNCATED,    -16, "buffer too small")                   \
+    X(AE_ERR_PEER_RESTARTED, -17, "peer restarted: reconnected, session state lost") \
+    X(AE_ERR_AGAIN,        -18, "not available yet: try again")
 
 enum ae_error {
     AE_OK = 0,
