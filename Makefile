@@ -84,7 +84,8 @@ USER_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -O2 -g -Wall -Wextra 
                -fno-omit-frame-pointer -I. -Iinclude -Iuser/lib -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T user/lib/user.ld
-ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/spawn.c common/fmt.c common/string.c common/strerror.c
+ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/spawn.c user/lib/svc.c \
+              common/fmt.c common/string.c common/strerror.c
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
 USER_PROGS := init ktest ipcbench
 USER_ELFS  := $(addprefix $(BUILD)/user/,$(addsuffix .elf,$(USER_PROGS)))
@@ -99,13 +100,20 @@ $(BUILD)/uobj/%.o: %.S Makefile | deps
 	@echo "  UAS     $<"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
-define user_prog
-$(BUILD)/user/$(1).elf: $(patsubst %.c,$(BUILD)/uobj/%.o,$(wildcard user/$(1)/*.c)) $(ULIB_OBJS) user/lib/user.ld
+# static_prog OUT.elf SOURCE-DIR: a program from the C files in SOURCE-DIR.
+define static_prog
+$(1): $(patsubst %.c,$(BUILD)/uobj/%.o,$(wildcard $(2)/*.c)) $(ULIB_OBJS) user/lib/user.ld
 	@mkdir -p $$(dir $$@)
 	@echo "  ULD     $$@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $$@ $$(filter %.o,$$^) -lgcc
 endef
-$(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
+$(foreach p,$(USER_PROGS),$(eval $(call static_prog,$(BUILD)/user/$(p).elf,user/$(p))))
+
+# V-Nodes: user/vnodes/NAME/ (a manifest and the sources) -> vnodes/NAME.elf,
+# packed with their manifests into the initrd that init starts them from.
+VNODES     := console
+VNODE_ELFS := $(addprefix $(BUILD)/vnodes/,$(addsuffix .elf,$(VNODES)))
+$(foreach v,$(VNODES),$(eval $(call static_prog,$(BUILD)/vnodes/$(v).elf,user/vnodes/$(v))))
 
 # The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
 # as a raw disk. Test images differ only in the default menu entry.

@@ -40,7 +40,9 @@ struct ae_bootinfo {
     uint64_t quota_pages;       /* init's memory quota */
     uint64_t tsc_hz;
     char cmdline[256];
+    uint32_t isa_irq_gsi[16];   /* the GSI each ISA IRQ arrives on (firmware
+                                 * overrides applied): IRQ handles count GSIs */
 };
-_Static_assert(sizeof(struct ae_bootinfo) == 40 + 8 * 64 + 16 + 256, "ABI");
+_Static_assert(sizeof(struct ae_bootinfo) == 40 + 8 * 64 + 16 + 256 + 64, "ABI");
 
 #endif

@@ -26,6 +26,9 @@
     ((uint64_t)(uint32_t)(label) | ((uint64_t)((nhandles) & 7) << 32))
 #define AE_MSG_LABEL(info) ((uint32_t)(info))
 #define AE_MSG_NHANDLES(info) ((unsigned)(((info) >> 32) & 7))
+/* Service protocols put a reply's status (AE_OK or an AE_ERR_* code) in
+ * its label; this reads it back as a signed value. */
+#define AE_MSG_STATUS(info) ((int32_t)AE_MSG_LABEL(info))
 /* Memory-object handles in the message are shared: the sender keeps its
  * mappings. Without it they are MOVEd: the sender's mappings of each VMO
  * are removed, and its charge moves to the receiver, before delivery. */

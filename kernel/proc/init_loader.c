@@ -8,6 +8,7 @@
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/qemu_exit.h"
+#include "acpi/acpi.h"
 #include "boot/multiboot2.h"
 #include "cap/handles.h"
 #include "ipc/endpoint.h"
@@ -129,6 +130,10 @@ static int build_bootinfo(struct process *p, const struct boot_info *bi)
     info.quota_pages = p->acct->q.limit[QUOTA_PAGES];
     info.tsc_hz = clock_tsc_hz();
     strncpy_safe(info.cmdline, bi->cmdline, sizeof(info.cmdline));
+    for (uint8_t irq = 0; irq < 16; irq++) {
+        uint16_t flags;
+        madt_isa_irq_to_gsi(acpi_madt(), irq, &info.isa_irq_gsi[irq], &flags);
+    }
     err = handle_install(p, &p->obj, AE_RIGHTS_ALL, 0, &info.self);
     if (err)
         return err;

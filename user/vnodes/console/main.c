@@ -1,0 +1,271 @@
+/*
+ * console: the serial terminal as a service. One thread takes the UART's
+ * receive interrupts and runs the line discipline; the main thread serves
+ * clients (include/aether/proto/console.h). A small lock keeps the two
+ * from interleaving on the UART and the input ring.
+ */
+#include "aether.h"
+#include "svc.h"
+#include "aether/proto/console.h"
+#include "common/string.h"
+#include "ldisc.h"
+#include "uart.h"
+
+#define MAX_CLIENTS 32
+#define BUF_MAX (64 * 1024ull)
+#define BUF_VA 0x0000100000000000ull        /* client buffers, BUF_MAX apart */
+#define IRQ_STACK_VA 0x0000200000000000ull
+#define IRQ_STACK_SIZE (64 * 1024ull)
+
+struct client {
+    uint64_t badge;
+    int used;
+    uint8_t *buf;               /* NULL until CONSOLE_SETBUF */
+    uint64_t size;
+    ae_handle_t notify;
+    uint64_t bits;
+};
+
+static struct client clients[MAX_CLIENTS];
+static struct ldisc ld;
+static int lock_word;
+static uint16_t port_base;
+static ae_handle_t irq_handle, irq_notify;
+static uint32_t irq_gsi;
+
+static void lock(void)
+{
+    while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE))
+        ae_yield();
+}
+
+static void unlock(void)
+{
+    __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
+}
+
+static void put_out(uint8_t c)
+{
+    if (c == '\n')
+        uart_put(port_base, '\r');
+    uart_put(port_base, c);
+}
+
+static void wake_readers(void)
+{
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        if (clients[i].used && clients[i].notify)
+            ae_notify_signal(clients[i].notify, clients[i].bits);
+}
+
+static void irq_thread(void *arg)
+{
+    for (;;) {
+        int c, readable;
+        char echo[LDISC_ECHO_MAX];
+
+        ae_notify_wait(irq_notify, AE_WAIT_FOREVER);
+        lock();
+        while ((c = uart_get(port_base)) >= 0) {
+            size_t n = ldisc_input(&ld, (uint8_t)c, echo);
+            for (size_t i = 0; i < n; i++)
+                uart_put(port_base, (uint8_t)echo[i]);
+        }
+        readable = ldisc_readable(&ld) > 0;
+        unlock();
+        ae_irq_ack(irq_handle, irq_gsi);
+        if (readable)
+            wake_readers();
+    }
+}
+
+static struct client *client_of(uint64_t badge)
+{
+    struct client *free_slot = NULL;
+
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        if (clients[i].used && clients[i].badge == badge)
+            return &clients[i];
+        if (!clients[i].used && !free_slot)
+            free_slot = &clients[i];
+    }
+    if (free_slot) {
+        memset(free_slot, 0, sizeof(*free_slot));
+        free_slot->used = 1;
+        free_slot->badge = badge;
+    }
+    return free_slot;
+}
+
+static uint64_t slot_va(const struct client *c)
+{
+    return BUF_VA + (uint64_t)(c - clients) * BUF_MAX;
+}
+
+static int64_t op_setbuf(struct client *c, struct ae_msg *m)
+{
+    uint64_t size = m->w[0];
+    int64_t r;
+
+    if (AE_MSG_NHANDLES(m->info) != 1 || size < 4096 || size > BUF_MAX || size % 4096)
+        return AE_ERR_INVAL;
+    if (c->buf) {
+        ae_vmo_unmap(0, slot_va(c), c->size);
+        c->buf = NULL;
+    }
+    r = ae_vmo_map(m->h[0], 0, slot_va(c), 0, size, AE_PROT_READ | AE_PROT_WRITE);
+    if (r)
+        return r;
+    c->buf = (uint8_t *)slot_va(c);
+    c->size = size;
+    return AE_OK;
+}
+
+static int64_t op_write(struct client *c, struct ae_msg *m)
+{
+    uint64_t n = m->w[0];
+
+    if (!c->buf || n > c->size)
+        return AE_ERR_INVAL;
+    lock();
+    for (uint64_t i = 0; i < n; i++)
+        put_out(c->buf[i]);
+    unlock();
+    m->w[0] = n;
+    return AE_OK;
+}
+
+static int64_t op_read(struct client *c, struct ae_msg *m)
+{
+    uint64_t max = m->w[0];
+
+    if (!c->buf || max > c->size)
+        return AE_ERR_INVAL;
+    lock();
+    m->w[0] = ldisc_read(&ld, c->buf, max);
+    unlock();
+    return AE_OK;
+}
+
+static int64_t op_notify(struct client *c, struct ae_msg *m)
+{
+    if (AE_MSG_NHANDLES(m->info) != 1)
+        return AE_ERR_INVAL;
+    if (c->notify)
+        ae_handle_close(c->notify);
+    c->notify = m->h[0];
+    c->bits = m->w[0];
+    m->h[0] = 0;                    /* kept */
+    lock();
+    int readable = ldisc_readable(&ld) > 0;
+    unlock();
+    if (readable)
+        ae_notify_signal(c->notify, c->bits);
+    return AE_OK;
+}
+
+static int64_t op_mode(struct ae_msg *m)
+{
+    if (m->w[0] != AE_CONSOLE_MODE_RAW && m->w[0] != AE_CONSOLE_MODE_COOKED)
+        return AE_ERR_INVAL;
+    lock();
+    ldisc_set_raw(&ld, m->w[0] == AE_CONSOLE_MODE_RAW);
+    unlock();
+    return AE_OK;
+}
+
+static int64_t serve(struct ae_msg *m)
+{
+    struct client *c = client_of(m->badge);
+
+    if (!c)
+        return AE_ERR_QUOTA;
+    switch (AE_MSG_LABEL(m->info)) {
+    case AE_CONSOLE_SETBUF:
+        return op_setbuf(c, m);
+    case AE_CONSOLE_WRITE:
+        return op_write(c, m);
+    case AE_CONSOLE_READ:
+        return op_read(c, m);
+    case AE_CONSOLE_NOTIFY:
+        return op_notify(c, m);
+    case AE_CONSOLE_MODE:
+        return op_mode(m);
+    default:
+        return AE_ERR_UNSUPPORTED;
+    }
+}
+
+/* Handles a request brought but the operation did not keep. */
+static void close_unused(struct ae_msg *m)
+{
+    for (unsigned i = 0; i < AE_MSG_NHANDLES(m->info); i++)
+        if (m->h[i])
+            ae_handle_close(m->h[i]);
+}
+
+static int find_hw(const struct ae_vnode_info *vi, uint32_t kind, const struct ae_vnode_hw **out)
+{
+    for (uint32_t i = 0; i < vi->nhw && i < AE_VNODE_HW_MAX; i++) {
+        if (vi->hw[i].kind == kind) {
+            *out = &vi->hw[i];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int main(const struct ae_bootinfo *bi)
+{
+    const struct ae_vnode_info *vi = ae_vnode_info();
+    const struct ae_vnode_hw *ports, *irq;
+    struct ae_msg m;
+    int64_t ep, pub, r;
+
+    if (!vi || !find_hw(vi, AE_VNODE_HW_IOPORTS, &ports) || !find_hw(vi, AE_VNODE_HW_IRQ, &irq) ||
+        ports->count < 8) {
+        ae_printf("console: needs an I/O port range and an IRQ line in its manifest");
+        return 1;
+    }
+    port_base = (uint16_t)ports->base;
+    irq_handle = irq->handle;
+    ldisc_init(&ld);
+    r = ae_ioport_enable(ports->handle, port_base, 8);
+    if (r) {
+        ae_printf("console: ports %#x: %s", port_base, ae_strerror(r));
+        return 1;
+    }
+    irq_notify = (ae_handle_t)ae_notify_create();
+    r = ae_irq_bind(irq_handle, (uint32_t)irq->base, irq_notify, 1, AE_IRQ_ISA);
+    if (r < 0) {
+        ae_printf("console: IRQ %lu: %s", (unsigned long)irq->base, ae_strerror(r));
+        return 1;
+    }
+    irq_gsi = (uint32_t)r;
+    uart_init(port_base);
+    r = ae_thread_spawn(vi->self, irq_thread, NULL, IRQ_STACK_VA, IRQ_STACK_SIZE);
+    if (r < 0) {
+        ae_printf("console: no interrupt thread: %s", ae_strerror(r));
+        return 1;
+    }
+    ep = ae_endpoint_create();
+    pub = ep > 0 ? ae_handle_derive((ae_handle_t)ep, AE_RIGHT_SEND | AE_RIGHT_DERIVE |
+                                    AE_RIGHT_GRANT, 0, 0) : ep;
+    r = pub > 0 ? ae_ns_register("console", (ae_handle_t)pub) : pub;
+    if (r) {
+        ae_printf("console: cannot register: %s", ae_strerror(r));
+        return 1;
+    }
+    r = ae_ipc_recv((ae_handle_t)ep, &m);
+    for (;;) {
+        int64_t status;
+        if (r) {
+            ae_printf("console: receive failed: %s", ae_strerror(r));
+            return 1;
+        }
+        status = serve(&m);
+        close_unused(&m);
+        m.info = AE_MSG_INFO((uint32_t)status, 0);
+        r = ae_ipc_reply_recv((ae_handle_t)ep, &m);
+    }
+}
