@@ -2,7 +2,7 @@
 # sources listed in unit_NAME_SRCS (pure modules only, built for the host with
 # AddressSanitizer and UBSan, -DAE_HOST_TEST).
 UNIT_TESTS := fmt bitmap memmap pmm heap acpi cmdline multiboot2 clock ksyms \
-              handle_table cap quota elf64 ldisc policy shparse ledit
+              handle_table cap quota elf64 ldisc policy shparse ledit admit
 
 unit_fmt_SRCS        := common/fmt.c
 unit_bitmap_SRCS     := kernel/mm/bitmap.c
@@ -22,3 +22,4 @@ unit_ldisc_SRCS      := user/vnodes/console/ldisc.c
 unit_policy_SRCS     := user/init/policy.c
 unit_shparse_SRCS    := user/vnodes/shell/parse.c
 unit_ledit_SRCS      := user/vnodes/shell/ledit.c
+unit_admit_SRCS      := user/init/admit.c
