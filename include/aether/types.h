@@ -23,6 +23,16 @@ struct ae_handle_info {
 };
 _Static_assert(sizeof(struct ae_handle_info) == 16, "ABI");
 
+/* process_handles: one handle of a process */
+struct ae_handle_entry {
+    ae_handle_t handle;         /* its value in that process */
+    uint32_t type;              /* AE_OBJ_*, AE_OBJ_NONE once revoked */
+    uint32_t rights;
+    uint32_t revoked;           /* 1: revoked, answers AE_ERR_REVOKED */
+    uint64_t badge;
+};
+_Static_assert(sizeof(struct ae_handle_entry) == 24, "ABI");
+
 /* Quota limits, in the order of the kernel's quota kinds. */
 struct ae_quota_limits {
     uint64_t pages;             /* 4 KiB frames */

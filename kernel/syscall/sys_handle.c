@@ -46,6 +46,33 @@ int64_t sys_handle_info(struct trap_frame *f, struct cap *c)
     return copy_to_user(f->rsi, &info, sizeof(info));
 }
 
+/* Lists p's handles in slot order: up to max entries, returns how many it
+ * has in all (so a caller can size its buffer and ask again). */
+int64_t sys_process_handles(struct trap_frame *f, struct cap *c)
+{
+    struct process *p = c->obj;
+    uint64_t out = f->rsi, max = f->rdx, n = 0;
+    uint32_t slot = 0;
+    ae_handle_t h;
+    struct cap *hc;
+
+    if (p->state != PROCESS_ALIVE)
+        return AE_ERR_PEER_CLOSED;
+    if (max > (1ull << 20))
+        return AE_ERR_INVAL;
+    while ((slot = ht_next(&p->handles, slot, &h, &hc)) != 0) {
+        if (n < max) {
+            struct ae_handle_entry e = {h, hc->revoked ? AE_OBJ_NONE : hc->type, hc->rights,
+                                        hc->revoked, hc->badge};
+            int err = copy_to_user(out + n * sizeof(e), &e, sizeof(e));
+            if (err)
+                return err;
+        }
+        n++;
+    }
+    return (int64_t)n;
+}
+
 int64_t sys_handle_grant(struct trap_frame *f, struct cap *c)
 {
     struct process *to = c->obj;

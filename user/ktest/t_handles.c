@@ -1042,3 +1042,92 @@ out:
     ae_handle_close(n);
     ae_handle_close(ep);
 }
+
+/* ---- process_handles ---------------------------------------------------------- */
+
+static int find_entry(const struct ae_handle_entry *e, int64_t n, ae_handle_t h)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (e[i].handle == h)
+            return (int)i;
+    return -1;
+}
+
+KTEST(HND0048, "process_handles lists every handle of a process: value, type, rights, badge; the count matches used.handles")
+{
+    static struct ae_handle_entry e[512];
+    ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
+    ae_handle_t d = CHECK_HANDLE(ae_handle_derive(ep, AE_RIGHT_SEND, 0x77, AE_DERIVE_SET_BADGE));
+    ae_handle_t v = CHECK_HANDLE(ae_vmo_create(4096, 0));
+    int64_t n = ae_process_handles(ktest_self, e, 512);
+    struct ae_process_info pi;
+    int i;
+
+    CHECK_OK(ae_process_info(ktest_self, &pi));
+    CHECK_EQ(n, pi.used.handles);
+    CHECK(n <= 512);
+    i = find_entry(e, n, d);
+    CHECK(i >= 0);
+    if (i >= 0) {
+        CHECK_EQ(e[i].type, AE_OBJ_ENDPOINT);
+        CHECK_EQ(e[i].rights, AE_RIGHT_SEND);
+        CHECK_EQ(e[i].badge, 0x77);
+        CHECK_EQ(e[i].revoked, 0);
+    }
+    i = find_entry(e, n, v);
+    CHECK(i >= 0 && e[i].type == AE_OBJ_VMO);
+    CHECK(find_entry(e, n, ktest_self) >= 0);
+    for (int64_t k = 1; k < n; k++)
+        CHECK((e[k].handle & 0xfffff) > (e[k - 1].handle & 0xfffff));    /* slot order */
+    ae_handle_close(v);
+    ae_handle_close(d);
+    ae_handle_close(ep);
+}
+
+KTEST(HND0049, "process_handles: a short buffer gets the first entries and the full count; a revoked handle shows revoked")
+{
+    struct ae_handle_entry e[2] = {{0}}, all[512];
+    ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
+    ae_handle_t d = CHECK_HANDLE(ae_handle_derive(ep, AE_RIGHT_SEND | AE_RIGHT_DERIVE, 0, 0));
+    ae_handle_t dd = CHECK_HANDLE(ae_handle_derive(d, AE_RIGHT_SEND, 0, 0));
+    int64_t n = ae_process_handles(ktest_self, all, 512), i;
+
+    CHECK(n >= 4);
+    CHECK_EQ(ae_process_handles(ktest_self, e, 2), n);
+    CHECK_EQ(e[0].handle, all[0].handle);
+    CHECK_EQ(e[1].handle, all[1].handle);
+    CHECK_EQ(ae_process_handles(ktest_self, NULL, 0), n);   /* count only */
+    CHECK(ae_handle_revoke(d) >= 1);
+    n = ae_process_handles(ktest_self, all, 512);
+    i = find_entry(all, n, dd);
+    CHECK(i >= 0);
+    if (i >= 0) {
+        CHECK_EQ(all[i].revoked, 1);
+        CHECK_EQ(all[i].type, AE_OBJ_NONE);
+    }
+    ae_handle_close(dd);
+    ae_handle_close(d);
+    ae_handle_close(ep);
+}
+
+KTEST(HND0050, "process_handles: without READ -> ACCESS; a bad, kernel or read-only buffer -> FAULT; a dead process -> PEER_CLOSED; max too big -> INVAL")
+{
+    struct ae_handle_entry e[4];
+    ae_handle_t weak = CHECK_HANDLE(ae_handle_derive(ktest_self, AE_RIGHT_MANAGE, 0, 0));
+    static const struct ae_quota_limits lim = {8, 4, 1, 0};
+    ae_handle_t p = CHECK_HANDLE(ae_process_create(ktest_self, "ph", &lim));
+
+    CHECK_EQ(ae_process_handles(weak, e, 4), AE_ERR_ACCESS);
+    CHECK_EQ(ae_process_handles(ktest_self, (struct ae_handle_entry *)0xffff800000001000ull, 4),
+             AE_ERR_FAULT);
+    CHECK_EQ(ae_process_handles(ktest_self, (struct ae_handle_entry *)0x10, 4), AE_ERR_FAULT);
+    CHECK_EQ(ae_process_handles(ktest_self, (struct ae_handle_entry *)(uintptr_t)ktest_pinfo,
+                                4), AE_ERR_FAULT);           /* our code: read-only */
+    CHECK_EQ(ae_process_handles(ktest_self, e, (1ull << 20) + 1), AE_ERR_INVAL);
+    CHECK_EQ(ae_process_handles(p, e, 4), 0);                /* a new process has none */
+    CHECK_OK(ae_process_kill(p, 1));
+    CHECK_EQ(ae_process_wait(p, KTEST_WAIT_NS), 1);
+    CHECK_EQ(ae_process_handles(p, e, 4), AE_ERR_PEER_CLOSED);
+    ae_handle_close(p);
+    ae_handle_close(weak);
+}
