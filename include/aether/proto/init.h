@@ -1,0 +1,66 @@
+/*
+ * The "init" service: control of V-Nodes, for those whose manifest needs
+ * "init" (the shell). Served on init's name-service endpoint: look it up
+ * like any service. Bulk results go into the caller's transfer buffer
+ * (INIT_SETBUF), as for the console.
+ *
+ *   INIT_SETBUF   h[0] VMO [READ WRITE MAP], w[0] size (4096..65536, pages)
+ *   INIT_LIST     -> w[0] n: n struct ae_vnode_status in the buffer
+ *   INIT_START    w[0..2] name -> AE_OK; NOTFOUND; BUSY (running)
+ *   INIT_STOP     w[0..2] name -> AE_OK (it is killed, not restarted)
+ *   INIT_RESTART  w[0..2] name -> AE_OK (killed if running, started again)
+ *   INIT_KILL     w[0..2] name, w[3] status -> AE_OK (killed; its restart
+ *                 policy then applies, as to any other end)
+ *   INIT_CAPS     w[0..2] name -> w[0] n: n struct ae_handle_entry in the
+ *                 buffer (the handles it holds now); w[1] how many it has
+ *   INIT_MEM      -> w[0] pages init was given, w[1] pages still free in
+ *                 it, w[2] pages carved out to V-Nodes
+ *   INIT_POWEROFF, INIT_REBOOT -> does not return on success
+ *
+ * The reply's label is the status. Names are NUL-padded, at most 23 bytes.
+ */
+#ifndef AETHER_PROTO_INIT_H
+#define AETHER_PROTO_INIT_H
+
+#include <stdint.h>
+
+enum ae_init_op {
+    AE_INIT_SETBUF = 0x100,
+    AE_INIT_LIST,
+    AE_INIT_START,
+    AE_INIT_STOP,
+    AE_INIT_RESTART,
+    AE_INIT_KILL,
+    AE_INIT_CAPS,
+    AE_INIT_MEM,
+    AE_INIT_POWEROFF,
+    AE_INIT_REBOOT,
+};
+
+/* ae_vnode_status.state */
+enum ae_vnode_state {
+    AE_VNODE_REFUSED,
+    AE_VNODE_STOPPED,
+    AE_VNODE_RUNNING,
+    AE_VNODE_RESTARTING,
+    AE_VNODE_EXITED,
+    AE_VNODE_FAILED,
+};
+
+struct ae_vnode_status {
+    char name[24];
+    uint32_t id;
+    uint32_t state;             /* enum ae_vnode_state */
+    uint64_t pid;               /* 0 when not running */
+    uint32_t restarts;          /* restarts ever */
+    uint32_t generation;        /* starts ever */
+    uint64_t pages_used;        /* now, including its kernel memory */
+    uint64_t pages_quota;
+    uint64_t cpu_ns;            /* CPU time of its current run */
+    uint32_t threads;
+    uint32_t handles;
+    char reason[80];            /* why refused / how it last ended */
+};
+_Static_assert(sizeof(struct ae_vnode_status) == 160, "ABI");
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * The "init" service (include/aether/proto/init.h): list, start, stop,
+ * restart and kill V-Nodes, show their handles, memory, power. Only
+ * V-Nodes whose manifest needs "init" get here (main.c checks).
+ */
+#include "init.h"
+#include "acpi_power.h"
+#include "aether/proto/init.h"
+#include "common/fmt.h"
+#include "common/string.h"
+
+#define CTL_BUF_VA 0x0000600000000000ull    /* + id * CTL_BUF_MAX */
+#define CTL_BUF_MAX (64 * 1024ull)
+#define KILLED_BY_COMMAND (-1000)           /* exit status of kill/stop/restart */
+
+static struct {
+    void *buf;
+    uint64_t size;
+} bufs[MAX_VNODES + 1];
+
+static int64_t setbuf(struct vnode *caller, struct ae_msg *m)
+{
+    uint64_t va = CTL_BUF_VA + caller->id * CTL_BUF_MAX, size = m->w[0];
+    int64_t r;
+
+    if (AE_MSG_NHANDLES(m->info) != 1 || size < 4096 || size > CTL_BUF_MAX || size % 4096)
+        return AE_ERR_INVAL;
+    if (bufs[caller->id].buf)
+        ae_vmo_unmap(0, va, bufs[caller->id].size);
+    bufs[caller->id].buf = NULL;
+    r = ae_vmo_map(m->h[0], 0, va, 0, size, AE_PROT_READ | AE_PROT_WRITE);
+    if (r)
+        return r;
+    bufs[caller->id].buf = (void *)va;
+    bufs[caller->id].size = size;
+    return AE_OK;
+}
+
+static enum ae_vnode_state abi_state(enum vnode_state s)
+{
+    switch (s) {
+    case VN_REFUSED: return AE_VNODE_REFUSED;
+    case VN_STOPPED: return AE_VNODE_STOPPED;
+    case VN_RUNNING: return AE_VNODE_RUNNING;
+    case VN_RESTARTING: return AE_VNODE_RESTARTING;
+    case VN_EXITED: return AE_VNODE_EXITED;
+    default: return AE_VNODE_FAILED;
+    }
+}
+
+static int64_t list(struct vnode *caller, struct ae_msg *m)
+{
+    struct ae_vnode_status *out = bufs[caller->id].buf;
+    uint64_t max = bufs[caller->id].size / sizeof(*out), n = 0;
+
+    if (!out)
+        return AE_ERR_INVAL;
+    for (unsigned i = 0; i < g.nvnodes && n < max; i++, n++) {
+        const struct vnode *vn = &g.vnodes[i];
+        struct ae_vnode_status *s = &out[n];
+        struct ae_process_info pi;
+        memset(s, 0, sizeof(*s));
+        memcpy(s->name, vn->m.name, strlen(vn->m.name) + 1);
+        s->id = vn->id;
+        s->state = abi_state(vn->state);
+        s->restarts = vn->pst.restarts;
+        s->generation = vn->generation;
+        s->pages_quota = vn->m.memory_pages;
+        ae_snprintf(s->reason, sizeof(s->reason), "%s", vn->reason);
+        if (vn->proc && ae_process_info(vn->proc, &pi) == AE_OK && pi.state == 0) {
+            s->pid = pi.pid;
+            s->pages_used = pi.used.pages + pi.carved.pages;
+            s->cpu_ns = pi.cpu_ns;
+            s->threads = pi.nthreads;
+            s->handles = (uint32_t)pi.used.handles;
+        }
+    }
+    m->w[0] = n;
+    return AE_OK;
+}
+
+static struct vnode *named(const struct ae_msg *m)
+{
+    char name[AE_VNODE_NAME_MAX];
+
+    memcpy(name, m->w, sizeof(name) - 1);
+    name[sizeof(name) - 1] = 0;
+    return vnode_by_name(name);
+}
+
+static int64_t caps(struct vnode *caller, struct vnode *vn, struct ae_msg *m)
+{
+    struct ae_handle_entry *out = bufs[caller->id].buf;
+    uint64_t max = bufs[caller->id].size / sizeof(*out);
+    int64_t n;
+
+    if (!out)
+        return AE_ERR_INVAL;
+    if (!vn->proc)
+        return AE_ERR_PEER_CLOSED;
+    n = ae_process_handles(vn->proc, out, max);
+    if (n < 0)
+        return n;
+    m->w[0] = (uint64_t)n < max ? (uint64_t)n : max;
+    m->w[1] = (uint64_t)n;
+    return AE_OK;
+}
+
+/* start, stop, restart, kill */
+static int64_t control(struct vnode *vn, uint32_t op, int64_t status)
+{
+    if (vn->state == VN_REFUSED)
+        return AE_ERR_ACCESS;
+    switch (op) {
+    case AE_INIT_START:
+        if (vn->state == VN_RUNNING)
+            return AE_ERR_BUSY;
+        vn->want_up = true;
+        vn->pst.in_a_row = 0;           /* a person asked: a fresh start */
+        if (!vn->super_started) {
+            /* Never ran: start it here; its supervisor then waits on it. */
+            int err = vnode_start(vn);
+            if (err)
+                return err;
+            super_spawn(vn);
+            return AE_OK;
+        }
+        ae_notify_signal(vn->wake, 1);
+        return AE_OK;
+    case AE_INIT_STOP:
+        vn->want_up = false;
+        if (vn->proc)
+            ae_process_kill(vn->proc, KILLED_BY_COMMAND);
+        else if (vn->state == VN_RESTARTING)
+            vn->state = VN_STOPPED;
+        return AE_OK;
+    case AE_INIT_RESTART:
+        vn->want_up = true;
+        vn->restart_now = true;
+        if (vn->proc)
+            ae_process_kill(vn->proc, KILLED_BY_COMMAND);
+        else
+            return control(vn, AE_INIT_START, 0);
+        return AE_OK;
+    default:                            /* AE_INIT_KILL */
+        if (!vn->proc)
+            return AE_ERR_PEER_CLOSED;
+        ae_process_kill(vn->proc, status ? status : KILLED_BY_COMMAND);
+        return AE_OK;
+    }
+}
+
+static int64_t mem(struct ae_msg *m)
+{
+    struct ae_process_info me;
+    int64_t r = ae_process_info(g.bi->self, &me);
+
+    if (r)
+        return r;
+    m->w[0] = me.limit.pages;
+    m->w[1] = me.limit.pages - me.used.pages - me.carved.pages;
+    m->w[2] = me.carved.pages;
+    return AE_OK;
+}
+
+void ctl_serve(struct vnode *caller, struct ae_msg *m)
+{
+    uint32_t op = AE_MSG_LABEL(m->info);
+    struct vnode *vn = NULL;
+    int64_t st;
+
+    if (op >= AE_INIT_START && op <= AE_INIT_CAPS && !(vn = named(m))) {
+        m->info = AE_MSG_INFO((uint32_t)AE_ERR_NOTFOUND, 0);
+        return;
+    }
+    switch (op) {
+    case AE_INIT_SETBUF: st = setbuf(caller, m); break;
+    case AE_INIT_LIST: st = list(caller, m); break;
+    case AE_INIT_CAPS: st = caps(caller, vn, m); break;
+    case AE_INIT_MEM: st = mem(m); break;
+    case AE_INIT_START:
+    case AE_INIT_STOP:
+    case AE_INIT_RESTART:
+    case AE_INIT_KILL:
+        st = control(vn, op, (int64_t)m->w[3]);
+        if (!st)
+            ae_printf("init: %s asked to %s %s", caller->m.name,
+                      op == AE_INIT_START ? "start" : op == AE_INIT_STOP ? "stop"
+                      : op == AE_INIT_RESTART ? "restart" : "kill", vn->m.name);
+        break;
+    case AE_INIT_POWEROFF:
+        ae_printf("init: power off, asked by %s", caller->m.name);
+        st = ae_acpi_poweroff(g.bi);
+        break;
+    case AE_INIT_REBOOT:
+        ae_printf("init: reboot, asked by %s", caller->m.name);
+        st = ae_acpi_reboot(g.bi);
+        break;
+    default:
+        st = AE_ERR_UNSUPPORTED;
+        break;
+    }
+    m->info = AE_MSG_INFO((uint32_t)st, 0);
+}

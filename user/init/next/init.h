@@ -1,0 +1,111 @@
+/*
+ * init's state: the table of V-Nodes from the initrd and what each is
+ * doing. One thread (the main loop, main.c) owns it; the supervisor threads
+ * (supervise.c) only read a V-Node's process handle after an IPC exchange
+ * with the main loop, which orders their accesses.
+ *
+ * The main loop serves one endpoint (the boot info's fault endpoint) and
+ * tells callers apart by badge:
+ *   id                  a V-Node (its name-service handle): ns.c, ctl.c
+ *   BADGE_FAULT | id    the kernel's fault report for V-Node id
+ *   BADGE_SUPER | id    V-Node id's supervisor thread
+ */
+#ifndef INIT_INIT_H
+#define INIT_INIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "aether.h"
+#include "aether/vnode.h"
+#include "manifest.h"
+#include "policy.h"
+
+#define MAX_VNODES 32
+#define BADGE_FAULT (1ull << 62)
+#define BADGE_SUPER (1ull << 61)
+#define BADGE_ID(b) ((uint32_t)((b) & 0xffffffffu))
+
+/* init-internal operations, from a supervisor thread (labels) */
+enum super_op {
+    SUPER_EXITED = 0x5e000001,  /* w[0] exit status; reply: what next */
+    SUPER_DUE = 0x5e000002,     /* the wait or sleep is over; reply: what next */
+};
+/* replies to a supervisor (labels) */
+enum super_act {
+    ACT_WAIT = 1,               /* wait for the process in vn->proc */
+    ACT_SLEEP = 2,              /* sleep w[0] ns, then SUPER_DUE */
+    ACT_PARK = 3,               /* wait for vn->wake, then SUPER_DUE */
+};
+
+enum vnode_state {
+    VN_REFUSED,                 /* not admitted: reason says why */
+    VN_STOPPED,                 /* admitted, not running (boot = no, or stopped) */
+    VN_RUNNING,
+    VN_RESTARTING,              /* waiting out its backoff */
+    VN_EXITED,                  /* ended, and its policy keeps it down */
+    VN_FAILED,                  /* too many restarts in a row */
+};
+
+struct vnode {
+    uint32_t id;                /* 1-based index: the badge of its handles */
+    struct manifest m;
+    const void *elf;            /* its binary, inside the initrd mapping */
+    uint64_t elf_size;
+    enum vnode_state state;
+    char reason[128];           /* refusal or last end, for logs and ps */
+    ae_handle_t proc;           /* while running: its process [all rights] */
+    uint64_t pid;
+    uint32_t generation;        /* starts so far */
+    struct policy policy;
+    struct policy_state pst;
+    uint64_t started_ns;
+    bool fault_seen;            /* a fault report came for this run */
+    uint64_t fault[4];          /* reason, address, rip, pid */
+    bool want_up;               /* it should run: boot set or start; stop clears */
+    bool restart_now;           /* restart asked: start again at once, whatever the policy */
+    bool super_started;
+    ae_handle_t wake;           /* notification that unparks its supervisor */
+    ae_handle_t svc[MANIFEST_SERVICES_MAX];     /* registered endpoints, per provides[] */
+    uint32_t svc_gen[MANIFEST_SERVICES_MAX];
+};
+
+struct init_state {
+    const struct ae_bootinfo *bi;
+    ae_handle_t ep;             /* the main endpoint */
+    unsigned nvnodes;
+    struct vnode vnodes[MAX_VNODES];
+    bool ready_said;
+};
+
+extern struct init_state g;
+
+/* The operation serving the current request keeps its handle h[i]
+ * (otherwise the main loop closes every handle a request brought). */
+void keep_request_handle(unsigned i);
+
+struct vnode *vnode_by_id(uint32_t id);
+struct vnode *vnode_by_name(const char *name);
+const char *vnode_state_name(enum vnode_state s);
+
+/* boot.c: finds the initrd and fills g.vnodes from it. */
+int boot_read_initrd(void);
+/* admit_boot.c: orders and admits the boot set, starting what it admits. */
+void boot_admit_and_start(void);
+/* start.c: starts vn's process; AE_OK or an error (logged, vn->reason). */
+int vnode_start(struct vnode *vn);
+/* supervise.c */
+void super_spawn(struct vnode *vn);
+void super_on_fault(struct vnode *vn, const uint64_t words[4]);
+/* Handles a supervisor's message in m; fills the reply. */
+void super_serve(struct vnode *vn, struct ae_msg *m);
+/* ctl.c: an "init" service request; fills the reply. */
+void ctl_serve(struct vnode *caller, struct ae_msg *m);
+/* ns.c: a V-Node's name-service request; fills the reply. */
+void ns_serve(struct vnode *caller, struct ae_msg *m);
+/* Closes the service endpoints vn registered (it died). */
+void ns_forget(struct vnode *vn);
+/* True when every boot V-Node runs and has registered what it provides. */
+bool ns_boot_set_ready(void);
+
+#endif

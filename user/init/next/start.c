@@ -1,0 +1,181 @@
+/*
+ * Starting a V-Node: a process with the manifest's quotas, carved from
+ * init's; its binary loaded; and exactly these handles, listed in its info
+ * page: a name-service handle badged with its id, a handle to itself, and
+ * the hardware ranges its manifest names. Nothing else.
+ */
+#include "init.h"
+#include "elf_load.h"
+#include "common/fmt.h"
+#include "common/string.h"
+
+#define INFO_SCRATCH_VA 0x0000500000000000ull
+#define SELF_RIGHTS (AE_RIGHT_READ | AE_RIGHT_MANAGE | AE_RIGHT_WAIT)
+
+struct start_ctx {
+    struct vnode *vn;
+    ae_handle_t proc;
+    struct ae_vnode_info *info;
+};
+
+/* Moves h (ours) into the child; its value there, or an error. */
+static int64_t give(struct start_ctx *c, int64_t h)
+{
+    int64_t v;
+
+    if (h < 0)
+        return h;
+    v = ae_handle_grant(c->proc, (ae_handle_t)h);
+    if (v < 0)
+        ae_handle_close((ae_handle_t)h);
+    return v;
+}
+
+static int give_hw(struct start_ctx *c, uint32_t kind, ae_handle_t root, uint64_t base,
+                   uint64_t count, uint64_t shown_base)
+{
+    struct ae_vnode_info *info = c->info;
+    int64_t v;
+
+    if (info->nhw == AE_VNODE_HW_MAX)
+        return AE_ERR_RANGE;
+    v = give(c, ae_hw_subrange(root, (uint32_t)base, (uint32_t)count));
+    if (v < 0)
+        return (int)v;
+    info->hw[info->nhw++] = (struct ae_vnode_hw){(ae_handle_t)v, kind, shown_base, count};
+    return AE_OK;
+}
+
+static int give_handles(struct start_ctx *c)
+{
+    const struct manifest *m = &c->vn->m;
+    const struct ae_bootinfo *bi = g.bi;
+    int64_t v;
+    int err = AE_OK;
+
+    v = give(c, ae_handle_derive(g.ep, AE_RIGHT_SEND, c->vn->id, AE_DERIVE_SET_BADGE));
+    if (v < 0)
+        return (int)v;
+    c->info->ns = (ae_handle_t)v;
+    v = give(c, ae_handle_derive(c->proc, SELF_RIGHTS, 0, 0));
+    if (v < 0)
+        return (int)v;
+    c->info->self = (ae_handle_t)v;
+    /* IRQ handles count GSIs; the V-Node sees the ISA number it asked for. */
+    for (unsigned i = 0; i < m->nirqs && !err; i++)
+        err = give_hw(c, AE_VNODE_HW_IRQ, bi->irq, bi->isa_irq_gsi[m->irqs[i]], 1, m->irqs[i]);
+    for (unsigned i = 0; i < m->nioports && !err; i++)
+        err = give_hw(c, AE_VNODE_HW_IOPORTS, bi->ioports, m->ioports[i].base,
+                      m->ioports[i].last - m->ioports[i].base + 1, m->ioports[i].base);
+    for (unsigned i = 0; i < m->ndevmem && !err; i++) {
+        uint64_t first = m->devmem[i].base / 4096, pages = (m->devmem[i].last + 1) / 4096 - first;
+        err = give_hw(c, AE_VNODE_HW_DEVMEM, bi->devmem, first, pages, first);
+    }
+    return err;
+}
+
+static void fill_info(struct start_ctx *c)
+{
+    struct ae_vnode_info *info = c->info;
+
+    info->magic = AE_VNODE_INFO_MAGIC;
+    info->version = AE_VNODE_INFO_VERSION;
+    info->id = c->vn->id;
+    memcpy(info->name, c->vn->m.name, strlen(c->vn->m.name) + 1);
+    info->generation = c->vn->generation + 1;
+    info->ncpus = g.bi->ncpus;
+    info->tsc_hz = g.bi->tsc_hz;
+}
+
+static int build(struct start_ctx *c, uint64_t *entry, uint64_t *sp)
+{
+    int64_t info_vmo = ae_vmo_create(4096, 0);
+    int err;
+
+    if (info_vmo < 0)
+        return (int)info_vmo;
+    err = (int)ae_vmo_map((ae_handle_t)info_vmo, 0, INFO_SCRATCH_VA, 0, 4096,
+                          AE_PROT_READ | AE_PROT_WRITE);
+    if (!err) {
+        c->info = (struct ae_vnode_info *)INFO_SCRATCH_VA;
+        memset(c->info, 0, 4096);
+        fill_info(c);
+        err = give_handles(c);
+        ae_vmo_unmap(0, INFO_SCRATCH_VA, 4096);
+    }
+    if (!err)
+        err = elf_load(c->proc, c->vn->elf, c->vn->elf_size, entry, sp);
+    if (!err)
+        err = (int)ae_vmo_map((ae_handle_t)info_vmo, c->proc, AE_BOOTINFO_VA, 0, 4096,
+                              AE_PROT_READ);
+    ae_handle_close((ae_handle_t)info_vmo);
+    return err;
+}
+
+static int quota_reason(struct vnode *vn, int err)
+{
+    struct ae_process_info me;
+
+    if (err == AE_ERR_QUOTA && ae_process_info(g.bi->self, &me) == AE_OK) {
+        uint64_t left = me.limit.pages - me.used.pages - me.carved.pages;
+        ae_snprintf(vn->reason, sizeof(vn->reason),
+                    "quota does not fit: memory %lu KiB, %lu KiB left; threads %u, "
+                    "%lu left; handles %u, %lu left",
+                    (unsigned long)vn->m.memory_pages * 4, (unsigned long)left * 4,
+                    vn->m.threads,
+                    (unsigned long)(me.limit.threads - me.used.threads - me.carved.threads),
+                    vn->m.handles,
+                    (unsigned long)(me.limit.handles - me.used.handles - me.carved.handles));
+    } else {
+        ae_snprintf(vn->reason, sizeof(vn->reason), "cannot create its process: %s",
+                    ae_strerror(err));
+    }
+    return err;
+}
+
+int vnode_start(struct vnode *vn)
+{
+    const struct ae_quota_limits lim = {vn->m.memory_pages, vn->m.handles, vn->m.threads,
+                                        vn->m.cpu_permille};
+    struct start_ctx c = {vn, 0, NULL};
+    struct ae_process_info pi;
+    uint64_t entry = 0, sp = 0;
+    int64_t p, t;
+    int err;
+
+    p = ae_process_create(g.bi->self, vn->m.name, &lim);
+    if (p < 0) {
+        quota_reason(vn, (int)p);
+        ae_printf("init: cannot start %s: %s", vn->m.name, vn->reason);
+        return (int)p;
+    }
+    c.proc = (ae_handle_t)p;
+    err = build(&c, &entry, &sp);
+    if (!err)
+        err = (int)ae_process_set_fault(c.proc, g.ep, BADGE_FAULT | vn->id);
+    t = err ? err : ae_thread_create(c.proc, entry, sp, AE_BOOTINFO_VA);
+    if (t > 0) {
+        ae_thread_set_priority((ae_handle_t)t, vn->m.priority);
+        err = (int)ae_thread_start((ae_handle_t)t);
+        ae_handle_close((ae_handle_t)t);
+    } else {
+        err = (int)t;
+    }
+    if (err) {
+        ae_snprintf(vn->reason, sizeof(vn->reason), "cannot start: %s", ae_strerror(err));
+        ae_printf("init: %s: %s", vn->m.name, vn->reason);
+        ae_process_kill(c.proc, err);
+        ae_handle_close(c.proc);
+        return err;
+    }
+    vn->proc = c.proc;
+    vn->pid = ae_process_info(c.proc, &pi) == AE_OK ? pi.pid : 0;
+    vn->generation++;
+    vn->started_ns = (uint64_t)ae_clock_get();
+    vn->fault_seen = false;
+    vn->state = VN_RUNNING;
+    vn->reason[0] = 0;
+    ae_printf("init: started %s (pid %lu, start %u)", vn->m.name, (unsigned long)vn->pid,
+              vn->generation);
+    return AE_OK;
+}
