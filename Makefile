@@ -84,7 +84,7 @@ USER_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -O2 -g -Wall -Wextra 
                -fno-omit-frame-pointer -I. -Iinclude -Iuser/lib -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T user/lib/user.ld
-ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/spawn.c user/lib/svc.c \
+ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/spawn.c user/lib/svc.c user/lib/con.c \
               common/fmt.c common/string.c common/strerror.c
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
 USER_PROGS := init ktest ipcbench
@@ -111,7 +111,7 @@ $(foreach p,$(USER_PROGS),$(eval $(call static_prog,$(BUILD)/user/$(p).elf,user/
 
 # V-Nodes: user/vnodes/NAME/ (a manifest and the sources) -> vnodes/NAME.elf,
 # packed with their manifests into the initrd that init starts them from.
-VNODES     := console
+VNODES     := console shell
 VNODE_ELFS := $(addprefix $(BUILD)/vnodes/,$(addsuffix .elf,$(VNODES)))
 $(foreach v,$(VNODES),$(eval $(call static_prog,$(BUILD)/vnodes/$(v).elf,user/vnodes/$(v))))
 

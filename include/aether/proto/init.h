@@ -15,6 +15,8 @@
  *                 buffer (the handles it holds now); w[1] how many it has
  *   INIT_MEM      -> w[0] pages init was given, w[1] pages still free in
  *                 it, w[2] pages carved out to V-Nodes
+ *   INIT_LOG      -> w[0] n: the newest n bytes of the system log (kernel
+ *                 and V-Node lines) in the buffer, whole lines
  *   INIT_POWEROFF, INIT_REBOOT -> does not return on success
  *
  * The reply's label is the status. Names are NUL-padded, at most 23 bytes.
@@ -35,6 +37,7 @@ enum ae_init_op {
     AE_INIT_MEM,
     AE_INIT_POWEROFF,
     AE_INIT_REBOOT,
+    AE_INIT_LOG,
 };
 
 /* ae_vnode_status.state */

@@ -1,0 +1,179 @@
+/* Shell commands about V-Nodes and the machine: ps, caps, start, stop,
+ * restart, kill, mem, uptime, poweroff, reboot. */
+#include "cmds.h"
+#include "aether/proto/init.h"
+#include "common/string.h"
+
+static const char *state_name(uint32_t s)
+{
+    static const char *const names[] = {"refused", "stopped", "running", "restarting",
+                                        "exited", "failed"};
+    return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+static int init_error(struct sh_io *io, const char *cmd, int64_t r)
+{
+    return sh_fail(io, 1, cmd, "%s", ae_strerror(r));
+}
+
+static int pack_name(struct ae_msg *m, const char *name)
+{
+    return ae_ns_pack_name(name, m->w);
+}
+
+int cmd_ps(int argc, char **argv, struct sh_io *io)
+{
+    struct ae_msg m = {AE_MSG_INFO(AE_INIT_LIST, 0), {0}, {0}, 0};
+    const struct ae_vnode_status *s = sh_buf(&sh_init);
+    int64_t r;
+
+    if (argc != 1)
+        return sh_fail(io, 2, "ps", "usage: ps");
+    r = sh_call(&sh_init, &m);
+    if (r)
+        return init_error(io, "ps", r);
+    sh_printf(io, "%-12s %5s %-10s %8s %15s %9s  %s\n", "NAME", "PID", "STATE", "RESTARTS",
+              "MEM KiB", "CPU ms", "NOTE");
+    for (uint64_t i = 0; i < m.w[0]; i++) {
+        char mem[32];
+        ae_snprintf(mem, sizeof(mem), "%lu/%lu", (unsigned long)s[i].pages_used * 4,
+                    (unsigned long)s[i].pages_quota * 4);
+        sh_printf(io, "%-12s %5lu %-10s %8u %15s %9lu  %s\n", s[i].name,
+                  (unsigned long)s[i].pid, state_name(s[i].state), s[i].restarts, mem,
+                  (unsigned long)(s[i].cpu_ns / 1000000), s[i].reason);
+    }
+    return 0;
+}
+
+static const char *type_name(uint32_t t)
+{
+    static const char *const names[] = {"none", "process", "thread", "endpoint",
+                                        "notification", "vmo", "irq", "ioports", "devmem"};
+    return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
+
+static void rights_text(uint32_t r, char *out)
+{
+    static const struct { uint32_t bit; char c; } map[] = {
+        {AE_RIGHT_READ, 'r'}, {AE_RIGHT_WRITE, 'w'}, {AE_RIGHT_EXEC, 'x'},
+        {AE_RIGHT_MAP, 'm'}, {AE_RIGHT_SEND, 's'}, {AE_RIGHT_RECV, 'v'},
+        {AE_RIGHT_GRANT, 'g'}, {AE_RIGHT_DERIVE, 'd'}, {AE_RIGHT_SIGNAL, 'S'},
+        {AE_RIGHT_WAIT, 'W'}, {AE_RIGHT_MANAGE, 'M'},
+    };
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        out[n++] = r & map[i].bit ? map[i].c : '-';
+    out[n] = 0;
+}
+
+int cmd_caps(int argc, char **argv, struct sh_io *io)
+{
+    struct ae_msg m = {AE_MSG_INFO(AE_INIT_CAPS, 0), {0}, {0}, 0};
+    const struct ae_handle_entry *e = sh_buf(&sh_init);
+    int64_t r;
+
+    if (argc != 2 || pack_name(&m, argv[1]))
+        return sh_fail(io, 2, "caps", "usage: caps NAME");
+    r = sh_call(&sh_init, &m);
+    if (r)
+        return sh_fail(io, 1, "caps", "%s: %s", argv[1], ae_strerror(r));
+    sh_printf(io, "%-10s %-12s %-11s %s\n", "HANDLE", "TYPE", "RIGHTS", "BADGE");
+    for (uint64_t i = 0; i < m.w[0]; i++) {
+        char rights[16];
+        rights_text(e[i].rights, rights);
+        sh_printf(io, "%#-10x %-12s %-11s %#lx%s\n", e[i].handle,
+                  e[i].revoked ? "(revoked)" : type_name(e[i].type), rights,
+                  (unsigned long)e[i].badge, "");
+    }
+    sh_printf(io, "%lu handles (rights: r read, w write, x exec, m map, s send, v receive, "
+                  "g grant, d derive, S signal, W wait, M manage)\n", (unsigned long)m.w[1]);
+    return 0;
+}
+
+static int control(int argc, char **argv, struct sh_io *io, uint32_t op, const char *usage)
+{
+    struct ae_msg m = {AE_MSG_INFO(op, 0), {0}, {0}, 0};
+    int64_t r;
+
+    if (argc < 2 || argc > (op == AE_INIT_KILL ? 3 : 2) || pack_name(&m, argv[1]))
+        return sh_fail(io, 2, argv[0], "usage: %s", usage);
+    if (argc == 3) {
+        long st;
+        if (sh_parse_long(argv[2], &st) || !st)
+            return sh_fail(io, 2, argv[0], "bad status '%s' (a non-zero number)", argv[2]);
+        m.w[3] = (uint64_t)st;
+    }
+    r = sh_call(&sh_init, &m);
+    if (r)
+        return sh_fail(io, 1, argv[0], "%s: %s", argv[1], ae_strerror(r));
+    return 0;
+}
+
+int cmd_start(int argc, char **argv, struct sh_io *io)
+{
+    return control(argc, argv, io, AE_INIT_START, "start NAME");
+}
+
+int cmd_stop(int argc, char **argv, struct sh_io *io)
+{
+    return control(argc, argv, io, AE_INIT_STOP, "stop NAME");
+}
+
+int cmd_restart(int argc, char **argv, struct sh_io *io)
+{
+    return control(argc, argv, io, AE_INIT_RESTART, "restart NAME");
+}
+
+int cmd_kill(int argc, char **argv, struct sh_io *io)
+{
+    return control(argc, argv, io, AE_INIT_KILL, "kill NAME [STATUS]");
+}
+
+int cmd_mem(int argc, char **argv, struct sh_io *io)
+{
+    struct ae_msg m = {AE_MSG_INFO(AE_INIT_MEM, 0), {0}, {0}, 0};
+    int64_t r;
+
+    if (argc != 1)
+        return sh_fail(io, 2, "mem", "usage: mem");
+    r = sh_call(&sh_init, &m);
+    if (r)
+        return init_error(io, "mem", r);
+    sh_printf(io, "total %lu KiB, free %lu KiB, given to V-Nodes %lu KiB, init %lu KiB\n",
+              (unsigned long)m.w[0] * 4, (unsigned long)m.w[1] * 4, (unsigned long)m.w[2] * 4,
+              (unsigned long)(m.w[0] - m.w[1] - m.w[2]) * 4);
+    return 0;
+}
+
+int cmd_uptime(int argc, char **argv, struct sh_io *io)
+{
+    uint64_t ns = (uint64_t)ae_clock_get();
+
+    if (argc != 1)
+        return sh_fail(io, 2, "uptime", "usage: uptime");
+    sh_printf(io, "up %lu.%03lu s\n", (unsigned long)(ns / 1000000000),
+              (unsigned long)(ns / 1000000 % 1000));
+    return 0;
+}
+
+static int power(int argc, char **argv, struct sh_io *io, uint32_t op)
+{
+    struct ae_msg m = {AE_MSG_INFO(op, 0), {0}, {0}, 0};
+    int64_t r;
+
+    if (argc != 1)
+        return sh_fail(io, 2, argv[0], "usage: %s", argv[0]);
+    r = sh_call(&sh_init, &m);
+    return sh_fail(io, 1, argv[0], "%s", ae_strerror(r ? r : AE_ERR_UNSUPPORTED));
+}
+
+int cmd_poweroff(int argc, char **argv, struct sh_io *io)
+{
+    return power(argc, argv, io, AE_INIT_POWEROFF);
+}
+
+int cmd_reboot(int argc, char **argv, struct sh_io *io)
+{
+    return power(argc, argv, io, AE_INIT_REBOOT);
+}
