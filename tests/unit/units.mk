@@ -1,8 +1,9 @@
 # Host unit tests: test NAME is tests/unit/test_NAME.c linked with the kernel
 # sources listed in unit_NAME_SRCS (pure modules only, built for the host with
-# AddressSanitizer and UBSan, -DAE_HOST_TEST).
+# AddressSanitizer and UBSan, -DAE_HOST_TEST). Pure user-space modules
+# (user/lib) are tested the same way.
 UNIT_TESTS := fmt bitmap memmap pmm heap acpi cmdline multiboot2 clock ksyms \
-              handle_table cap quota elf64
+              handle_table cap quota elf64 manifest
 
 unit_fmt_SRCS        := common/fmt.c
 unit_bitmap_SRCS     := kernel/mm/bitmap.c
@@ -18,3 +19,4 @@ unit_handle_table_SRCS := kernel/cap/handle_table.c
 unit_cap_SRCS        := kernel/cap/cap.c
 unit_quota_SRCS      := kernel/quota/quota.c
 unit_elf64_SRCS      := kernel/lib/elf64.c
+unit_manifest_SRCS   := user/lib/manifest.c user/lib/manifest_keys.c common/fmt.c
