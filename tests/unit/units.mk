@@ -3,7 +3,7 @@
 # AddressSanitizer and UBSan, -DAE_HOST_TEST). Pure user-space modules
 # (user/lib) are tested the same way.
 UNIT_TESTS := fmt bitmap memmap pmm heap acpi cmdline multiboot2 clock ksyms \
-              handle_table cap quota elf64 manifest
+              handle_table cap quota elf64 manifest cpio
 
 unit_fmt_SRCS        := common/fmt.c
 unit_bitmap_SRCS     := kernel/mm/bitmap.c
@@ -20,3 +20,4 @@ unit_cap_SRCS        := kernel/cap/cap.c
 unit_quota_SRCS      := kernel/quota/quota.c
 unit_elf64_SRCS      := kernel/lib/elf64.c
 unit_manifest_SRCS   := user/lib/manifest.c user/lib/manifest_keys.c common/fmt.c
+unit_cpio_SRCS       := user/lib/cpio.c
