@@ -1,8 +1,10 @@
 # Host unit tests: test NAME is tests/unit/test_NAME.c linked with the kernel
 # sources listed in unit_NAME_SRCS (pure modules only, built for the host with
-# AddressSanitizer and UBSan, -DAE_HOST_TEST).
+# AddressSanitizer and UBSan, -DAE_HOST_TEST). Pure user-space modules
+# (user/lib) are tested the same way.
 UNIT_TESTS := fmt bitmap memmap pmm heap acpi cmdline multiboot2 clock ksyms \
-              handle_table cap quota elf64 ldisc policy shparse ledit admit
+              handle_table cap quota elf64 manifest cpio ldisc policy shparse \
+              ledit admit
 
 unit_fmt_SRCS        := common/fmt.c
 unit_bitmap_SRCS     := kernel/mm/bitmap.c
@@ -18,6 +20,8 @@ unit_handle_table_SRCS := kernel/cap/handle_table.c
 unit_cap_SRCS        := kernel/cap/cap.c
 unit_quota_SRCS      := kernel/quota/quota.c
 unit_elf64_SRCS      := kernel/lib/elf64.c
+unit_manifest_SRCS   := user/lib/manifest.c user/lib/manifest_keys.c common/fmt.c
+unit_cpio_SRCS       := user/lib/cpio.c
 unit_ldisc_SRCS      := user/vnodes/console/ldisc.c
 unit_policy_SRCS     := user/init/policy.c
 unit_shparse_SRCS    := user/vnodes/shell/parse.c
