@@ -4,7 +4,7 @@
 # (user/lib) are tested the same way.
 UNIT_TESTS := fmt bitmap memmap pmm heap acpi cmdline multiboot2 clock ksyms \
               handle_table cap quota elf64 manifest cpio ldisc policy shparse \
-              ledit admit
+              ledit admit vfspath
 
 unit_fmt_SRCS        := common/fmt.c
 unit_bitmap_SRCS     := kernel/mm/bitmap.c
@@ -27,3 +27,4 @@ unit_policy_SRCS     := user/init/policy.c
 unit_shparse_SRCS    := user/vnodes/shell/parse.c
 unit_ledit_SRCS      := user/vnodes/shell/ledit.c
 unit_admit_SRCS      := user/init/admit.c
+unit_vfspath_SRCS    := user/vnodes/vfs/path.c

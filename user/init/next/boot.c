@@ -29,6 +29,8 @@ static int map_initrd(void)
             return (int)r;
         initrd = (const char *)INITRD_VA;
         initrd_size = mod->size;
+        g.initrd_vmo = mod->vmo;
+        g.initrd_size = mod->size;
         return AE_OK;
     }
     return AE_ERR_NOTFOUND;

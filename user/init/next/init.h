@@ -73,6 +73,8 @@ struct vnode {
 struct init_state {
     const struct ae_bootinfo *bi;
     ae_handle_t ep;             /* the main endpoint */
+    ae_handle_t initrd_vmo;     /* the initrd module (read-only), 0 if none */
+    uint64_t initrd_size;
     unsigned nvnodes;
     struct vnode vnodes[MAX_VNODES];
     bool ready_said;

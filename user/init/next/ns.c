@@ -2,7 +2,10 @@
  * The name service (include/aether/proto/ns.h). A V-Node registers the
  * services its manifest provides; init keeps a SEND|DERIVE|GRANT handle to
  * each and gives every V-Node whose manifest needs one a handle badged with
- * that V-Node's id. "init" is init's own service, on its main endpoint.
+ * that V-Node's id. Two services are init's own: "init" (its control
+ * service, on its main endpoint) and "initrd" (a read-only handle to the
+ * initrd's memory object, w[0] its size: the file service serves /boot
+ * from it).
  */
 #include "init.h"
 #include "aether/proto/ns.h"
@@ -76,6 +79,16 @@ static void do_lookup(struct vnode *vn, struct ae_msg *m, const char *name)
     }
     if (!strcmp(name, "init")) {
         give(m, ae_handle_derive(g.ep, CLIENT_RIGHTS, vn->id, AE_DERIVE_SET_BADGE), 1);
+        return;
+    }
+    if (!strcmp(name, "initrd")) {
+        if (!g.initrd_vmo) {
+            status(m, AE_ERR_NOTFOUND);
+            return;
+        }
+        give(m, ae_handle_derive(g.initrd_vmo, AE_RIGHT_READ | AE_RIGHT_MAP | AE_RIGHT_GRANT,
+                                 0, 0), 1);
+        m->w[0] = g.initrd_size;
         return;
     }
     for (unsigned i = 0; i < g.nvnodes; i++) {

@@ -6,12 +6,15 @@
 #include "cmds.h"
 #include "ledit.h"
 #include "parse.h"
+#include "aether/proto/init.h"
+#include "aether/proto/vfs.h"
 #include "common/string.h"
 
 #define CON_VA 0x0000100000000000ull
 #define PROMPT "aether> "
 
-struct con sh_con;
+struct ae_bufsvc sh_init = AE_BUFSVC("init", AE_INIT_SETBUF, 0x0000110000000000ull, SH_SVC_BUF);
+struct ae_bufsvc sh_vfs = AE_BUFSVC("vfs", AE_VFS_SETBUF, 0x0000120000000000ull, SH_SVC_BUF);
 
 static char pipe_bufs[2][SH_PIPE_MAX];
 static struct sh_line parsed;
@@ -76,22 +79,22 @@ static int run_line(const char *line, int status)
 
 int main(const struct ae_bootinfo *bi)
 {
-    int64_t r = con_open(&sh_con, CON_VA);
+    int64_t r = con_open(CON_VA);
     int status = 0;
 
     if (!r)
-        r = con_set_raw(&sh_con, 1);
+        r = con_set_raw(1);
     if (r) {
         ae_printf("shell: no console: %s", ae_strerror(r));
         return 1;
     }
     led_init(&editor);
-    con_write(&sh_con, "\nAetherOS shell. Type help for the commands.\n" PROMPT,
+    con_write("\nAetherOS shell. Type help for the commands.\n" PROMPT,
               sizeof("\nAetherOS shell. Type help for the commands.\n" PROMPT) - 1);
     for (;;) {
         unsigned char keys[256];
         char echo[4096];
-        int64_t n = con_read(&sh_con, keys, sizeof(keys));
+        int64_t n = con_read(keys, sizeof(keys));
 
         if (n < 0) {
             ae_printf("shell: console read failed: %s", ae_strerror(n));
@@ -101,13 +104,13 @@ int main(const struct ae_bootinfo *bi)
             struct led_out o = {echo, 0, sizeof(echo)};
             enum led_result res = led_input(&editor, keys[i], &o);
             if (o.len)
-                con_write(&sh_con, echo, o.len);
+                con_write(echo, o.len);
             if (res == LED_MORE)
                 continue;
             if (res == LED_LINE)
                 status = run_line(editor.line, status);
             led_reset(&editor);
-            con_write(&sh_con, PROMPT, sizeof(PROMPT) - 1);
+            con_write(PROMPT, sizeof(PROMPT) - 1);
         }
     }
 }

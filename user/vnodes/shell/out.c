@@ -5,7 +5,7 @@
 void sh_write(struct sh_out *o, const char *s, size_t n)
 {
     if (o->to_console) {
-        con_write(&sh_con, s, n);
+        con_write(s, n);
         return;
     }
     if (n > SH_PIPE_MAX - o->len) {

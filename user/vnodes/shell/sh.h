@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "con.h"
-#include "svc.h"
+#include "bufsvc.h"
 
 #define SH_PIPE_MAX (64 * 1024)
 
@@ -35,7 +35,6 @@ struct sh_cmd_def {
     int (*run)(int argc, char **argv, struct sh_io *io);
 };
 
-extern struct con sh_con;
 extern const struct sh_cmd_def sh_cmds[];
 extern const unsigned sh_ncmds;
 
@@ -45,19 +44,10 @@ void sh_printf(struct sh_io *io, const char *fmt, ...) __attribute__((format(pri
 int sh_fail(struct sh_io *io, int status, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Service calls through a transfer buffer (svcs.c). Each returns the
- * transport or service error, or AE_OK; *buf points at the buffer. */
-struct sh_svc {
-    struct ae_svc svc;
-    const char *name;
-    uint64_t buf_va;
-    ae_handle_t vmo;
-    uint32_t setbuf_op;
-    int ready;
-};
-extern struct sh_svc sh_init, sh_vfs;
-int64_t sh_call(struct sh_svc *s, struct ae_msg *m);
-void *sh_buf(struct sh_svc *s);
+/* The services the shell uses (main.c), through transfer buffers. */
 #define SH_SVC_BUF 65536
+extern struct ae_bufsvc sh_init, sh_vfs;
+#define sh_call ae_bufsvc_call
+#define sh_buf ae_bufsvc_buf
 
 #endif
