@@ -11,8 +11,8 @@
  * NUL-terminated, at most AE_VFS_PATH_MAX bytes with the NUL.
  *
  *   VFS_SETBUF   h[0] VMO [READ WRITE MAP], w[0] size (4096..65536, pages)
- *   VFS_OPEN     path in the buffer, w[0] AE_VFS_READ | AE_VFS_WRITE |
- *                AE_VFS_CREATE | AE_VFS_TRUNC
+ *   VFS_OPEN     path in the buffer, w[0] AE_VFS_O_READ | AE_VFS_O_WRITE |
+ *                AE_VFS_O_CREATE | AE_VFS_O_TRUNC
  *                -> w[0] fd, w[1] type, w[2] size
  *   VFS_READ     w[0] fd, w[1] offset, w[2] max -> w[0] n bytes in the buffer
  *   VFS_WRITE    w[0] fd, w[1] offset, w[2] n bytes from the buffer -> w[0] n
@@ -43,10 +43,10 @@ enum ae_vfs_op {
 };
 
 /* open flags */
-#define AE_VFS_READ 1u
-#define AE_VFS_WRITE 2u
-#define AE_VFS_CREATE 4u
-#define AE_VFS_TRUNC 8u
+#define AE_VFS_O_READ 1u
+#define AE_VFS_O_WRITE 2u
+#define AE_VFS_O_CREATE 4u
+#define AE_VFS_O_TRUNC 8u
 
 /* types */
 #define AE_VFS_FILE 1u

@@ -17,7 +17,7 @@ static int put_path(const char *path)
 
 static int64_t vfs_open(const char *path, uint64_t *fd, uint64_t *type, uint64_t *size)
 {
-    struct ae_msg m = {AE_MSG_INFO(AE_VFS_OPEN, 0), {AE_VFS_READ}, {0}, 0};
+    struct ae_msg m = {AE_MSG_INFO(AE_VFS_OPEN, 0), {AE_VFS_O_READ}, {0}, 0};
     int64_t r;
 
     if (put_path(path))
