@@ -112,7 +112,7 @@ $(foreach p,$(USER_PROGS),$(eval $(call static_prog,$(BUILD)/user/$(p).elf,user/
 
 # V-Nodes: user/vnodes/NAME/ (a manifest and the sources) -> vnodes/NAME.elf,
 # packed with their manifests into the initrd that init starts them from.
-VNODES     := console vfs shell
+VNODES     := console vfs shell crashtest
 VNODE_ELFS := $(addprefix $(BUILD)/vnodes/,$(addsuffix .elf,$(VNODES)))
 $(foreach v,$(VNODES),$(eval $(call static_prog,$(BUILD)/vnodes/$(v).elf,user/vnodes/$(v))))
 

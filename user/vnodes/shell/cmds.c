@@ -23,6 +23,8 @@ const struct sh_cmd_def sh_cmds[] = {
     {"log", "log [N]", "the last N (20) lines of the kernel and service log", cmd_log},
     {"poweroff", "poweroff", "switch the machine off (ACPI)", cmd_poweroff},
     {"reboot", "reboot", "restart the machine", cmd_reboot},
+    {"crash", "crash MODE", "make crashtest fail: null rowrite illegal divzero stack spin, "
+     "or use a handle it was not given (handle)", cmd_crash},
     {"true", "true", "succeed (status 0)", cmd_true},
     {"false", "false", "fail (status 1)", cmd_false},
 };

@@ -1,6 +1,7 @@
 /* Shell commands about V-Nodes and the machine: ps, caps, start, stop,
  * restart, kill, mem, uptime, poweroff, reboot. */
 #include "cmds.h"
+#include "aether/proto/crashtest.h"
 #include "aether/proto/init.h"
 #include "common/string.h"
 
@@ -176,4 +177,45 @@ int cmd_poweroff(int argc, char **argv, struct sh_io *io)
 int cmd_reboot(int argc, char **argv, struct sh_io *io)
 {
     return power(argc, argv, io, AE_INIT_REBOOT);
+}
+
+/* crash MODE: starts crashtest if needed and asks it to fail that way. */
+int cmd_crash(int argc, char **argv, struct sh_io *io)
+{
+    static const char *const modes[] = {"null", "rowrite", "illegal", "divzero", "stack",
+                                        "spin", "handle"};
+    struct ae_msg m = {AE_MSG_INFO(AE_INIT_START, 0), {0}, {0}, 0};
+    struct ae_svc ct;
+    unsigned mode = 0;
+    int64_t r;
+
+    for (unsigned i = 0; argc == 2 && i < sizeof(modes) / sizeof(modes[0]); i++)
+        if (!strcmp(argv[1], modes[i]))
+            mode = i + 1;
+    if (!mode)
+        return sh_fail(io, 2, "crash", "usage: crash null|rowrite|illegal|divzero|stack|spin|handle");
+    pack_name(&m, "crashtest");
+    r = sh_call(&sh_init, &m);
+    if (r && r != AE_ERR_BUSY)
+        return sh_fail(io, 1, "crash", "cannot start crashtest: %s", ae_strerror(r));
+    r = ae_svc_connect(&ct, "crashtest");
+    if (r)
+        return sh_fail(io, 1, "crash", "crashtest: %s", ae_strerror(r));
+    m = (struct ae_msg){AE_MSG_INFO(mode == 7 ? AE_CRASHTEST_HANDLE : AE_CRASHTEST_CRASH, 0),
+                        {mode}, {0}, 0};
+    r = ae_ipc_call(ct.ep, &m);
+    ae_svc_close(&ct);
+    if (mode == 7) {
+        if (r)
+            return sh_fail(io, 1, "crash", "crashtest: %s", ae_strerror(r));
+        sh_printf(io, "crashtest used a handle it was not given: %s\n",
+                  ae_strerror((int64_t)m.w[0]));
+        return 0;
+    }
+    if (r == AE_ERR_PEER_CLOSED) {
+        sh_printf(io, "crashtest is gone (%s); `log` and `ps` tell how\n", argv[1]);
+        return 0;
+    }
+    return sh_fail(io, 1, "crash", "crashtest answered: %s",
+                   ae_strerror(r ? r : AE_MSG_STATUS(m.info)));
 }
