@@ -9,6 +9,7 @@
  *   id                  a V-Node (its name-service handle): ns.c, ctl.c
  *   BADGE_FAULT | id    the kernel's fault report for V-Node id
  *   BADGE_SUPER | id    V-Node id's supervisor thread
+ *   BADGE_TICK          the CPU watchdog's tick (watchdog.c)
  */
 #ifndef INIT_INIT_H
 #define INIT_INIT_H
@@ -24,12 +25,14 @@
 #define MAX_VNODES 32
 #define BADGE_FAULT (1ull << 62)
 #define BADGE_SUPER (1ull << 61)
+#define BADGE_TICK (1ull << 60)     /* the CPU watchdog's ticks */
 #define BADGE_ID(b) ((uint32_t)((b) & 0xffffffffu))
 
 /* init-internal operations, from a supervisor thread (labels) */
 enum super_op {
     SUPER_EXITED = 0x5e000001,  /* w[0] exit status; reply: what next */
     SUPER_DUE = 0x5e000002,     /* the wait or sleep is over; reply: what next */
+    WATCH_TICK = 0x5e000003,    /* from the watchdog's thread */
 };
 /* replies to a supervisor (labels) */
 enum super_act {
@@ -67,6 +70,8 @@ struct vnode {
     bool super_started;
     ae_handle_t wake;           /* notification that unparks its supervisor */
     ae_handle_t svc[MANIFEST_SERVICES_MAX];     /* registered endpoints, per provides[] */
+    uint64_t watch_at, watch_cpu;   /* the watchdog's last sample: clock, CPU time */
+    unsigned hot_ticks;             /* ticks in a row at its whole CPU budget */
     uint32_t svc_gen[MANIFEST_SERVICES_MAX];
 };
 
@@ -101,6 +106,9 @@ void super_spawn(struct vnode *vn);
 void super_on_fault(struct vnode *vn, const uint64_t words[4]);
 /* Handles a supervisor's message in m; fills the reply. */
 void super_serve(struct vnode *vn, struct ae_msg *m);
+/* watchdog.c */
+void watchdog_start(void);
+void watchdog_tick(void);
 /* ctl.c: an "init" service request; fills the reply. */
 void ctl_serve(struct vnode *caller, struct ae_msg *m);
 /* ns.c: a V-Node's name-service request; fills the reply. */

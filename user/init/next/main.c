@@ -117,6 +117,11 @@ static void dispatch(struct ae_msg *m)
         super_serve(vn, m);
         return;
     }
+    if (m->badge == BADGE_TICK) {
+        watchdog_tick();
+        m->info = AE_MSG_INFO(AE_OK, 0);
+        return;
+    }
     if (!vn || (m->badge >> 32)) {
         m->info = AE_MSG_INFO((uint32_t)AE_ERR_ACCESS, 0);
         return;
@@ -175,6 +180,7 @@ int main(const struct ae_bootinfo *bi)
     if (boot_read_initrd() != AE_OK)
         ae_printf("init: no initrd: no V-Nodes to start");
     admit_boot_set();
+    watchdog_start();
     say_ready(debug_exit);
     r = ae_ipc_recv(g.ep, &m);
     for (;;) {
