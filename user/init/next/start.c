@@ -173,6 +173,8 @@ int vnode_start(struct vnode *vn)
     vn->generation++;
     vn->started_ns = (uint64_t)ae_clock_get();
     vn->fault_seen = false;
+    vn->watch_at = 0;
+    vn->hot_ticks = 0;
     vn->state = VN_RUNNING;
     vn->reason[0] = 0;
     ae_printf("init: started %s (pid %lu, start %u)", vn->m.name, (unsigned long)vn->pid,
