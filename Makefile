@@ -84,11 +84,11 @@ USER_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -O2 -g -Wall -Wextra 
                -fno-omit-frame-pointer -I. -Iinclude -Iuser/lib -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T user/lib/user.ld
-ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/spawn.c user/lib/manifest.c \
-              user/lib/manifest_keys.c user/lib/cpio.c common/fmt.c common/string.c \
-              common/strerror.c
+ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/scratch.c user/lib/spawn.c \
+              user/lib/elf_load.c user/lib/manifest.c user/lib/manifest_keys.c \
+              user/lib/cpio.c common/elf64.c common/fmt.c common/string.c common/strerror.c
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
-USER_PROGS := init ktest ipcbench
+USER_PROGS := init ktest ipcbench elfhello
 USER_ELFS  := $(addprefix $(BUILD)/user/,$(addsuffix .elf,$(USER_PROGS)))
 
 $(BUILD)/uobj/%.o: %.c Makefile | deps
@@ -102,12 +102,17 @@ $(BUILD)/uobj/%.o: %.S Makefile | deps
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
 define user_prog
-$(BUILD)/user/$(1).elf: $(patsubst %.c,$(BUILD)/uobj/%.o,$(wildcard user/$(1)/*.c)) $(ULIB_OBJS) user/lib/user.ld
+$(BUILD)/user/$(1).elf: $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(wildcard user/$(1)/*.c user/$(1)/*.S))) $(ULIB_OBJS) user/lib/user.ld
 	@mkdir -p $$(dir $$@)
 	@echo "  ULD     $$@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $$@ $$(filter %.o,$$^) -lgcc
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
+
+# ktest embeds elfhello's ELF file for the loader tests (.incbin in
+# user/ktest/elfhello_image.S), so elfhello is linked first.
+$(BUILD)/uobj/user/ktest/elfhello_image.o: $(BUILD)/user/elfhello.elf
+$(BUILD)/uobj/user/ktest/elfhello_image.o: USER_CFLAGS += -DKTEST_ELFHELLO='"$(BUILD)/user/elfhello.elf"'
 
 # The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
 # as a raw disk. Test images differ only in the default menu entry.

@@ -18,6 +18,6 @@ unit_ksyms_SRCS      := kernel/lib/ksyms_lookup.c
 unit_handle_table_SRCS := kernel/cap/handle_table.c
 unit_cap_SRCS        := kernel/cap/cap.c
 unit_quota_SRCS      := kernel/quota/quota.c
-unit_elf64_SRCS      := kernel/lib/elf64.c
+unit_elf64_SRCS      := common/elf64.c
 unit_manifest_SRCS   := user/lib/manifest.c user/lib/manifest_keys.c common/fmt.c
 unit_cpio_SRCS       := user/lib/cpio.c
