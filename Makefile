@@ -84,11 +84,12 @@ USER_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -O2 -g -Wall -Wextra 
                -fno-omit-frame-pointer -I. -Iinclude -Iuser/lib -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T user/lib/user.ld
-ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/spawn.c user/lib/svc.c user/lib/con.c user/lib/bufsvc.c \
-              user/lib/manifest.c user/lib/manifest_keys.c user/lib/cpio.c \
-              common/fmt.c common/string.c common/strerror.c
+ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/scratch.c user/lib/spawn.c \
+              user/lib/elf_load.c user/lib/manifest.c user/lib/manifest_keys.c \
+              user/lib/cpio.c user/lib/svc.c user/lib/con.c user/lib/bufsvc.c \
+              common/elf64.c common/fmt.c common/string.c common/strerror.c
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
-USER_PROGS := init ktest ipcbench
+USER_PROGS := init ktest ipcbench elfhello
 USER_ELFS  := $(addprefix $(BUILD)/user/,$(addsuffix .elf,$(USER_PROGS)))
 
 $(BUILD)/uobj/%.o: %.c Makefile | deps
@@ -101,9 +102,10 @@ $(BUILD)/uobj/%.o: %.S Makefile | deps
 	@echo "  UAS     $<"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
-# static_prog OUT.elf SOURCE-DIR: a program from the C files in SOURCE-DIR.
+# static_prog OUT.elf SOURCE-DIR: a program from the C and assembly files
+# in SOURCE-DIR.
 define static_prog
-$(1): $(patsubst %.c,$(BUILD)/uobj/%.o,$(wildcard $(2)/*.c)) $(ULIB_OBJS) user/lib/user.ld
+$(1): $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(wildcard $(2)/*.c $(2)/*.S))) $(ULIB_OBJS) user/lib/user.ld
 	@mkdir -p $$(dir $$@)
 	@echo "  ULD     $$@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $$@ $$(filter %.o,$$^) -lgcc
@@ -115,6 +117,11 @@ $(foreach p,$(USER_PROGS),$(eval $(call static_prog,$(BUILD)/user/$(p).elf,user/
 VNODES     := console vfs shell crashtest
 VNODE_ELFS := $(addprefix $(BUILD)/vnodes/,$(addsuffix .elf,$(VNODES)))
 $(foreach v,$(VNODES),$(eval $(call static_prog,$(BUILD)/vnodes/$(v).elf,user/vnodes/$(v))))
+
+# ktest embeds elfhello's ELF file for the loader tests (.incbin in
+# user/ktest/elfhello_image.S), so elfhello is linked first.
+$(BUILD)/uobj/user/ktest/elfhello_image.o: $(BUILD)/user/elfhello.elf
+$(BUILD)/uobj/user/ktest/elfhello_image.o: USER_CFLAGS += -DKTEST_ELFHELLO='"$(BUILD)/user/elfhello.elf"'
 
 # The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
 # as a raw disk. Test images differ only in the default menu entry.

@@ -12,7 +12,7 @@
 #include "boot/multiboot2.h"
 #include "cap/handles.h"
 #include "ipc/endpoint.h"
-#include "lib/elf64.h"
+#include "common/elf64.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/layout.h"

@@ -1,5 +1,5 @@
 /*
- * Unit tests for kernel/lib/elf64.c. ELF images are built here per the
+ * Unit tests for common/elf64.c. ELF images are built here per the
  * ELF-64 Object File Format and the System V ABI AMD64 supplement (64-byte
  * Elf64_Ehdr, 56-byte Elf64_Phdr), including two shaped like what GNU ld
  * emits for static x86_64 executables (the -z separate-code layout of
@@ -15,7 +15,7 @@
  */
 #include "unit.h"
 
-#include "lib/elf64.h"
+#include "common/elf64.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

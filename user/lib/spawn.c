@@ -10,11 +10,10 @@
  * memory and concurrent spawns do not race.
  */
 #include "spawn.h"
+#include "scratch.h"
 #include "common/string.h"
 
 #define PAGE 4096ull
-#define SCRATCH_SLOTS 64u
-#define SCRATCH_SLOT_SIZE (1ull << 30)
 
 extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
 
@@ -29,7 +28,6 @@ static struct spawn_state {
     unsigned nhandles;
     int is_child;
     ae_handle_t code_vmo;       /* the shared text+rodata copy, 0 until made */
-    unsigned scratch_next;
 } S;
 
 static void __attribute__((noreturn, used)) spawn_entry(void)
@@ -43,23 +41,15 @@ static void __attribute__((noreturn, used)) spawn_entry(void)
 static int fill(ae_handle_t vmo, const void *src, uint64_t size, uint64_t patch_off,
                 const void *patch, uint64_t patch_len)
 {
-    if (size > SCRATCH_SLOT_SIZE)
-        return AE_ERR_RANGE;
-    for (unsigned tries = 0; tries < SCRATCH_SLOTS; tries++) {
-        unsigned slot = __atomic_fetch_add(&S.scratch_next, 1, __ATOMIC_RELAXED) % SCRATCH_SLOTS;
-        uint64_t va = AE_SPAWN_SCRATCH_VA + slot * SCRATCH_SLOT_SIZE;
-        int64_t err = ae_vmo_map(vmo, 0, va, 0, size, AE_PROT_READ | AE_PROT_WRITE);
-        if (err == AE_ERR_EXISTS)
-            continue;               /* another thread's spawn holds this slot */
-        if (err)
-            return (int)err;
-        memcpy((void *)va, src, size);
-        if (patch)
-            memcpy((char *)va + patch_off, patch, patch_len);
-        ae_vmo_unmap(0, va, size);
-        return AE_OK;
-    }
-    return AE_ERR_BUSY;
+    int64_t va = ae_scratch_map(vmo, 0, size);
+
+    if (va < 0)
+        return (int)va;
+    memcpy((void *)va, src, size);
+    if (patch)
+        memcpy((char *)va + patch_off, patch, patch_len);
+    ae_scratch_unmap((uint64_t)va, size);
+    return AE_OK;
 }
 
 /* The shared copy of text+rodata: made once, first caller wins a race. */

@@ -35,17 +35,19 @@
  * are closed with the half-made child.
  *
  * Reserved: ae_spawn maps the new data snapshot for a moment at a scratch
- * address in the caller, in [AE_SPAWN_SCRATCH_VA, +64 GiB); the caller must
- * not map anything there. Several threads of one process may spawn at once.
+ * address in the caller (scratch.h), in [AE_SPAWN_SCRATCH_VA, +64 GiB); the
+ * caller must not map anything there. Several threads of one process may
+ * spawn at once.
  */
 #ifndef USER_LIB_SPAWN_H
 #define USER_LIB_SPAWN_H
 
 #include "aether.h"
+#include "scratch.h"
 
 #define AE_SPAWN_MAX_GIVE 8
 #define AE_SPAWN_STACK_SIZE (64 * 1024ull)
-#define AE_SPAWN_SCRATCH_VA 0x00005f0000000000ull
+#define AE_SPAWN_SCRATCH_VA AE_SCRATCH_VA
 
 /* opts->flags */
 #define AE_SPAWN_PIN_CPU 1u     /* pin the child's thread to opts->cpu */

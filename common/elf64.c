@@ -20,8 +20,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#include "lib/elf64.h"
-#include "lib/string.h"
+#include "common/elf64.h"
+#include "common/string.h"
 #include "aether/errors.h"
 
 #define PAGE_MASK       4095ull

@@ -3,8 +3,8 @@
  * ET_EXEC). Pure: reads only within the given buffer, checks every offset
  * and size before use, and refuses anything the loader could be tricked by.
  */
-#ifndef KERNEL_LIB_ELF64_H
-#define KERNEL_LIB_ELF64_H
+#ifndef COMMON_ELF64_H
+#define COMMON_ELF64_H
 
 #include <stddef.h>
 #include <stdint.h>
