@@ -84,7 +84,8 @@ USER_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -O2 -g -Wall -Wextra 
                -fno-omit-frame-pointer -I. -Iinclude -Iuser/lib -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T user/lib/user.ld
-ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/spawn.c common/fmt.c common/string.c common/strerror.c
+ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/spawn.c user/lib/acpi_power.c \
+              common/fmt.c common/string.c common/strerror.c
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
 USER_PROGS := init ktest ipcbench
 USER_ELFS  := $(addprefix $(BUILD)/user/,$(addsuffix .elf,$(USER_PROGS)))

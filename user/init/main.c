@@ -4,6 +4,7 @@
  * supervisor, manifests and services come with the user-space milestone.
  */
 #include "aether.h"
+#include "acpi_power.h"
 #include "common/string.h"
 
 static ae_handle_t echo_ep;
@@ -57,6 +58,14 @@ int main(const struct ae_bootinfo *bi)
     if (r != AE_OK || m.w[0] != 42)
         return 2;
     ae_printf("init: ready");
+    /* Test images acpi-poweroff and acpi-reboot (tests/system/test_boot.py). */
+    if (has_word(bi->cmdline, "acpi_poweroff") || has_word(bi->cmdline, "acpi_reboot")) {
+        int off = has_word(bi->cmdline, "acpi_poweroff");
+        ae_printf("init: ACPI %s", off ? "poweroff" : "reboot");
+        r = off ? ae_acpi_poweroff(&bi->acpi, bi->ioports) : ae_acpi_reboot(&bi->acpi, bi->ioports);
+        ae_printf("init: ACPI %s failed: %s", off ? "poweroff" : "reboot", ae_strerror(r));
+        return 3;
+    }
     /* Test images (debug_exit) end here: init's exit status ends QEMU. */
     if (has_word(bi->cmdline, "debug_exit"))
         return 0;
