@@ -87,6 +87,7 @@ USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/scratch.c user/lib/spawn.c \
               user/lib/elf_load.c user/lib/manifest.c user/lib/manifest_keys.c \
               user/lib/cpio.c user/lib/svc.c user/lib/con.c user/lib/bufsvc.c \
+              user/lib/acpi_power.c \
               common/elf64.c common/fmt.c common/string.c common/strerror.c
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
 USER_PROGS := init ktest ipcbench elfhello
@@ -112,11 +113,21 @@ $(1): $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(wildcard $(2)/*.c $(2)/*.S))) 
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call static_prog,$(BUILD)/user/$(p).elf,user/$(p))))
 
-# V-Nodes: user/vnodes/NAME/ (a manifest and the sources) -> vnodes/NAME.elf,
-# packed with their manifests into the initrd that init starts them from.
+# V-Nodes: user/vnodes/NAME/ (a manifest and the sources) -> vnodes/NAME/
+# (the manifest and NAME.elf), all packed into the initrd, the boot module
+# init starts them from (tools/mkinitrd.py, docs/USERSPACE.md).
 VNODES     := console vfs shell crashtest
-VNODE_ELFS := $(addprefix $(BUILD)/vnodes/,$(addsuffix .elf,$(VNODES)))
-$(foreach v,$(VNODES),$(eval $(call static_prog,$(BUILD)/vnodes/$(v).elf,user/vnodes/$(v))))
+VNODE_DIRS := $(addprefix $(BUILD)/vnodes/,$(VNODES))
+INITRD     := $(BUILD)/initrd.cpio
+$(foreach v,$(VNODES),$(eval $(call static_prog,$(BUILD)/vnodes/$(v)/$(v).elf,user/vnodes/$(v))))
+
+$(BUILD)/vnodes/%/manifest: user/vnodes/%/manifest
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+$(INITRD): $(foreach v,$(VNODES),$(BUILD)/vnodes/$(v)/$(v).elf $(BUILD)/vnodes/$(v)/manifest) tools/mkinitrd.py
+	@echo "  INITRD  $@"
+	$(Q)python3 tools/mkinitrd.py -o $@ $(VNODE_DIRS)
 
 # ktest embeds elfhello's ELF file for the loader tests (.incbin in
 # user/ktest/elfhello_image.S), so elfhello is linked first.
@@ -125,11 +136,11 @@ $(BUILD)/uobj/user/ktest/elfhello_image.o: USER_CFLAGS += -DKTEST_ELFHELLO='"$(B
 
 # The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
 # as a raw disk. Test images differ only in the default menu entry.
-$(ISO): $(BUILD)/aether.elf $(USER_ELFS) boot/grub.cfg.in scripts/mkiso.sh | deps
+$(ISO): $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) boot/grub.cfg.in scripts/mkiso.sh | deps
 	@echo "  ISO     $@"
 	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf normal
 
-$(BUILD)/test/%.iso: $(BUILD)/aether.elf $(USER_ELFS) boot/grub.cfg.in scripts/mkiso.sh | deps
+$(BUILD)/test/%.iso: $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) boot/grub.cfg.in scripts/mkiso.sh | deps
 	@mkdir -p $(dir $@)
 	@echo "  ISO     $@"
 	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf $*

@@ -4,13 +4,13 @@
  * a firmware table becomes AE_ERR_FAULT instead of a kernel page fault.
  */
 #include "acpi/acpi.h"
+#include "acpi/acpi_power.h"
 #include "arch/x86_64/paging.h"
 #include "boot/multiboot2.h"
 #include "mm/layout.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "aether/errors.h"
-#include "arch/x86_64/serial.h"
 #include "log.h"
 
 #define DEFAULT_LAPIC 0xfee00000ull
@@ -20,6 +20,8 @@ static struct acpi_rsdp_info rsdp;
 static const struct acpi_sdt_header *madt_table;
 static const void *rsdp_ptr;
 static size_t rsdp_len;
+static uint64_t rsdp_phys;      /* 0: a copy (the boot loader's tag) */
+static struct ae_acpi_power power;
 
 static const void *direct_map(uint64_t phys, size_t len, void *ctx)
 {
@@ -61,28 +63,28 @@ static void madt_defaults(void)
     madt.lapic_phys = DEFAULT_LAPIC;
 }
 
-int acpi_init(const struct boot_info *bi)
+/* The FADT and \_S5 for init's poweroff and reset; failures only leave
+ * fields unknown. */
+static void read_power(void)
+{
+    const char *stage = NULL;
+    int err = acpi_power_read(&rsdp, direct_map, NULL, &power, &stage);
+
+    if (err)
+        log_warn("acpi: power: %s unusable (error %d)", stage, err);
+    log_info("acpi: power: PM1a_CNT %#x, PM1b_CNT %#x, S5 SLP_TYP %#x/%#x, "
+             "reset %s %#lx <- %#x", power.pm1a_cnt, power.pm1b_cnt,
+             power.slp_typ_a, power.slp_typ_b,
+             power.reset_space == AE_ACPI_SPACE_IO ? "port" :
+             power.reset_space == AE_ACPI_SPACE_NONE ? "none" : "other",
+             (unsigned long)power.reset_addr, power.reset_value);
+}
+
+static int read_madt(void)
 {
     uint64_t phys;
-    int err;
+    int err = acpi_find_table(&rsdp, "APIC", 0, direct_map, NULL, &madt_table, &phys);
 
-    madt_defaults();
-    rsdp_ptr = bi->rsdp_len ? bi->rsdp : scan_bios_areas();
-    rsdp_len = bi->rsdp_len ? bi->rsdp_len : 36;
-    if (!rsdp_ptr) {
-        log_err("acpi: no RSDP (neither from the boot loader nor in BIOS memory)");
-        return AE_ERR_NOTFOUND;
-    }
-    /* Like ACPICA, a bad extended checksum rejects the RSDP outright. */
-    err = acpi_parse_rsdp(rsdp_ptr, rsdp_len, &rsdp);
-    if (err) {
-        log_err("acpi: RSDP rejected (error %d)", err);
-        return err;
-    }
-    log_info("acpi: RSDP rev %u, OEM \"%s\", %s at %#lx", rsdp.revision,
-             rsdp.oem_id, rsdp.use_xsdt ? "XSDT" : "RSDT",
-             (unsigned long)rsdp.root_phys);
-    err = acpi_find_table(&rsdp, "APIC", 0, direct_map, NULL, &madt_table, &phys);
     if (!err)
         err = acpi_parse_madt(madt_table, madt_table->length, &madt);
     if (err) {
@@ -96,25 +98,93 @@ int acpi_init(const struct boot_info *bi)
     return AE_OK;
 }
 
+int acpi_init(const struct boot_info *bi)
+{
+    int err;
+
+    madt_defaults();
+    acpi_power_unknown(&power);
+    rsdp_ptr = bi->rsdp_len ? bi->rsdp : scan_bios_areas();
+    rsdp_len = bi->rsdp_len ? bi->rsdp_len : 36;
+    rsdp_phys = bi->rsdp_len || !rsdp_ptr ? 0 : virt_to_phys_direct(rsdp_ptr);
+    if (!rsdp_ptr) {
+        log_err("acpi: no RSDP (neither from the boot loader nor in BIOS memory)");
+        return AE_ERR_NOTFOUND;
+    }
+    /* Like ACPICA, a bad extended checksum rejects the RSDP outright. */
+    err = acpi_parse_rsdp(rsdp_ptr, rsdp_len, &rsdp);
+    if (err) {
+        log_err("acpi: RSDP rejected (error %d)", err);
+        return err;
+    }
+    log_info("acpi: RSDP rev %u, OEM \"%s\", %s at %#lx", rsdp.revision,
+             rsdp.oem_id, rsdp.use_xsdt ? "XSDT" : "RSDT",
+             (unsigned long)rsdp.root_phys);
+    err = read_madt();
+    read_power();
+    return err;
+}
+
 const struct madt_info *acpi_madt(void)
 {
     return &madt;
 }
 
-static void emit(char c, void *ctx)
+const struct ae_acpi_power *acpi_power(void)
 {
-    serial_write(&c, 1);
+    return &power;
+}
+
+/* acpidump's text format ("SIG @ 0xADDR", then "    OFFS: XX XX ...
+ * ascii" lines), which acpixtract and the unit tests' loader read: the
+ * captured tables in tests/unit/data are this output (scripts/capture-acpi.sh). */
+static void dump_bytes(const char *sig, uint64_t phys, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+
+    kprintf("%.4s @ 0x%016lx\n", sig, (unsigned long)phys);
+    for (size_t off = 0; off < len; off += 16) {
+        char hex[16 * 3 + 1], text[17];
+        size_t n = len - off < 16 ? len - off : 16;
+
+        for (size_t i = 0; i < 16; i++) {
+            ae_snprintf(hex + 3 * i, 4, i < n ? "%02X " : "   ", i < n ? p[off + i] : 0);
+            text[i] = i >= n ? '\0' : p[off + i] >= 0x20 && p[off + i] < 0x7f
+                                          ? (char)p[off + i] : '.';
+        }
+        text[n] = '\0';
+        kprintf("    %04lX: %s %s\n", (unsigned long)off, hex, text);
+    }
+    kprintf("\n");
+}
+
+static void dump_table(uint64_t phys, const char *sig)
+{
+    const struct acpi_sdt_header *t;
+    int err = acpi_map_table(phys, sig, direct_map, NULL, &t);
+
+    if (err)
+        log_warn("acpidump: table at %#lx: error %d", (unsigned long)phys, err);
+    else
+        dump_bytes(t->signature, phys, t, t->length);
 }
 
 void acpi_dump(void)
 {
-    if (rsdp_ptr) {
-        log_info("acpidump: RSDP (%zu bytes)", rsdp_len);
-        ae_hexdump(emit, NULL, rsdp_ptr, rsdp_len);
-    }
-    if (madt_table) {
-        log_info("acpidump: MADT (%u bytes)", madt_table->length);
-        ae_hexdump(emit, NULL, madt_table, madt_table->length);
+    const struct acpi_sdt_header *t;
+    struct acpi_fadt_info fadt;
+    uint64_t phys;
+
+    log_info("acpidump: begin");
+    if (rsdp_ptr)
+        dump_bytes("RSDP", rsdp_phys, rsdp_ptr, rsdp_len);
+    if (rsdp.root_phys) {
+        dump_table(rsdp.root_phys, NULL);
+        for (unsigned i = 0; acpi_root_entry(&rsdp, i, direct_map, NULL, &phys) == AE_OK; i++)
+            dump_table(phys, NULL);
+        if (acpi_find_table(&rsdp, "FACP", 0, direct_map, NULL, &t, &phys) == AE_OK &&
+            acpi_parse_fadt(t, t->length, &fadt) == AE_OK)
+            dump_table(fadt.dsdt_phys, "DSDT");
     }
     log_info("acpidump: end");
 }

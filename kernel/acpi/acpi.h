@@ -1,11 +1,13 @@
 /*
  * ACPI at boot: find the RSDP (multiboot2 tag, else the BIOS areas), parse
- * the MADT once, keep the result for the interrupt and SMP code.
+ * the MADT once, keep the result for the interrupt and SMP code; read the
+ * FADT and \_S5 once for init's boot info.
  */
 #ifndef KERNEL_ACPI_ACPI_H
 #define KERNEL_ACPI_ACPI_H
 
 #include "acpi/acpi_tables.h"
+#include "aether/bootinfo.h"
 
 struct boot_info;
 
@@ -13,8 +15,12 @@ struct boot_info;
  * runs on the boot CPU alone with the LAPIC at its architectural address). */
 int acpi_init(const struct boot_info *bi);
 const struct madt_info *acpi_madt(void);
-/* Hex dump of the RSDP, root table and MADT on the console (boot option
- * `acpidump`): how the unit tests' captured blobs were made. */
+/* Power-off and reset data for init's boot info (fields unknown when the
+ * tables lack them). */
+const struct ae_acpi_power *acpi_power(void);
+/* Hex dump of the RSDP, the root table, every table it lists and the DSDT
+ * on the console (boot option `acpidump`), in acpidump's text format: how
+ * the unit tests' captured tables are made. */
 void acpi_dump(void);
 
 #endif

@@ -8,10 +8,8 @@
  *    were checked, and the copy we read is the bound used from then on.
  *  - A mapping is never used after the next map call, so a map function
  *    with a single temporary window works as well as a direct map.
- *  - Multi-byte fields are read with memcpy: tables are byte-packed and
- *    firmware puts them at any address (QEMU's SeaBIOS RSDT sits at an odd
- *    one), so a direct load could be misaligned. x86 and ACPI are both
- *    little-endian, so the copied integer needs no byte swap.
+ *  - Multi-byte fields are read with memcpy (acpi_bytes.h): a direct load
+ *    could be misaligned.
  *  - Sizes are compared as "x > limit - offset" after checking offset <=
  *    limit, never as "offset + x > limit", so nothing can wrap.
  */
@@ -20,6 +18,7 @@
 #include <stdbool.h>
 
 #include "acpi/acpi_tables.h"
+#include "acpi/acpi_bytes.h"
 #include "lib/string.h"
 #include "aether/errors.h"
 
@@ -31,27 +30,6 @@
 /* A root table is a header plus a few dozen pointers; anything near this
  * size is garbage, and the cap bounds the walk's map calls. */
 #define ROOT_MAX_LEN (64u * 1024u)
-
-static uint16_t rd16(const uint8_t *p)
-{
-    uint16_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
 
 /* True when [phys, phys + len) does not wrap around the address space. */
 static bool phys_range_ok(uint64_t phys, uint64_t len)
@@ -180,38 +158,58 @@ static int root_map(const struct acpi_rsdp_info *rsdp, acpi_map_fn map,
     return AE_OK;
 }
 
-enum probe { PROBE_MATCH, PROBE_OTHER, PROBE_FAULT };
-
-/* Looks at the table a root entry points to. PROBE_MATCH only for a
- * table with signature sig, a sane length and a good checksum. */
-static enum probe probe_table(uint64_t phys, const char *sig,
-                              acpi_map_fn map, void *ctx, const uint8_t **out)
+int acpi_map_table(uint64_t phys, const char *sig, acpi_map_fn map,
+                   void *ctx, const struct acpi_sdt_header **table)
 {
     const uint8_t *hdr, *t;
+    char want[4];
     uint32_t length;
 
+    if (table)
+        *table = NULL;
+    if (!map || !table || (sig && strnlen(sig, 4) != 4))
+        return AE_ERR_INVAL;
     if (phys == 0)                  /* empty slot some firmware leaves */
-        return PROBE_OTHER;
+        return AE_ERR_NOTFOUND;
     if (!phys_range_ok(phys, SDT_HDR_LEN))
-        return PROBE_FAULT;
+        return AE_ERR_FAULT;
     hdr = map(phys, SDT_HDR_LEN, ctx);
     if (!hdr)
-        return PROBE_FAULT;
-    if (memcmp(hdr, sig, 4) != 0)
-        return PROBE_OTHER;
+        return AE_ERR_FAULT;
+    if (sig && memcmp(hdr, sig, 4) != 0)
+        return AE_ERR_NOTFOUND;
+    memcpy(want, hdr, 4);           /* hdr is gone after the next map */
     length = rd32(hdr + 4);
     if (length < SDT_HDR_LEN || !phys_range_ok(phys, length))
-        return PROBE_OTHER;
+        return AE_ERR_CORRUPT;
     t = map(phys, length, ctx);
     if (!t)
-        return PROBE_FAULT;
+        return AE_ERR_FAULT;
     /* The caller will trust t's own length field: it must be the one we
      * mapped, even if this mapping is a different view of the memory. */
-    if (memcmp(t, sig, 4) != 0 || rd32(t + 4) != length ||
+    if (memcmp(t, want, 4) != 0 || rd32(t + 4) != length ||
         !acpi_checksum_ok(t, length))
-        return PROBE_OTHER;
-    *out = t;
-    return PROBE_MATCH;
+        return AE_ERR_CORRUPT;
+    *table = (const struct acpi_sdt_header *)(const void *)t;
+    return AE_OK;
+}
+
+int acpi_root_entry(const struct acpi_rsdp_info *rsdp, unsigned index,
+                    acpi_map_fn map, void *ctx, uint64_t *phys)
+{
+    struct root_view rv;
+    int err;
+
+    if (phys)
+        *phys = 0;
+    if (!rsdp || !map || !phys)
+        return AE_ERR_INVAL;
+    err = root_map(rsdp, map, ctx, &rv);
+    if (err)
+        return err;
+    if (index >= rv.count)
+        return AE_ERR_NOTFOUND;
+    return root_entry(&rv, index, map, ctx, phys);
 }
 
 int acpi_find_table(const struct acpi_rsdp_info *rsdp, const char *sig,
@@ -233,25 +231,21 @@ int acpi_find_table(const struct acpi_rsdp_info *rsdp, const char *sig,
         return err;
     for (size_t i = 0; i < rv.count; i++) {
         uint64_t addr;
-        const uint8_t *t = NULL;
+        const struct acpi_sdt_header *t = NULL;
 
         err = root_entry(&rv, i, map, ctx, &addr);
         if (err)
             return err;
-        switch (probe_table(addr, sig, map, ctx, &t)) {
-        case PROBE_FAULT:
+        err = acpi_map_table(addr, sig, map, ctx, &t);
+        if (err == AE_ERR_FAULT) {
             /* An unreadable entry might have been one of the matches, so
              * any index we reported past it could be the wrong table. */
             return AE_ERR_FAULT;
-        case PROBE_OTHER:
-            break;
-        case PROBE_MATCH:
-            if (seen++ == index) {
-                *table = (const struct acpi_sdt_header *)(const void *)t;
-                *phys = addr;
-                return AE_OK;
-            }
-            break;
+        }
+        if (err == AE_OK && seen++ == index) {
+            *table = t;
+            *phys = addr;
+            return AE_OK;
         }
     }
     return AE_ERR_NOTFOUND;

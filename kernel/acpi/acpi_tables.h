@@ -64,6 +64,25 @@ int acpi_find_table(const struct acpi_rsdp_info *rsdp, const char *sig,
                     unsigned index, acpi_map_fn map, void *ctx,
                     const struct acpi_sdt_header **table, uint64_t *phys);
 
+/* Maps and validates the table at phys: signature sig (4 chars; NULL
+ * accepts any), length >= 36, checksum, and the same signature and length
+ * in the whole-table mapping as in the header read first. Sets *table
+ * (table->length bytes readable until the next map call).
+ * AE_OK, AE_ERR_NOTFOUND (phys is 0, or another signature), AE_ERR_CORRUPT
+ * (length < 36 or wrapping, checksum, table changed between the maps),
+ * AE_ERR_FAULT (map refused), AE_ERR_INVAL (NULL map or table, sig shorter
+ * than 4 chars). */
+int acpi_map_table(uint64_t phys, const char *sig, acpi_map_fn map,
+                   void *ctx, const struct acpi_sdt_header **table);
+
+/* The physical address in the index-th entry (0 = first) of the root table
+ * (validated as for acpi_find_table), whatever it points to: for walking
+ * every table (the acpidump boot option). AE_OK, AE_ERR_NOTFOUND (index
+ * past the last whole entry), the root table's errors, AE_ERR_INVAL (NULL
+ * argument). */
+int acpi_root_entry(const struct acpi_rsdp_info *rsdp, unsigned index,
+                    acpi_map_fn map, void *ctx, uint64_t *phys);
+
 #define MADT_MAX_CPUS 256
 #define MADT_MAX_IOAPICS 16
 #define MADT_MAX_ISOS 32

@@ -4,6 +4,7 @@
  * VMO-backed memory like any later process's.
  */
 #include "proc/init_loader.h"
+#include "acpi/acpi.h"
 #include "proc/process.h"
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/percpu.h"
@@ -130,6 +131,7 @@ static int build_bootinfo(struct process *p, const struct boot_info *bi)
     info.quota_pages = p->acct->q.limit[QUOTA_PAGES];
     info.tsc_hz = clock_tsc_hz();
     strncpy_safe(info.cmdline, bi->cmdline, sizeof(info.cmdline));
+    info.acpi = *acpi_power();
     for (uint8_t irq = 0; irq < 16; irq++) {
         uint16_t flags;
         madt_isa_irq_to_gsi(acpi_madt(), irq, &info.isa_irq_gsi[irq], &flags);

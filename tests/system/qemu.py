@@ -43,11 +43,11 @@ class Qemu:
 
     @classmethod
     def boot(cls, name, log_dir, image, media='disk', smp=2, mem='2G',
-             cpu=None, debug_exit=True, extra=()):
+             cpu=None, debug_exit=True, extra=(), machine='q35'):
         accel = accelerator()
         if cpu is None:
             cpu = 'host' if accel == 'kvm' else 'max'
-        args = ['qemu-system-x86_64', '-machine', 'q35', '-accel', accel,
+        args = ['qemu-system-x86_64', '-machine', machine, '-accel', accel,
                 '-smp', str(smp), '-m', mem, '-display', 'none',
                 '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
                 '-nic', 'none']
@@ -92,16 +92,21 @@ class Qemu:
     def wait_for(self, pattern, timeout):
         """Returns the first match of pattern in any console line, waiting up
         to timeout seconds; raises GuestError on timeout or guest exit."""
+        return self.wait_line(pattern, timeout)[1]
+
+    def wait_line(self, pattern, timeout, after=0):
+        """Like wait_for, among the lines from index `after` on; returns
+        (index of the line, match)."""
         rx = re.compile(pattern)
         deadline = time.monotonic() + timeout
-        seen = 0
+        seen = after
         with self.cond:
             while True:
-                for line in self.lines[seen:]:
-                    m = rx.search(line)
+                for i in range(seen, len(self.lines)):
+                    m = rx.search(self.lines[i])
                     if m:
-                        return m
-                seen = len(self.lines)
+                        return i, m
+                seen = max(seen, len(self.lines))
                 if self.proc.poll() is not None and not self.reader.is_alive():
                     raise GuestError(f'QEMU exited (status {self.proc.returncode}) '
                                      f'before /{pattern}/ appeared')

@@ -208,6 +208,58 @@ def sys0031(ctx):
     return 'assertion reported'
 
 
+STARTING = r'AetherOS \S+ \(Nexus Core\) starting'
+
+
+def acpi_poweroff(ctx, machine):
+    # No isa-debug-exit: only the guest's own ACPI poweroff can end QEMU.
+    # -action reboot=reset overrides -no-reboot, so a reset (a wrong
+    # register, a triple fault) reboots the guest instead of ending QEMU
+    # and shows up as a second boot.
+    q = Qemu.boot(ctx.name, ctx.log_dir, test_image('acpi-poweroff'), smp=2, mem='256M',
+                  debug_exit=False, machine=machine, extra=['-action', 'reboot=reset'])
+    try:
+        q.wait_for(r'\[init:1\] init: ACPI poweroff$', BOOT_TIMEOUT)
+        status = q.wait_exit(BOOT_TIMEOUT)
+    finally:
+        q.stop()
+    out = q.output()
+    m = re.search(r'acpi: power: PM1a_CNT (\S+), PM1b_CNT \S+, S5 SLP_TYP ([^,]+),', out)
+    if 'failed' in out or 'KERNEL PANIC' in out:
+        raise AssertionError('poweroff failed or the kernel panicked')
+    if len(re.findall(STARTING, out)) != 1:
+        raise AssertionError('the guest booted more than once: a reset, not a poweroff')
+    if status != 0:
+        raise AssertionError(f'QEMU exit status {status}, expected 0 (guest poweroff)')
+    return f'PM1a_CNT {m.group(1)}, SLP_TYP {m.group(2)}' if m else 'powered off'
+
+
+def sys0050(ctx):
+    """SYS0050 q35: init powers off through ACPI (boot-info PM1a_CNT and \\_S5, its I/O port handle); QEMU exits by itself"""
+    return acpi_poweroff(ctx, 'q35')
+
+
+def sys0051(ctx):
+    """SYS0051 pc (i440fx, ACPI 1.0 FADT): init powers off through ACPI; QEMU exits by itself"""
+    return acpi_poweroff(ctx, 'pc')
+
+
+def sys0052(ctx):
+    """SYS0052 q35: init resets the machine through the FADT reset register; the guest boots again"""
+    # A poweroff would pause the guest (shutdown=pause) instead of a second boot.
+    q = Qemu.boot(ctx.name, ctx.log_dir, test_image('acpi-reboot'), smp=2, mem='256M',
+                  debug_exit=False, extra=['-action', 'reboot=reset,shutdown=pause'])
+    try:
+        at, _ = q.wait_line(r'\[init:1\] init: ACPI reboot$', BOOT_TIMEOUT)
+        q.wait_line(STARTING, BOOT_TIMEOUT, after=at + 1)   # the second boot
+    finally:
+        q.stop()
+    out = q.output()
+    if 'failed' in out or 'KERNEL PANIC' in out:
+        raise AssertionError('reboot failed or the kernel panicked')
+    return 'reset through port 0xcf9; booted again'
+
+
 KTEST_TIMEOUT = 1800
 
 
@@ -241,3 +293,4 @@ TESTS = [sys0001, sys0002, make_smp(1, 3), make_smp(2, 4), make_smp(4, 5), sys00
 TESTS += [make_crash(img, 20 + i) for i, img in enumerate(CRASHES)]
 TESTS += [sys0030, sys0031]
 TESTS += [make_ktest(1, 2, 40), make_ktest(2, 4, 41), make_ktest(3, 1, 42)]
+TESTS += [sys0050, sys0051, sys0052]

@@ -15,10 +15,11 @@
  */
 #include "unit.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 
 #include "acpi/acpi_tables.h"
+#include "acpi_build.h"
+#include "acpi_capture.h"
 
 #define PHYS_BASE 0x100000u         /* non-zero: address 0 means "none" */
 #define PHYS_SIZE 0x20000u
@@ -41,24 +42,12 @@ static struct map_ctx mctx;
 static void *allocs[MAX_ALLOCS];
 static unsigned nallocs;
 
-/* A captured acpidump text file: each table at its physical address. */
-struct dump_table {
-    char sig[5];
-    uint64_t phys;
-    uint8_t *data;
-    size_t len;
-};
-#define DUMP_MAX 64
-static struct dump_table dump[DUMP_MAX];
-static unsigned ndump;
-
 static int setup(void **state)
 {
     memset(phys_mem, 0, sizeof phys_mem);
     phys_next = 0;
     memset(&mctx, 0, sizeof mctx);
     nallocs = 0;
-    ndump = 0;
     return 0;
 }
 
@@ -67,30 +56,11 @@ static int teardown(void **state)
     for (unsigned i = 0; i < nallocs; i++)
         free(allocs[i]);
     nallocs = 0;
-    for (unsigned i = 0; i < ndump; i++)
-        free(dump[i].data);
-    ndump = 0;
+    capture_free();
     return 0;
 }
 
 /* ---- tracked memory and the map callback ------------------------------- */
-
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Sets p[sum_at] so that len bytes from p sum to 0 mod 256. */
-static void fix_checksum(uint8_t *p, size_t len, size_t sum_at)
-{
-    uint8_t sum = 0;
-
-    p[sum_at] = 0;
-    for (size_t i = 0; i < len; i++)
-        sum = (uint8_t)(sum + p[i]);
-    p[sum_at] = (uint8_t)-sum;
-}
 
 static void *track_alloc(size_t len)
 {
@@ -1287,100 +1257,19 @@ static void ACPI0055_real_qemu_q35_smp4_madt(void **state)
     assert_qemu_q35_smp4(&mi);
 }
 
-static int hexval(char c)
-{
-    return isdigit((unsigned char)c) ? c - '0'
-                                     : tolower((unsigned char)c) - 'a' + 10;
-}
-
-/* Bytes of an acpidump data line after "OFFS:": " XX" groups, up to 16;
- * the ASCII column starts after two spaces. */
-static size_t dump_hex_bytes(const char *p, uint8_t out[16])
-{
-    size_t n = 0;
-
-    while (n < 16 && p[0] == ' ' && isxdigit((unsigned char)p[1]) &&
-           isxdigit((unsigned char)p[2]) &&
-           (p[3] == ' ' || p[3] == '\n' || p[3] == '\r' || p[3] == '\0')) {
-        out[n++] = (uint8_t)(hexval(p[1]) * 16 + hexval(p[2]));
-        p += 3;
-    }
-    return n;
-}
-
-static void dump_line(const char *line, const char *path)
-{
-    struct dump_table *t;
-    const char *colon;
-    char sig[5];
-    uint64_t phys;
-    unsigned off;
-    uint8_t bytes[16];
-    size_t n;
-
-    if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
-        return;
-    if (sscanf(line, "%4s @ 0x%" SCNx64, sig, &phys) == 2) {
-        if (ndump == DUMP_MAX)
-            fail_msg("%s: more than %d tables", path, DUMP_MAX);
-        t = &dump[ndump++];
-        memset(t, 0, sizeof *t);
-        memcpy(t->sig, sig, 5);
-        t->phys = phys;
-        return;
-    }
-    colon = strchr(line, ':');
-    if (!colon || ndump == 0 || sscanf(line, " %x", &off) != 1)
-        fail_msg("%s: unparsable line: %s", path, line);
-    t = &dump[ndump - 1];
-    n = dump_hex_bytes(colon + 1, bytes);
-    if (off != t->len || n == 0)
-        fail_msg("%s: %s data out of sequence at %x", path, t->sig, off);
-    t->data = realloc(t->data, t->len + n);
-    assert_non_null(t->data);
-    memcpy(t->data + t->len, bytes, n);
-    t->len += n;
-}
-
-static void load_dump(const char *path)
-{
-    char line[256];
-    FILE *f = fopen(path, "r");
-
-    if (!f)
-        fail_msg("missing captured ACPI data file %s (acpidump text of a "
-                 "real QEMU -machine q35 -smp 4 boot)", path);
-    while (fgets(line, sizeof line, f))
-        dump_line(line, path);
-    fclose(f);
-}
-
-/* Maps from the captured tables only; anything else is refused. */
-static const void *dump_map(uint64_t phys, size_t len, void *ctx)
-{
-    for (unsigned i = 0; i < ndump; i++) {
-        const struct dump_table *t = &dump[i];
-
-        if (phys >= t->phys && phys - t->phys <= t->len &&
-            len <= t->len - (phys - t->phys))
-            return exact_copy(t->data + (phys - t->phys), len, phys);
-    }
-    return NULL;
-}
-
 static void walk_to_madt(const struct acpi_rsdp_info *ri)
 {
     const struct acpi_sdt_header *t;
     struct madt_info mi;
     uint64_t phys;
 
-    assert_int_equal(acpi_find_table(ri, "FACP", 0, dump_map, NULL, &t,
+    assert_int_equal(acpi_find_table(ri, "FACP", 0, capture_map, NULL, &t,
                                      &phys), AE_OK);
-    assert_int_equal(acpi_find_table(ri, "APIC", 0, dump_map, NULL, &t,
+    assert_int_equal(acpi_find_table(ri, "APIC", 0, capture_map, NULL, &t,
                                      &phys), AE_OK);
     assert_int_equal(acpi_parse_madt(t, t->length, &mi), AE_OK);
     assert_qemu_q35_smp4(&mi);
-    assert_int_equal(acpi_find_table(ri, "APIC", 1, dump_map, NULL, &t,
+    assert_int_equal(acpi_find_table(ri, "APIC", 1, capture_map, NULL, &t,
                                      &phys), AE_ERR_NOTFOUND);
 }
 
@@ -1388,13 +1277,11 @@ static void walk_to_madt(const struct acpi_rsdp_info *ri)
  * both its XSDT and its RSDT are walked. */
 static void ACPI0056_real_qemu_q35_smp4_rsdp_root_walk(void **state)
 {
-    const struct dump_table *r = NULL;
+    const struct capture_table *r;
     struct acpi_rsdp_info ri, legacy;
 
-    load_dump(UNIT_DATA("qemu_q35_smp4_rsdp_xsdt.txt"));
-    for (unsigned i = 0; i < ndump; i++)
-        if (strcmp(dump[i].sig, "RSDP") == 0)
-            r = &dump[i];
+    capture_load(UNIT_DATA("qemu_q35_smp4_rsdp_xsdt.txt"));
+    r = capture_find("RSDP");
     if (!r)
         fail_msg("no RSDP in %s", UNIT_DATA("qemu_q35_smp4_rsdp_xsdt.txt"));
     assert_int_equal(acpi_parse_rsdp(exact_copy(r->data, r->len, r->phys),

@@ -2,8 +2,8 @@
 # sources listed in unit_NAME_SRCS (pure modules only, built for the host with
 # AddressSanitizer and UBSan, -DAE_HOST_TEST). Pure user-space modules
 # (user/lib) are tested the same way.
-UNIT_TESTS := fmt bitmap memmap pmm heap acpi cmdline multiboot2 clock ksyms \
-              handle_table cap quota elf64 manifest cpio ldisc policy shparse \
+UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 clock \
+              ksyms handle_table cap quota elf64 manifest cpio ldisc policy shparse \
               ledit admit vfspath
 
 unit_fmt_SRCS        := common/fmt.c
@@ -11,7 +11,10 @@ unit_bitmap_SRCS     := kernel/mm/bitmap.c
 unit_memmap_SRCS     := kernel/mm/memmap.c
 unit_pmm_SRCS        := kernel/mm/pmm.c kernel/mm/bitmap.c
 unit_heap_SRCS       := kernel/mm/heap.c
-unit_acpi_SRCS       := kernel/acpi/acpi_tables.c
+unit_acpi_SRCS       := kernel/acpi/acpi_tables.c tests/unit/acpi_capture.c
+unit_acpi_power_SRCS := kernel/acpi/acpi_power.c kernel/acpi/acpi_fadt.c \
+                        kernel/acpi/aml_sleep.c kernel/acpi/acpi_tables.c \
+                        tests/unit/acpi_capture.c
 unit_cmdline_SRCS    := kernel/lib/cmdline.c
 unit_multiboot2_SRCS := kernel/boot/multiboot2.c
 unit_clock_SRCS      := kernel/lib/clock_math.c

@@ -87,9 +87,12 @@ static void fill_info(struct start_ctx *c)
     info->tsc_hz = g.bi->tsc_hz;
 }
 
-static int build(struct start_ctx *c, uint64_t *entry, uint64_t *sp)
+/* The info page, the handles it lists, then the binary, with the info
+ * page mapped read-only at AE_BOOTINFO_VA by the loader. */
+static int build(struct start_ctx *c, struct ae_elf_loaded *l)
 {
     int64_t info_vmo = ae_vmo_create(4096, 0);
+    struct ae_elf_load_opts opts = {0};
     int err;
 
     if (info_vmo < 0)
@@ -103,11 +106,10 @@ static int build(struct start_ctx *c, uint64_t *entry, uint64_t *sp)
         err = give_handles(c);
         ae_vmo_unmap(0, INFO_SCRATCH_VA, 4096);
     }
+    opts.info_vmo = (ae_handle_t)info_vmo;
+    opts.info_va = AE_BOOTINFO_VA;
     if (!err)
-        err = elf_load(c->proc, c->vn->elf, c->vn->elf_size, entry, sp);
-    if (!err)
-        err = (int)ae_vmo_map((ae_handle_t)info_vmo, c->proc, AE_BOOTINFO_VA, 0, 4096,
-                              AE_PROT_READ);
+        err = ae_elf_load(c->proc, c->vn->elf, c->vn->elf_size, &opts, l);
     ae_handle_close((ae_handle_t)info_vmo);
     return err;
 }
@@ -139,7 +141,7 @@ int vnode_start(struct vnode *vn)
                                         vn->m.cpu_permille};
     struct start_ctx c = {vn, 0, NULL};
     struct ae_process_info pi;
-    uint64_t entry = 0, sp = 0;
+    struct ae_elf_loaded l = {0};
     int64_t p, t;
     int err;
 
@@ -150,10 +152,10 @@ int vnode_start(struct vnode *vn)
         return (int)p;
     }
     c.proc = (ae_handle_t)p;
-    err = build(&c, &entry, &sp);
+    err = build(&c, &l);
     if (!err)
         err = (int)ae_process_set_fault(c.proc, g.ep, BADGE_FAULT | vn->id);
-    t = err ? err : ae_thread_create(c.proc, entry, sp, AE_BOOTINFO_VA);
+    t = err ? err : ae_thread_create(c.proc, l.entry, l.stack, l.arg);
     if (t > 0) {
         ae_thread_set_priority((ae_handle_t)t, vn->m.priority);
         err = (int)ae_thread_start((ae_handle_t)t);

@@ -190,11 +190,11 @@ void ctl_serve(struct vnode *caller, struct ae_msg *m)
         break;
     case AE_INIT_POWEROFF:
         ae_printf("init: power off, asked by %s", caller->m.name);
-        st = ae_acpi_poweroff(g.bi);
+        st = ae_acpi_poweroff(&g.bi->acpi, g.bi->ioports);
         break;
     case AE_INIT_REBOOT:
         ae_printf("init: reboot, asked by %s", caller->m.name);
-        st = ae_acpi_reboot(g.bi);
+        st = ae_acpi_reboot(&g.bi->acpi, g.bi->ioports);
         break;
     default:
         st = AE_ERR_UNSUPPORTED;
