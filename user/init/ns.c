@@ -88,6 +88,7 @@ static void do_lookup(struct vnode *vn, struct ae_msg *m, const char *name)
         }
         give(m, ae_handle_derive(g.initrd_vmo, AE_RIGHT_READ | AE_RIGHT_MAP | AE_RIGHT_GRANT,
                                  0, 0), 1);
+        m->info |= AE_MSG_SHARE;        /* a MOVE would unmap our own view of it */
         m->w[0] = g.initrd_size;
         return;
     }

@@ -10,7 +10,8 @@
 #include "common/string.h"
 
 #define INFO_SCRATCH_VA 0x0000500000000000ull
-#define SELF_RIGHTS (AE_RIGHT_READ | AE_RIGHT_MANAGE | AE_RIGHT_WAIT)
+/* Every handle given moves with handle_grant, which needs GRANT on it. */
+#define SELF_RIGHTS (AE_RIGHT_READ | AE_RIGHT_MANAGE | AE_RIGHT_WAIT | AE_RIGHT_GRANT)
 
 struct start_ctx {
     struct vnode *vn;
@@ -53,7 +54,8 @@ static int give_handles(struct start_ctx *c)
     int64_t v;
     int err = AE_OK;
 
-    v = give(c, ae_handle_derive(g.ep, AE_RIGHT_SEND, c->vn->id, AE_DERIVE_SET_BADGE));
+    v = give(c, ae_handle_derive(g.ep, AE_RIGHT_SEND | AE_RIGHT_GRANT, c->vn->id,
+                                 AE_DERIVE_SET_BADGE));
     if (v < 0)
         return (int)v;
     c->info->ns = (ae_handle_t)v;

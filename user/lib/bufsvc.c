@@ -24,22 +24,32 @@ static int64_t setbuf(struct ae_bufsvc *s)
     return !r && s->setup ? s->setup(s) : r;
 }
 
-int64_t ae_bufsvc_connect(struct ae_bufsvc *s)
+/* The buffer exists from the first use on, connected or not: callers fill
+ * it before their first call. */
+static int64_t ensure_buffer(struct ae_bufsvc *s)
 {
     int64_t r;
 
-    if (!s->vmo) {
-        r = ae_vmo_create(s->size, 0);
-        if (r < 0)
-            return r;
-        s->vmo = (ae_handle_t)r;
-        r = ae_vmo_map(s->vmo, 0, s->va, 0, s->size, AE_PROT_READ | AE_PROT_WRITE);
-        if (r) {
-            ae_handle_close(s->vmo);
-            s->vmo = 0;
-            return r;
-        }
+    if (s->vmo)
+        return AE_OK;
+    r = ae_vmo_create(s->size, 0);
+    if (r < 0)
+        return r;
+    s->vmo = (ae_handle_t)r;
+    r = ae_vmo_map(s->vmo, 0, s->va, 0, s->size, AE_PROT_READ | AE_PROT_WRITE);
+    if (r) {
+        ae_handle_close(s->vmo);
+        s->vmo = 0;
     }
+    return r;
+}
+
+int64_t ae_bufsvc_connect(struct ae_bufsvc *s)
+{
+    int64_t r = ensure_buffer(s);
+
+    if (r)
+        return r;
     r = ae_svc_connect(&s->svc, s->name);
     if (!r)
         r = setbuf(s);
@@ -49,6 +59,9 @@ int64_t ae_bufsvc_connect(struct ae_bufsvc *s)
 
 void *ae_bufsvc_buf(struct ae_bufsvc *s)
 {
+    /* Without memory for it the buffer is a page-aligned address nothing
+     * is mapped at: a use faults at once rather than corrupting. */
+    ensure_buffer(s);
     return (void *)s->va;
 }
 
