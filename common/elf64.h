@@ -2,6 +2,8 @@
  * ELF64 executable validation for loading user programs (x86_64, static,
  * ET_EXEC). Pure: reads only within the given buffer, checks every offset
  * and size before use, and refuses anything the loader could be tricked by.
+ * One file for both loaders: the kernel's for init (kernel/proc/
+ * init_loader.c) and libaether's for everything else (user/lib/elf_load.c).
  */
 #ifndef COMMON_ELF64_H
 #define COMMON_ELF64_H

@@ -26,42 +26,23 @@ static char tmp[64];            /* the temporary directory */
 
 /* ---- files and commands ---------------------------------------------------- */
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh_status(const char *fmt, va_list ap)
+/* Runs a shell command (printf-style), returns its exit status. */
+static int sh_rc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh_rc(const char *fmt, ...)
 {
     char cmd[2048];
+    va_list ap;
     int st;
 
+    va_start(ap, fmt);
     vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
     st = system(cmd);
     return st == -1 ? -1 : WEXITSTATUS(st);
 }
 
 /* Runs a shell command that must succeed. */
-static void sh(const char *fmt, ...)
-{
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    st = sh_status(fmt, ap);
-    va_end(ap);
-    assert_int_equal(st, 0);
-}
-
-/* Runs a shell command, returns its exit status. */
-static int sh_rc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh_rc(const char *fmt, ...)
-{
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    st = sh_status(fmt, ap);
-    va_end(ap);
-    return st;
-}
+#define sh(...) assert_int_equal(sh_rc(__VA_ARGS__), 0)
 
 static void put_file(const char *rel, const void *data, size_t len)
 {
