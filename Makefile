@@ -129,6 +129,20 @@ $(INITRD): $(foreach v,$(VNODES),$(BUILD)/vnodes/$(v)/$(v).elf $(BUILD)/vnodes/$
 	@echo "  INITRD  $@"
 	$(Q)python3 tools/mkinitrd.py -o $@ $(VNODE_DIRS)
 
+# The test image's initrd adds V-Nodes that misbehave on purpose
+# (user/vnodes-test): one that crash-loops, one whose quota cannot fit.
+INITRD_TEST := $(BUILD)/initrd-test.cpio
+$(eval $(call static_prog,$(BUILD)/vnodes-test/crashloop/crashloop.elf,user/vnodes-test/crashloop))
+$(BUILD)/vnodes-test/%/manifest: user/vnodes-test/%/manifest
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+$(BUILD)/vnodes-test/toobig/toobig.elf: $(BUILD)/vnodes-test/crashloop/crashloop.elf
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+$(INITRD_TEST): $(INITRD) $(foreach v,crashloop toobig,$(BUILD)/vnodes-test/$(v)/$(v).elf $(BUILD)/vnodes-test/$(v)/manifest)
+	@echo "  INITRD  $@"
+	$(Q)python3 tools/mkinitrd.py -o $@ $(VNODE_DIRS) $(BUILD)/vnodes-test/crashloop $(BUILD)/vnodes-test/toobig
+
 # ktest embeds elfhello's ELF file for the loader tests (.incbin in
 # user/ktest/elfhello_image.S), so elfhello is linked first.
 $(BUILD)/uobj/user/ktest/elfhello_image.o: $(BUILD)/user/elfhello.elf
@@ -140,7 +154,7 @@ $(ISO): $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) boot/grub.cfg.in scripts/mkis
 	@echo "  ISO     $@"
 	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf normal
 
-$(BUILD)/test/%.iso: $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) boot/grub.cfg.in scripts/mkiso.sh | deps
+$(BUILD)/test/%.iso: $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) $(INITRD_TEST) boot/grub.cfg.in scripts/mkiso.sh | deps
 	@mkdir -p $(dir $@)
 	@echo "  ISO     $@"
 	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf $*

@@ -24,7 +24,11 @@ for prog in "$(dirname "$kernel")"/user/*.elf; do
     [ -f "$prog" ] && cp "$prog" "$stage/boot/"
 done
 # The V-Nodes init starts (tools/mkinitrd.py).
-[ -f "$(dirname "$kernel")/initrd.cpio" ] && cp "$(dirname "$kernel")/initrd.cpio" "$stage/boot/"
+rds=initrd.cpio
+[ "$variant" = normal ] || rds="$rds initrd-test.cpio"     # test images only
+for rd in $rds; do
+    [ -f "$(dirname "$kernel")/$rd" ] && cp "$(dirname "$kernel")/$rd" "$stage/boot/"
+done
 sed -e "s/@DEFAULT@/$entry/" -e "s/@EXTRA@/$extra/" "$cfg_in" > "$stage/boot/grub/grub.cfg"
 mkdir -p "$(dirname "$out")"
 # Only the modules the menu needs: keeps the image small and quick to make.

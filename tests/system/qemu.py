@@ -68,7 +68,7 @@ class Qemu:
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
         self.log = open(self.log_path, 'w', encoding='utf-8', errors='replace')
         self.log.write('# ' + ' '.join(self.args) + '\n')
-        self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, cwd=ROOT)
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -84,6 +84,15 @@ class Qemu:
                 self.cond.notify_all()
         with self.cond:
             self.cond.notify_all()
+
+    def send(self, text):
+        """Types text on the guest's serial console."""
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def line_count(self):
+        with self.cond:
+            return len(self.lines)
 
     def output(self):
         with self.cond:

@@ -48,13 +48,33 @@ static enum ae_vnode_state abi_state(enum vnode_state s)
     }
 }
 
+/* init itself comes first: it is not in the table, but it runs too. */
+static void list_init(struct ae_vnode_status *s)
+{
+    struct ae_process_info pi;
+
+    memset(s, 0, sizeof(*s));
+    memcpy(s->name, "init", 5);
+    s->state = AE_VNODE_RUNNING;
+    s->generation = 1;
+    if (ae_process_info(g.bi->self, &pi) == AE_OK) {
+        s->pid = pi.pid;
+        s->pages_used = pi.used.pages;          /* what it gave V-Nodes is theirs */
+        s->pages_quota = pi.limit.pages;
+        s->cpu_ns = pi.cpu_ns;
+        s->threads = pi.nthreads;
+        s->handles = (uint32_t)pi.used.handles;
+    }
+}
+
 static int64_t list(struct vnode *caller, struct ae_msg *m)
 {
     struct ae_vnode_status *out = bufs[caller->id].buf;
-    uint64_t max = bufs[caller->id].size / sizeof(*out), n = 0;
+    uint64_t max = bufs[caller->id].size / sizeof(*out), n = 1;
 
     if (!out)
         return AE_ERR_INVAL;
+    list_init(&out[0]);
     for (unsigned i = 0; i < g.nvnodes && n < max; i++, n++) {
         const struct vnode *vn = &g.vnodes[i];
         struct ae_vnode_status *s = &out[n];

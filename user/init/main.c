@@ -175,7 +175,9 @@ int main(const struct ae_bootinfo *bi)
               (unsigned long)bi->quota_pages);
     if (selfcheck(bi) != AE_OK)
         return 2;
-    debug_exit = has_word(bi->cmdline, "debug_exit");
+    /* debug_exit: a test image; it ends at "ready" unless it is a test of
+     * the running system (keep_running), which ends it by poweroff. */
+    debug_exit = has_word(bi->cmdline, "debug_exit") && !has_word(bi->cmdline, "keep_running");
     /* Test images acpi-poweroff and acpi-reboot (tests/system/test_boot.py). */
     if (has_word(bi->cmdline, "acpi_poweroff") || has_word(bi->cmdline, "acpi_reboot")) {
         bool off = has_word(bi->cmdline, "acpi_poweroff");

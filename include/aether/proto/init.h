@@ -5,7 +5,8 @@
  * (INIT_SETBUF), as for the console.
  *
  *   INIT_SETBUF   h[0] VMO [READ WRITE MAP], w[0] size (4096..65536, pages)
- *   INIT_LIST     -> w[0] n: n struct ae_vnode_status in the buffer
+ *   INIT_LIST     -> w[0] n: n struct ae_vnode_status in the buffer, init
+ *                 itself first (id 0)
  *   INIT_START    w[0..2] name -> AE_OK; NOTFOUND; BUSY (running)
  *   INIT_STOP     w[0..2] name -> AE_OK (it is killed, not restarted)
  *   INIT_RESTART  w[0..2] name -> AE_OK (killed if running, started again)

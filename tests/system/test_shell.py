@@ -1,0 +1,309 @@
+"""System tests of user space: boot to the shell, drive it over the serial
+console as a person would, and check what it and init print. Each shell
+command is followed by `echo =END=$?=`, whose line marks where the
+command's output ends and carries its exit status."""
+import os
+import re
+
+from qemu import Qemu, GuestError, ROOT
+
+BUILD = os.path.join(ROOT, 'build')
+ISO = os.path.join(BUILD, 'aetheros.iso')
+VNODES_ISO = os.path.join(BUILD, 'test', 'vnodes.iso')
+BOOT_TIMEOUT = 300
+CMD_TIMEOUT = 120
+BANNER = r'AetherOS shell\. Type help for the commands\.'
+KLOG = re.compile(r'^(aether> )?\[\s*\d+\.\d+\] cpu\d+ [A-Z] ')
+
+
+class Shell:
+    def __init__(self, ctx, image, smp=2, debug_exit=False):
+        self.q = Qemu.boot(ctx.name, ctx.log_dir, image, smp=smp, mem='1G',
+                           debug_exit=debug_exit)
+        self.n = 0
+        try:
+            self.q.wait_for(BANNER, BOOT_TIMEOUT)
+        except Exception:
+            self.q.stop()
+            raise
+
+    def run(self, cmd, timeout=CMD_TIMEOUT):
+        """Runs cmd; returns (status, its output lines without kernel log
+        lines and without the echoed command line)."""
+        self.n += 1
+        start = self.q.line_count()
+        self.q.send(cmd + '\r')
+        self.q.send(f'echo =END{self.n}=$?=\r')
+        at, m = self.q.wait_line(rf'^(aether> )?=END{self.n}=(-?\d+)=$', timeout, after=start)
+        with self.q.cond:
+            lines = self.q.lines[start:at]
+        out = []
+        for line in lines:
+            if KLOG.match(line):
+                continue
+            if line.startswith('aether> '):
+                line = line[len('aether> '):]
+                if line in (cmd, f'echo =END{self.n}=$?='):
+                    continue
+            out.append(line)
+        return int(m.group(2)), out
+
+    def ok(self, cmd, timeout=CMD_TIMEOUT):
+        status, out = self.run(cmd, timeout)
+        if status != 0:
+            raise AssertionError(f'`{cmd}` exited {status}: {out}')
+        return out
+
+    def stop(self):
+        self.q.stop()
+
+
+def has(lines, pattern):
+    return any(re.search(pattern, l) for l in lines)
+
+
+def expect(lines, pattern, what):
+    if not has(lines, pattern):
+        raise AssertionError(f'{what}: no /{pattern}/ in {lines}')
+
+
+def ps_row(sh, name):
+    for l in sh.ok('ps'):
+        f = l.split()
+        if f and f[0] == name:
+            return {'pid': int(f[1]), 'state': f[2], 'restarts': int(f[3]),
+                    'mem': f[4], 'line': l}
+    raise AssertionError(f'ps has no row for {name}')
+
+
+def with_shell(image=ISO, **kw):
+    def wrap(fn):
+        def test(ctx):
+            sh = Shell(ctx, image, **kw)
+            try:
+                return fn(sh)
+            finally:
+                sh.stop()
+        test.__doc__ = fn.__doc__
+        return test
+    return wrap
+
+
+@with_shell()
+def shl0001(sh):
+    """SHL0001 make run's image boots to the aether> prompt; ps lists init, console, vfs and shell running, with pids, memory used/quota and CPU time"""
+    out = sh.ok('ps')
+    expect(out, r'^NAME\s+PID\s+STATE\s+RESTARTS\s+MEM KiB\s+CPU ms', 'ps header')
+    for name in ('init', 'console', 'vfs', 'shell'):
+        expect(out, rf'^{name}\s+\d+\s+running\s+0\s+\d+/\d+\s+\d+', f'ps row of {name}')
+    expect(out, r'^crashtest\s+0\s+stopped', 'crashtest is admitted, not started')
+    return f'{len(out) - 1} V-Nodes listed'
+
+
+@with_shell()
+def shl0002(sh):
+    """SHL0002 help lists every command and explains one; an unknown command or bad arguments give a one-line error and a status, never a crash"""
+    out = sh.ok('help')
+    for c in ('help', 'echo', 'ls', 'cat', 'ps', 'caps', 'start', 'stop', 'restart', 'kill',
+              'mem', 'uptime', 'log', 'poweroff', 'reboot', 'crash', 'grep', 'wc', 'head'):
+        expect(out, rf'^  {c}\b', f'help lists {c}')
+    expect(sh.ok('help caps'), r'^usage: caps NAME', 'help caps')
+    st, out = sh.run('frobnicate now')
+    assert st == 127 and out == ['shell: frobnicate: command not found (try help)'], (st, out)
+    for cmd, want in (('caps', r'^caps: usage: caps NAME'), ('kill', r'^kill: usage'),
+                      ('ps extra', r'^ps: usage: ps'), ('head -n x', r"^head: bad count 'x'"),
+                      ('kill shell 0', r"^kill: bad status '0'"),
+                      ('start nosuch', r'^start: nosuch: not found'),
+                      ('echo "open', r'^shell: unterminated quote'),
+                      ('ls |', r'^shell: syntax error near end of line')):
+        st, out = sh.run(cmd)
+        assert st != 0 and len(out) == 1 and re.search(want, out[0]), (cmd, st, out)
+    expect(sh.ok('echo still here'), r'^still here$', 'the shell still answers')
+
+
+@with_shell()
+def shl0003(sh):
+    """SHL0003 quoting, $?, ';', '&&', '||' and pipes (ps | grep | wc, cat of a pipe, head)"""
+    assert sh.ok("echo 'a  b' \"c d\" e\\ f") == ['a  b c d e f']
+    assert sh.ok('false; echo $?') == ['1']
+    assert sh.ok('true && echo yes || echo no') == ['yes']
+    assert sh.ok('false && echo yes || echo no') == ['no']
+    assert sh.ok("echo '$?' \"$?\"") == ['$? 0']
+    expect(sh.ok('ps | grep console'), r'^console\s', 'ps | grep')
+    out = sh.ok('ps | grep running | wc')
+    lines, words, chars = (int(x) for x in out[0].split())
+    assert lines >= 4 and words >= 7 * lines and chars > 0, out
+    assert sh.ok('echo one two | cat | cat') == ['one two']
+    assert sh.ok('help | head -n 2 | wc')[0].split()[0] == '2'
+    st, out = sh.run('ps | grep nosuchthing')
+    assert st == 1 and out == [], (st, out)
+
+
+@with_shell()
+def shl0004(sh):
+    """SHL0004 the file service: ls / and /boot (each V-Node's files), cat of a manifest from /boot, the /sys files, /tmp; a missing file is an error"""
+    assert sh.ok('ls /') == ['boot/', 'sys/', 'tmp/']
+    boot = sh.ok('ls /boot')
+    for v in ('console/', 'crashtest/', 'shell/', 'vfs/'):
+        assert v in boot, boot
+    out = sh.ok('ls /boot/shell')
+    expect(out, r'^manifest\s+\d+$', 'the manifest in /boot/shell')
+    expect(out, r'^shell\.elf\s+\d+$', 'the binary in /boot/shell')
+    with open(os.path.join(ROOT, 'user/vnodes/shell/manifest')) as f:
+        want = f.read().splitlines()
+    assert sh.ok('cat /boot/shell/manifest') == want
+    assert sh.ok('cat /boot/shell/manifest | grep needs') == [l for l in want if 'needs' in l]
+    expect(sh.ok('ls /sys'), r'^vnodes\b', '/sys/vnodes')
+    expect(sh.ok('cat /sys/vnodes'), r'^shell \d+ running 0 \d+ 512 \d+$', '/sys/vnodes row')
+    expect(sh.ok('cat /sys/memory'), r'^total_kib \d+$', '/sys/memory')
+    assert sh.ok('cat /sys/cpus') == ['2']
+    t1 = float(sh.ok('cat /sys/uptime')[0])
+    t2 = float(sh.ok('cat /sys/uptime')[0])
+    assert 0 < t1 < t2, (t1, t2)
+    assert sh.ok('ls /tmp') == []
+    st, out = sh.run('cat /boot/nosuch')
+    assert st == 1 and out == ['cat: /boot/nosuch: not found'], (st, out)
+    st, out = sh.run('ls /boot/../sys')
+    assert st == 1 and out == ['ls: /boot/../sys: invalid argument'], (st, out)
+
+
+@with_shell()
+def shl0005(sh):
+    """SHL0005 caps shell shows only what its manifest grants (endpoints badged with its id, itself, its buffers; no hardware); caps console shows its IRQ and I/O ports"""
+    out = sh.ok('caps shell')
+    rows = [l.split() for l in out[1:-1]]
+    types = {r[1] for r in rows}
+    assert types <= {'endpoint', 'process', 'notification', 'vmo'}, out
+    badges = {r[3] for r in rows if r[1] == 'endpoint'}
+    assert len(badges) == 1 and badges != {'0'}, f'all its endpoints carry its id: {out}'
+    assert sum(r[1] == 'process' for r in rows) == 1, out
+    assert not any(r[2][5] == 'v' for r in rows if r[1] == 'endpoint'), \
+        f'the shell receives on nothing: {out}'
+    out = sh.ok('caps console')
+    expect(out, r'^0x[0-9a-f]+\s+irq\s', 'console holds its IRQ')
+    expect(out, r'^0x[0-9a-f]+\s+ioports\s', 'console holds its I/O ports')
+    assert not has(out, r'\sdevmem\s'), out
+
+
+@with_shell()
+def shl0006(sh):
+    """SHL0006 kill a service (console, then vfs): init logs it and restarts it with its restart count incremented, and the shell keeps answering through it"""
+    before = ps_row(sh, 'console')
+    sh.ok('kill console')
+    sh.q.wait_for(r'init: console exited with status -1000', CMD_TIMEOUT)
+    sh.q.wait_for(r'init: started console \(pid \d+, start 2\)', CMD_TIMEOUT)
+    assert sh.ok('echo through the new console') == ['through the new console']
+    after = ps_row(sh, 'console')
+    assert after['restarts'] == before['restarts'] + 1 and after['state'] == 'running', after
+    assert after['pid'] != before['pid'], (before, after)
+    sh.ok('kill vfs 7')
+    sh.q.wait_for(r'init: vfs exited with status 7', CMD_TIMEOUT)
+    assert sh.ok('ls /') == ['boot/', 'sys/', 'tmp/']
+    assert ps_row(sh, 'vfs')['restarts'] == 1
+
+
+@with_shell()
+def shl0007(sh):
+    """SHL0007 start, stop and restart: crashtest starts on request, stops and stays stopped, restarts with a new pid"""
+    sh.ok('start crashtest')
+    assert ps_row(sh, 'crashtest')['state'] == 'running'
+    st, out = sh.run('start crashtest')
+    assert st == 1 and out == ['start: crashtest: resource busy'], out
+    pid = ps_row(sh, 'crashtest')['pid']
+    sh.ok('restart crashtest')
+    sh.q.wait_for(r'init: started crashtest \(pid \d+, start 2\)', CMD_TIMEOUT)
+    row = ps_row(sh, 'crashtest')
+    assert row['state'] == 'running' and row['pid'] != pid, row
+    sh.ok('stop crashtest')
+    sh.q.wait_for(r'init: crashtest exited with status -1000', CMD_TIMEOUT)
+    assert ps_row(sh, 'crashtest')['state'] == 'stopped'
+
+
+CRASHES = [('null', r'page fault at 0x0 '), ('rowrite', r'page fault at 0x4'),
+           ('illegal', r'invalid opcode'), ('divzero', r'divide error'),
+           ('stack', r'stack overflow|page fault'), ('spin', r'CPU budget exhausted')]
+
+
+@with_shell()
+def shl0008(sh):
+    """SHL0008 each crashtest fault mode (null, read-only write, illegal instruction, divide by zero, stack overflow, a CPU-budget spin) is reported by init and contained"""
+    done = []
+    for mode, report in CRASHES:
+        start = sh.q.line_count()
+        out = sh.ok(f'crash {mode}', timeout=300)
+        assert out == [f'crashtest is gone ({mode}); `log` and `ps` tell how'], out
+        sh.q.wait_line(rf'init: crashtest faulted: ({report})', CMD_TIMEOUT, after=start)
+        assert ps_row(sh, 'crashtest')['state'] == 'exited'
+        for name in ('init', 'console', 'vfs', 'shell'):
+            assert ps_row(sh, name)['restarts'] == 0, name
+        done.append(mode)
+    return ', '.join(done)
+
+
+@with_shell()
+def shl0009(sh):
+    """SHL0009 a V-Node using a handle it was not granted gets AE_ERR_BAD_HANDLE and logs it"""
+    out = sh.ok('crash handle')
+    assert out == ['crashtest used a handle it was not given: bad handle'], out
+    sh.q.wait_for(r'\[crashtest:\d+\] crashtest: a handle it was not given: bad handle',
+                  CMD_TIMEOUT)
+
+
+@with_shell()
+def shl0010(sh):
+    """SHL0010 mem and uptime report plausible figures; log shows the kernel's and V-Nodes' lines"""
+    m = re.match(r'total (\d+) KiB, free (\d+) KiB, given to V-Nodes (\d+) KiB, init (\d+) KiB',
+                 sh.ok('mem')[0])
+    total, free, given, own = (int(x) for x in m.groups())
+    assert total > 900 * 1024 and free + given + own == total and given >= 7 * 1024, m.groups()
+    u1 = float(re.match(r'up (\d+\.\d+) s', sh.ok('uptime')[0]).group(1))
+    u2 = float(re.match(r'up (\d+\.\d+) s', sh.ok('uptime')[0]).group(1))
+    assert 0 < u1 < u2, (u1, u2)
+    out = sh.ok('log 200')
+    expect(out, r'AetherOS \S+ ready', 'the kernel ready line in the log')
+    expect(out, r'\[init:1\] init: started shell', "init's line in the log")
+    assert len(sh.ok('log 3')) == 3
+
+
+def shl0011(ctx):
+    """SHL0011 poweroff ends QEMU by ACPI, with status 0"""
+    sh = Shell(ctx, ISO)
+    try:
+        sh.q.send('poweroff\r')
+        status = sh.q.wait_exit(BOOT_TIMEOUT)
+        if status != 0:
+            raise AssertionError(f'QEMU exit status {status}, expected 0')
+    finally:
+        sh.stop()
+
+
+def shl0012(ctx):
+    """SHL0012 reboot restarts the machine (QEMU -no-reboot exits at the reset)"""
+    sh = Shell(ctx, ISO)
+    try:
+        sh.q.send('reboot\r')
+        sh.q.wait_for(r'init: reboot, asked by shell', CMD_TIMEOUT)
+        status = sh.q.wait_exit(BOOT_TIMEOUT)
+        if status != 0:
+            raise AssertionError(f'QEMU exit status {status}, expected 0')
+    finally:
+        sh.stop()
+
+
+@with_shell(VNODES_ISO, debug_exit=True)
+def shl0013(sh):
+    """SHL0013 a V-Node whose quota does not fit is refused with the reason, a crash-looping one is stopped after its max_restarts, and everything else runs"""
+    sh.q.wait_for(r'init: refused toobig: quota does not fit: memory 61440000 KiB, \d+ KiB left',
+                  BOOT_TIMEOUT)
+    sh.q.wait_for(r'init: crashloop failed: 3 restarts in a row; not restarted', BOOT_TIMEOUT)
+    row = ps_row(sh, 'toobig')
+    assert row['state'] == 'refused' and 'quota does not fit' in row['line'], row
+    row = ps_row(sh, 'crashloop')
+    assert row['state'] == 'failed' and row['restarts'] == 3, row
+    for name in ('init', 'console', 'vfs', 'shell'):
+        assert ps_row(sh, name)['state'] == 'running', name
+    assert sh.ok('echo alive') == ['alive']
+
+
+TESTS = [shl0001, shl0002, shl0003, shl0004, shl0005, shl0006, shl0007, shl0008,
+         shl0009, shl0010, shl0011, shl0012, shl0013]
