@@ -113,7 +113,10 @@
     X(38, hw_subrange,       AE_OBJ_ANY,          AE_RIGHT_DERIVE, CALL,      \
       (ae_handle_t h, uint32_t base, uint32_t count), (h, base, count))       \
     X(39, vmo_create_physical, AE_OBJ_DEVMEM,     AE_RIGHT_MAP,    CALL,      \
-      (ae_handle_t devmem, uint64_t phys, uint64_t size), (devmem, phys, size))
+      (ae_handle_t devmem, uint64_t phys, uint64_t size), (devmem, phys, size)) \
+    X(40, log_read,          AE_OBJ_LOG,          AE_RIGHT_READ,   CALL,      \
+      (ae_handle_t log, uint64_t *cursor, char *buf, uint64_t len),           \
+      (log, cursor, buf, len))
 
 enum ae_syscall {
 #define AE_X_SYSNUM(num, name, type, rights, stub, params, args) AE_SYS_##name = num,

@@ -2,7 +2,7 @@
 # sources listed in unit_NAME_SRCS (pure modules only, built for the host with
 # AddressSanitizer and UBSan, -DAE_HOST_TEST).
 UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 clock \
-              ksyms handle_table cap quota elf64
+              ksyms handle_table cap quota elf64 log_ring
 
 unit_fmt_SRCS        := common/fmt.c
 unit_bitmap_SRCS     := kernel/mm/bitmap.c
@@ -21,3 +21,4 @@ unit_handle_table_SRCS := kernel/cap/handle_table.c
 unit_cap_SRCS        := kernel/cap/cap.c
 unit_quota_SRCS      := kernel/quota/quota.c
 unit_elf64_SRCS      := kernel/lib/elf64.c
+unit_log_ring_SRCS   := kernel/lib/log_ring.c
