@@ -3,6 +3,10 @@
  * lock in one go, so the lock is held only for the UART time of one line.
  * Interrupts are off while it is held: a timer handler that logs on the same
  * CPU would otherwise deadlock.
+ *
+ * Every line, of every level (debug lines too, which the console shows only
+ * with `debug`), also goes into an in-memory ring that user space reads
+ * with log_read; the same lock guards it.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,12 +16,20 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/serial.h"
 #include "lib/fmt.h"
+#include "lib/log_ring.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "obj/kobj.h"
 
 #define LINE_MAX 512
+#define RING_SIZE (64 * 1024)
 
 static spinlock_t log_lock = SPINLOCK_INIT;
+static char ring_buf[RING_SIZE];
+static struct log_ring ring = {ring_buf, RING_SIZE, 0};
+/* The log as a kernel object, for handles: static, and the reference it
+ * starts with is the kernel's, never dropped. */
+static struct kobj log_obj = {.type = AE_OBJ_LOG, .refs = 1};
 static enum log_level max_level = LOG_INFO;
 static volatile bool panic_mode;
 static bool cpu_ready;          /* GS points at a struct cpu */
@@ -40,17 +52,35 @@ void log_enter_panic(void)
     panic_mode = true;
 }
 
-static void emit_line(const char *buf, size_t len)
+static void emit_line(const char *buf, size_t len, bool console)
 {
     uint64_t flags = 0;
 
     if (panic_mode) {
-        serial_write(buf, len);
+        log_ring_write(&ring, buf, len);
+        if (console)
+            serial_write(buf, len);
         return;
     }
     flags = spin_lock_irqsave(&log_lock);
-    serial_write(buf, len);
+    log_ring_write(&ring, buf, len);
+    if (console)
+        serial_write(buf, len);
     spin_unlock_irqrestore(&log_lock, flags);
+}
+
+struct kobj *log_object(void)
+{
+    return &log_obj;
+}
+
+int64_t klog_read(uint64_t *cursor, char *out, size_t len)
+{
+    uint64_t flags = spin_lock_irqsave(&log_lock);
+    int64_t n = log_ring_read(&ring, cursor, out, len);
+
+    spin_unlock_irqrestore(&log_lock, flags);
+    return n;
 }
 
 static size_t clamp_len(int n, size_t cap)
@@ -68,8 +98,6 @@ void klog(enum log_level level, const char *fmt, ...)
     size_t len;
     va_list ap;
 
-    if (level > max_level)
-        return;
     len = clamp_len(ae_snprintf(buf, sizeof(buf), "[%5lu.%06lu] cpu%u %c ",
                                 (unsigned long)(ns / 1000000000),
                                 (unsigned long)(ns / 1000 % 1000000), cpu,
@@ -80,7 +108,7 @@ void klog(enum log_level level, const char *fmt, ...)
                      sizeof(buf) - len - 1);
     va_end(ap);
     buf[len++] = '\n';
-    emit_line(buf, len);
+    emit_line(buf, len, level <= max_level);
 }
 
 void kprintf(const char *fmt, ...)
@@ -92,5 +120,5 @@ void kprintf(const char *fmt, ...)
     va_start(ap, fmt);
     len = clamp_len(ae_vsnprintf(buf, sizeof(buf), fmt, ap), sizeof(buf));
     va_end(ap);
-    emit_line(buf, len);
+    emit_line(buf, len, true);
 }

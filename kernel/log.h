@@ -5,9 +5,14 @@
  * Lines from several CPUs never interleave (one lock per line). After
  * log_enter_panic() only the panicking CPU writes and takes no lock, so a
  * fault while the lock is held still gets its report out.
+ * Every line, whatever its level and the console's, is also kept in a
+ * 64 KiB ring (lib/log_ring.h) that klog_read reads.
  */
 #ifndef KERNEL_LOG_H
 #define KERNEL_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
@@ -17,6 +22,11 @@ void klog(enum log_level level, const char *fmt, ...)
 /* Unprefixed output (continuation lines of a report). */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_set_level(enum log_level max);
+/* log_ring_read on the kernel's ring, under the log lock. */
+int64_t klog_read(uint64_t *cursor, char *out, size_t len);
+/* The log's kernel object (AE_OBJ_LOG), which handles to it name. */
+struct kobj;
+struct kobj *log_object(void);
 void log_enter_panic(void);
 
 #define log_err(...) klog(LOG_ERR, __VA_ARGS__)

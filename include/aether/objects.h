@@ -12,6 +12,7 @@
 #define AE_OBJ_IRQ           6u     /* interrupt lines (a range of GSIs) */
 #define AE_OBJ_IOPORTS       7u     /* an I/O port range */
 #define AE_OBJ_DEVMEM        8u     /* a range of physical pages outside RAM */
+#define AE_OBJ_LOG           9u     /* the kernel log (one object, the kernel's) */
 #define AE_OBJ_ANY           0xffu  /* syscall accepts a handle of any type */
 
 #endif

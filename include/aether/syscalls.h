@@ -114,7 +114,10 @@
       (ae_handle_t h, uint32_t base, uint32_t count), (h, base, count))       \
     X(39, vmo_create_physical, AE_OBJ_DEVMEM,     AE_RIGHT_MAP,    CALL,      \
       (ae_handle_t devmem, uint64_t phys, uint64_t size), (devmem, phys, size)) \
-    X(40, process_handles,   AE_OBJ_PROCESS,      AE_RIGHT_READ,   CALL,      \
+    X(40, log_read,          AE_OBJ_LOG,          AE_RIGHT_READ,   CALL,      \
+      (ae_handle_t log, uint64_t *cursor, char *buf, uint64_t len),           \
+      (log, cursor, buf, len)) \
+    X(41, process_handles,   AE_OBJ_PROCESS,      AE_RIGHT_READ,   CALL,      \
       (ae_handle_t p, struct ae_handle_entry *out, uint64_t max), (p, out, max))
 
 enum ae_syscall {

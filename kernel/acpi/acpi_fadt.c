@@ -70,16 +70,14 @@ int acpi_parse_fadt(const void *fadt, size_t len, struct acpi_fadt_info *out)
     const uint8_t *p = fadt;
     uint32_t length;
 
+    int err;
+
     if (!p || !out)
         return AE_ERR_INVAL;
     memset(out, 0, sizeof *out);
-    if (len < sizeof(struct acpi_sdt_header) || memcmp(p, "FACP", 4) != 0)
-        return AE_ERR_INVAL;
-    length = rd32(p + 4);
-    if (length > len)               /* caller gave fewer bytes than it has */
-        return AE_ERR_INVAL;
-    if (length < FADT_MIN_LEN || !acpi_checksum_ok(p, length))
-        return AE_ERR_CORRUPT;
+    err = acpi_check_table(p, len, "FACP", FADT_MIN_LEN, &length);
+    if (err)
+        return err;
 
     out->revision = p[8];
     out->flags = rd32(p + FADT_FLAGS);

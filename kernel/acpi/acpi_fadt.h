@@ -49,9 +49,9 @@ struct acpi_fadt_info {
 #define FADT_MIN_LEN 116u
 
 /* Parses a FADT of len bytes, already mapped.
- * AE_OK, AE_ERR_INVAL (NULL argument, signature not "FACP", len < 36 or
- * len < its length field), AE_ERR_CORRUPT (checksum, length field below
- * FADT_MIN_LEN). *out is zeroed on error. */
+ * AE_OK, AE_ERR_INVAL (NULL argument, signature not "FACP", len below
+ * FADT_MIN_LEN or its length field), AE_ERR_CORRUPT (checksum, length
+ * field below FADT_MIN_LEN). *out is zeroed on error. */
 int acpi_parse_fadt(const void *fadt, size_t len, struct acpi_fadt_info *out);
 
 #endif

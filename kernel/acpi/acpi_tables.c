@@ -251,6 +251,21 @@ int acpi_find_table(const struct acpi_rsdp_info *rsdp, const char *sig,
     return AE_ERR_NOTFOUND;
 }
 
+int acpi_check_table(const void *table, size_t len, const char *sig,
+                     uint32_t min_len, uint32_t *length)
+{
+    const uint8_t *p = table;
+
+    if (len < min_len || len < SDT_HDR_LEN || memcmp(p, sig, 4) != 0)
+        return AE_ERR_INVAL;
+    *length = rd32(p + 4);
+    if (*length > len)              /* caller gave fewer bytes than it has */
+        return AE_ERR_INVAL;
+    if (*length < min_len || !acpi_checksum_ok(p, *length))
+        return AE_ERR_CORRUPT;
+    return AE_OK;
+}
+
 /* ---- MADT --------------------------------------------------------------- */
 
 enum {
@@ -399,13 +414,9 @@ int acpi_parse_madt(const void *madt, size_t len, struct madt_info *out)
     if (!p || !out)
         return AE_ERR_INVAL;
     memset(out, 0, sizeof *out);
-    if (len < MADT_HDR_LEN || memcmp(p, "APIC", 4) != 0)
-        return AE_ERR_INVAL;
-    length = rd32(p + 4);
-    if (length > len)               /* caller gave fewer bytes than it has */
-        return AE_ERR_INVAL;
-    if (length < MADT_HDR_LEN || !acpi_checksum_ok(p, length))
-        return AE_ERR_CORRUPT;
+    err = acpi_check_table(p, len, "APIC", MADT_HDR_LEN, &length);
+    if (err)
+        return err;
     out->lapic_phys = rd32(p + 36);
     out->flags = rd32(p + 40);
     err = madt_walk(p, length, out);

@@ -64,6 +64,14 @@ int acpi_find_table(const struct acpi_rsdp_info *rsdp, const char *sig,
                     unsigned index, acpi_map_fn map, void *ctx,
                     const struct acpi_sdt_header **table, uint64_t *phys);
 
+/* Checks a mapped table of len bytes before a parser reads it: signature
+ * sig, len >= min_len (>= 36 in any case), its length field <= len and
+ * >= min_len, checksum. Sets *length (the length field: the bound to
+ * parse within). AE_OK, AE_ERR_INVAL (signature, len too short),
+ * AE_ERR_CORRUPT (length field < min_len, checksum). */
+int acpi_check_table(const void *table, size_t len, const char *sig,
+                     uint32_t min_len, uint32_t *length);
+
 /* Maps and validates the table at phys: signature sig (4 chars; NULL
  * accepts any), length >= 36, checksum, and the same signature and length
  * in the whole-table mapping as in the header read first. Sets *table

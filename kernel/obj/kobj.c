@@ -52,6 +52,8 @@ static void destroy(struct kobj *o)
     case AE_OBJ_DEVMEM:
         hwrange_destroy((struct hwrange *)o);
         break;
+    case AE_OBJ_LOG:                /* static: the kernel's reference never goes */
+        panic("kobj: the kernel log object lost its kernel reference");
     default:
         panic("kobj: no destroy for type %u", o->type);
     }
@@ -78,7 +80,7 @@ const char *kobj_type_name(uint32_t type)
 {
     static const char *const names[] = {
         "none", "process", "thread", "endpoint", "notification", "vmo",
-        "irq", "ioports", "devmem",
+        "irq", "ioports", "devmem", "log",
     };
     return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
 }

@@ -146,6 +146,9 @@ static int build_bootinfo(struct process *p, const struct boot_info *bi)
                          AE_RIGHT_DERIVE, 0, &info.fault_ep);
     kobj_unref(&ep->obj);
     if (!err)
+        err = handle_install(p, log_object(), AE_RIGHT_READ | AE_RIGHT_DERIVE |
+                             AE_RIGHT_GRANT, 0, &info.log);
+    if (!err)
         err = give_hardware(p, &info);
     if (!err)
         err = give_modules(p, bi, &info);

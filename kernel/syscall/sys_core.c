@@ -1,15 +1,13 @@
 /*
- * Calls that name no object: the kernel log, the clock, sleeping, yielding;
- * and the invariant check used by the conformance tests.
+ * Calls that name no object: the clock, sleeping, yielding; and the
+ * invariant check used by the conformance tests. (log_write: sys_log.c.)
  *
- *   log_write(buf, len)      len <= 512; AE_ERR_FAULT, AE_ERR_INVAL
  *   clock_get()              nanoseconds since boot
  *   sleep_until(deadline)    blocks until clock_get() >= deadline
  *   yield()
  *   kernel_check(proc[MANAGE])  AE_OK when every charge adds up
  */
 #include "syscall/syscall.h"
-#include "syscall/uaccess.h"
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/percpu.h"
 #include "cap/cap.h"
@@ -19,31 +17,6 @@
 #include "sched/sched.h"
 #include "sched/thread.h"
 #include "aether/errors.h"
-#include "log.h"
-
-#define LOG_WRITE_MAX 512
-
-int64_t sys_log_write(struct trap_frame *f, struct cap *c)
-{
-    char buf[LOG_WRITE_MAX + 1];
-    uint64_t len = f->rsi;
-    struct process *p = process_current();
-    int err;
-
-    if (len > LOG_WRITE_MAX)
-        return AE_ERR_INVAL;
-    err = copy_from_user(buf, f->rdi, len);
-    if (err)
-        return err;
-    while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-        len--;
-    for (uint64_t i = 0; i < len; i++)
-        if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e)
-            buf[i] = '?';       /* no terminal control from user space */
-    buf[len] = '\0';
-    log_info("[%s:%lu] %s", p->name, (unsigned long)p->pid, buf);
-    return AE_OK;
-}
 
 int64_t sys_clock_get(struct trap_frame *f, struct cap *c)
 {

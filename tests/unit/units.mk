@@ -3,8 +3,8 @@
 # AddressSanitizer and UBSan, -DAE_HOST_TEST). Pure user-space modules
 # (user/lib) are tested the same way.
 UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 clock \
-              ksyms handle_table cap quota elf64 manifest cpio ldisc policy shparse \
-              ledit admit vfspath
+              ksyms handle_table cap quota elf64 log_ring manifest cpio ldisc policy \
+              shparse ledit admit vfspath
 
 unit_fmt_SRCS        := common/fmt.c
 unit_bitmap_SRCS     := kernel/mm/bitmap.c
@@ -31,3 +31,4 @@ unit_shparse_SRCS    := user/vnodes/shell/parse.c
 unit_ledit_SRCS      := user/vnodes/shell/ledit.c
 unit_admit_SRCS      := user/init/admit.c
 unit_vfspath_SRCS    := user/vnodes/vfs/path.c
+unit_log_ring_SRCS   := kernel/lib/log_ring.c

@@ -170,6 +170,39 @@ static int64_t control(struct vnode *vn, uint32_t op, int64_t status)
     }
 }
 
+/* The newest whole lines of the log that fit the caller's buffer. The ring
+ * is read from where it starts each time (64 KiB at most), keeping the
+ * last buffer-full. */
+static int64_t log_tail(struct vnode *caller, struct ae_msg *m)
+{
+    char *out = bufs[caller->id].buf, chunk[2048];
+    uint64_t size = bufs[caller->id].size, n = 0, cursor = 0, skip = 0;
+    int64_t got;
+
+    if (!out)
+        return AE_ERR_INVAL;
+    while ((got = ae_log_read(g.bi->log, &cursor, chunk, sizeof(chunk))) > 0) {
+        if (n + (uint64_t)got > size) {             /* drop the oldest */
+            uint64_t drop = n + (uint64_t)got - size;
+            memmove(out, out + drop, n - drop);
+            n -= drop;
+        }
+        memcpy(out + n, chunk, (size_t)got);
+        n += (uint64_t)got;
+    }
+    if (got < 0)
+        return got;
+    while (skip < n && n == size && out[skip] != '\n')   /* a cut first line */
+        skip++;
+    if (skip) {
+        skip += skip < n;
+        memmove(out, out + skip, n - skip);
+        n -= skip;
+    }
+    m->w[0] = n;
+    return AE_OK;
+}
+
 static int64_t mem(struct ae_msg *m)
 {
     struct ae_process_info me;
@@ -198,6 +231,7 @@ void ctl_serve(struct vnode *caller, struct ae_msg *m)
     case AE_INIT_LIST: st = list(caller, m); break;
     case AE_INIT_CAPS: st = caps(caller, vn, m); break;
     case AE_INIT_MEM: st = mem(m); break;
+    case AE_INIT_LOG: st = log_tail(caller, m); break;
     case AE_INIT_START:
     case AE_INIT_STOP:
     case AE_INIT_RESTART:

@@ -1,17 +1,6 @@
 /* Hardware capabilities: I/O ports through the TSS bitmap, IRQ delivery. */
 #include "ktest.h"
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
+#include "common/portio.h"
 
 KTEST(HW0001, "init's boot info names an IRQ range and every I/O port")
 {

@@ -5,29 +5,13 @@
  * control registers kept.
  */
 #include "acpi_power.h"
+#include "common/portio.h"
 
 #define PM1_SCI_EN       (1u << 0)
 #define PM1_SLP_TYP_SHIFT 10
 #define PM1_SLP_TYP_MASK (7u << PM1_SLP_TYP_SHIFT)
 #define PM1_SLP_EN       (1u << 13)
 #define ACPI_MODE_WAIT_NS 1000000000ull     /* firmware's SMI handler */
-
-static inline uint16_t inw(uint16_t port)
-{
-    uint16_t v;
-    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void outw(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
 
 /* Writes the sleep type (and SLP_EN when en) to one PM1 control block. */
 static void pm1_write(uint16_t port, uint16_t slp_typ, int en)
