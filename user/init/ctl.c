@@ -9,7 +9,7 @@
 #include "common/fmt.h"
 #include "common/string.h"
 
-#define CTL_BUF_VA 0x0000600000000000ull    /* + id * CTL_BUF_MAX */
+#define CTL_BUF_VA 0x0000680000000000ull    /* + id * CTL_BUF_MAX */
 #define CTL_BUF_MAX (64 * 1024ull)
 #define KILLED_BY_COMMAND (-1000)           /* exit status of kill/stop/restart */
 
