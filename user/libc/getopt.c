@@ -25,6 +25,7 @@ int getopt(int argc, char *const argv[], const char *optstring)
     const char *spec;
     int quiet, c;
 
+    optarg = NULL;
     if (optind == 0) {
         optind = 1;
         scan_pos = 0;

@@ -4,8 +4,8 @@
 
 #include "heap.h"
 
-#define HDR 16u
-#define MIN_BLOCK 48u                   /* header, two links, footer */
+#define HDR ((size_t)16)
+#define MIN_BLOCK ((size_t)48)                  /* header, two links, footer */
 #define IN_USE 1u
 #define PREV_IN_USE 2u
 #define FLAGS 15u
@@ -31,6 +31,11 @@ static size_t bsize(const struct hdr *b)
 static struct hdr *at(const void *p, size_t off)
 {
     return (struct hdr *)((char *)p + off);
+}
+
+static struct hdr *before(const void *p, size_t off)
+{
+    return (struct hdr *)((char *)p - off);
 }
 
 static uint64_t tag_of(const struct heap *h, const struct hdr *b, size_t sf)
@@ -75,7 +80,7 @@ static struct hdr *prev_free(const struct heap *h, const struct hdr *b)
 
     if (psz < MIN_BLOCK || psz % 16 || psz > (uintptr_t)b - h->base)
         fail(h, "free block footer overwritten", b);
-    prev = at(b, -psz);
+    prev = before(b, psz);
     if (!hdr_valid(h, prev) || (prev->sf & IN_USE) || bsize(prev) != psz)
         fail(h, "free block header overwritten", prev);
     return prev;
@@ -284,7 +289,7 @@ static struct hdr *inuse_block(struct heap *h, const void *p)
 
     if (a % 16 || a < h->base + HDR || a >= h->end)
         fail(h, "pointer not from malloc", p);
-    b = at(p, -HDR);
+    b = before(p, HDR);
     if (!hdr_valid(h, b))
         fail(h, "pointer not from malloc, or its block header was overwritten", p);
     if (!(b->sf & IN_USE))
@@ -428,30 +433,30 @@ size_t heap_trim(struct heap *h, size_t pad)
     if (!h->end || !(top = top_free(h)))
         return 0;
     tsz = bsize(top);
+    /* Out of its bin first: what the source takes back cannot be read. */
+    unlink_free(h, top);
     if (tsz > keep && (got = h->src->shrink(h->src->ctx, tsz - keep)) != 0) {
         if (got > tsz - keep || got % 16)
             fail(h, "heap source released a bad amount", NULL);
-        unlink_free(h, top);
         h->end -= got;
         tsz -= got;
         set_hdr(h, top, tsz | (top->sf & PREV_IN_USE));
         set_footer(top, tsz);
         set_hdr(h, epilogue(h), IN_USE);
-        insert_free(h, top);
         released = got;
     }
     if (pad == 0 && (uintptr_t)top == h->base) {
         /* One free block is all there is: the whole region can go. */
         size_t all = h->end - h->base;
         got = h->src->shrink(h->src->ctx, all);
-        if (got != 0 && got != all)
-            fail(h, "heap source released part of the last region", NULL);
-        if (got) {
-            unlink_free(h, top);
+        if (got == all) {
             h->base = h->end = 0;
-            released += got;
+            return released + got;
         }
+        if (got != 0)
+            fail(h, "heap source released part of the last region", NULL);
     }
+    insert_free(h, top);
     return released;
 }
 
