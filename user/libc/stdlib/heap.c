@@ -315,7 +315,7 @@ void heap_init(struct heap *h, const struct heap_source *src, uint64_t secret)
     h->src = src;
     h->secret = secret;
     h->trim_threshold = 256 * 1024;
-    h->top_pad = 64 * 1024;
+    h->top_pad = 0;
 }
 
 void *heap_alloc(struct heap *h, size_t n)

@@ -50,7 +50,8 @@ struct heap {
     size_t in_use;                  /* bytes of blocks in use */
     size_t nalloc;                  /* blocks in use */
     size_t trim_threshold;          /* free() trims when the top free block reaches it */
-    size_t top_pad;                 /* ... keeping this much */
+    size_t top_pad;                 /* ... keeping this much (0: what the
+                                     * source cannot release) */
     uint64_t binmap[(HEAP_BINS + 63) / 64];
     struct heap_free *bins[HEAP_BINS];
 };
