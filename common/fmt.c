@@ -19,35 +19,22 @@ _Static_assert(sizeof(uintmax_t) == sizeof(uint64_t), "intmax_t is 64 bits");
 
 #define INT_MAX_ ((int)(~0u >> 1))
 
-#define F_LEFT  AE_FMT_LEFT
-#define F_ZERO  AE_FMT_ZERO
-#define F_PLUS  AE_FMT_PLUS
-#define F_SPACE AE_FMT_SPACE
-#define F_ALT   AE_FMT_ALT
-
-struct out {
-    ae_emit_fn emit;
-    void *ctx;
-    size_t count;    /* size_t so a huge output cannot overflow mid-way */
-    const struct ae_fmt_opts *opts;     /* never NULL */
-};
-
-static void put(struct out *o, char c)
+void ae_fmt_put(struct ae_fmt_out *o, char c)
 {
     o->emit(c, o->ctx);
     o->count++;
 }
 
-static void put_fill(struct out *o, char c, int n)
+void ae_fmt_fill(struct ae_fmt_out *o, char c, long n)
 {
     for (; n > 0; n--)
-        put(o, c);
+        ae_fmt_put(o, c);
 }
 
-static void put_str(struct out *o, const char *s, size_t n)
+static void put_str(struct ae_fmt_out *o, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        put(o, s[i]);
+        ae_fmt_put(o, s[i]);
 }
 
 /* ---- parsing ---------------------------------------------------------- */
@@ -76,11 +63,11 @@ static unsigned parse_flags(const char **p)
 
     for (;; (*p)++) {
         switch (**p) {
-        case '-': flags |= F_LEFT; break;
-        case '0': flags |= F_ZERO; break;
-        case '+': flags |= F_PLUS; break;
-        case ' ': flags |= F_SPACE; break;
-        case '#': flags |= F_ALT; break;
+        case '-': flags |= AE_FMT_LEFT; break;
+        case '0': flags |= AE_FMT_ZERO; break;
+        case '+': flags |= AE_FMT_PLUS; break;
+        case ' ': flags |= AE_FMT_SPACE; break;
+        case '#': flags |= AE_FMT_ALT; break;
         default: return flags;
         }
     }
@@ -97,7 +84,7 @@ static void parse_width(const char **p, struct ae_fmt_spec *s, va_list *ap)
     (*p)++;
     int w = va_arg(*ap, int);
     if (w < 0) {
-        s->flags |= F_LEFT;
+        s->flags |= AE_FMT_LEFT;
         w = (w == -INT_MAX_ - 1) ? INT_MAX_ : -w;
     }
     s->width = w;
@@ -195,7 +182,7 @@ static char *to_digits(char *end, uint64_t v, unsigned base, bool upper)
 
 /* Layout shared by every integer: [spaces][prefix][zeros][digits][spaces].
  * Zero fill from the '0' flag only applies without a precision, as in C. */
-static void emit_number(struct out *o, const struct ae_fmt_spec *s, const char *prefix,
+static void emit_number(struct ae_fmt_out *o, const struct ae_fmt_spec *s, const char *prefix,
                         const char *digits, int ndigits)
 {
     int plen = (int)strlen(prefix);
@@ -203,27 +190,27 @@ static void emit_number(struct out *o, const struct ae_fmt_spec *s, const char *
     int body = plen + zeros + ndigits;
     int pad = s->width > body ? s->width - body : 0;
 
-    if (!(s->flags & F_LEFT) && (s->flags & F_ZERO) && s->prec < 0) {
+    if (!(s->flags & AE_FMT_LEFT) && (s->flags & AE_FMT_ZERO) && s->prec < 0) {
         zeros += pad;
         pad = 0;
     }
-    if (!(s->flags & F_LEFT))
-        put_fill(o, ' ', pad);
+    if (!(s->flags & AE_FMT_LEFT))
+        ae_fmt_fill(o, ' ', pad);
     put_str(o, prefix, (size_t)plen);
-    put_fill(o, '0', zeros);
+    ae_fmt_fill(o, '0', zeros);
     put_str(o, digits, (size_t)ndigits);
-    if (s->flags & F_LEFT)
-        put_fill(o, ' ', pad);
+    if (s->flags & AE_FMT_LEFT)
+        ae_fmt_fill(o, ' ', pad);
 }
 
 /* The sign a signed conversion shows for a non-negative value, if any. */
 static const char *plus_sign(const struct ae_fmt_spec *s)
 {
-    return (s->flags & F_PLUS) ? "+" : (s->flags & F_SPACE) ? " " : "";
+    return (s->flags & AE_FMT_PLUS) ? "+" : (s->flags & AE_FMT_SPACE) ? " " : "";
 }
 
 /* Lays out magnitude mag in conv's base ('d' 'u' 'o' 'x' 'X') after sign. */
-static void emit_int(struct out *o, const struct ae_fmt_spec *s, char conv,
+static void emit_int(struct ae_fmt_out *o, const struct ae_fmt_spec *s, char conv,
                      const char *sign, uint64_t mag)
 {
     char buf[24], prefix[4];
@@ -232,7 +219,7 @@ static void emit_int(struct out *o, const struct ae_fmt_spec *s, char conv,
     size_t plen = strlen(sign);
 
     memcpy(prefix, sign, plen);
-    if ((s->flags & F_ALT) && base == 16 && mag != 0) {
+    if ((s->flags & AE_FMT_ALT) && base == 16 && mag != 0) {
         prefix[plen++] = '0';
         prefix[plen++] = conv;
     }
@@ -246,7 +233,7 @@ static void emit_int(struct out *o, const struct ae_fmt_spec *s, char conv,
     /* '#' with octal wants a leading zero; unless the precision already
      * gives one, it goes in the prefix, ahead of any '0'-flag fill (so
      * "%#.0o" of 0 is "0" and "%#05o" of 8 is "00010"). */
-    if ((s->flags & F_ALT) && base == 8 && s->prec <= nd
+    if ((s->flags & AE_FMT_ALT) && base == 8 && s->prec <= nd
         && (nd == 0 || *start != '0'))
         prefix[plen++] = '0';
     prefix[plen] = '\0';
@@ -254,7 +241,7 @@ static void emit_int(struct out *o, const struct ae_fmt_spec *s, char conv,
     emit_number(o, s, prefix, start, nd);
 }
 
-static void conv_int(struct out *o, const struct ae_fmt_spec *s, char conv,
+static void conv_int(struct ae_fmt_out *o, const struct ae_fmt_spec *s, char conv,
                      va_list *ap)
 {
     if (conv == 'd' || conv == 'i') {
@@ -268,22 +255,22 @@ static void conv_int(struct out *o, const struct ae_fmt_spec *s, char conv,
 }
 
 /* Width only: C leaves '0' undefined for %c/%s and glibc pads with spaces. */
-static void emit_padded(struct out *o, const struct ae_fmt_spec *s, const char *str,
+static void emit_padded(struct ae_fmt_out *o, const struct ae_fmt_spec *s, const char *str,
                         size_t n)
 {
     int pad = (size_t)s->width > n ? s->width - (int)n : 0;
 
-    if (!(s->flags & F_LEFT))
-        put_fill(o, ' ', pad);
+    if (!(s->flags & AE_FMT_LEFT))
+        ae_fmt_fill(o, ' ', pad);
     put_str(o, str, n);
-    if (s->flags & F_LEFT)
-        put_fill(o, ' ', pad);
+    if (s->flags & AE_FMT_LEFT)
+        ae_fmt_fill(o, ' ', pad);
 }
 
 /* A NULL string shows as "(null)", or as nothing if the precision cannot
  * hold all of it: a clipped "(nu" would look like real data (glibc does
  * the same). */
-static void conv_str(struct out *o, const struct ae_fmt_spec *s, va_list *ap)
+static void conv_str(struct ae_fmt_out *o, const struct ae_fmt_spec *s, va_list *ap)
 {
     const char *str = va_arg(*ap, const char *);
     size_t n;
@@ -297,7 +284,7 @@ static void conv_str(struct out *o, const struct ae_fmt_spec *s, va_list *ap)
     emit_padded(o, s, str, n);
 }
 
-static void conv_char(struct out *o, const struct ae_fmt_spec *s, va_list *ap)
+static void conv_char(struct ae_fmt_out *o, const struct ae_fmt_spec *s, va_list *ap)
 {
     char c = (char)va_arg(*ap, int);
 
@@ -306,14 +293,14 @@ static void conv_char(struct out *o, const struct ae_fmt_spec *s, va_list *ap)
 
 /* Fixed width so pointers line up in dumps, NULL included; only the field
  * width and '-' apply. With AE_FMTO_C_POINTER: glibc's form instead. */
-static void conv_ptr(struct out *o, const struct ae_fmt_spec *s, va_list *ap)
+static void conv_ptr(struct ae_fmt_out *o, const struct ae_fmt_spec *s, va_list *ap)
 {
     char buf[18];
     uintptr_t v = (uintptr_t)va_arg(*ap, void *);
 
     if (o->opts->flags & AE_FMTO_C_POINTER) {
         struct ae_fmt_spec hex = *s;
-        hex.flags |= F_ALT;
+        hex.flags |= AE_FMT_ALT;
         if (v == 0)
             emit_padded(o, s, "(nil)", 5);
         else
@@ -331,7 +318,7 @@ static void conv_ptr(struct out *o, const struct ae_fmt_spec *s, va_list *ap)
 /* Handles the directive starting just after '%'. Returns the position after
  * it. A directive that is unknown or cut off by the end of the format is
  * copied literally from its '%', so a bad format string stays visible. */
-static const char *directive(struct out *o, const char *pct, va_list *ap)
+static const char *directive(struct ae_fmt_out *o, const char *pct, va_list *ap)
 {
     const char *p = pct + 1;
     struct ae_fmt_spec s;
@@ -343,12 +330,10 @@ static const char *directive(struct out *o, const char *pct, va_list *ap)
     s.conv = *p;
 
     if (o->opts->conv && *p != '\0') {
-        int n = o->opts->conv(o->emit, o->ctx, &s, ap);
-        if (n >= 0) {
-            o->count += (size_t)n;
+        int r = o->opts->conv(o, &s, ap);
+        if (r == AE_FMT_DONE)
             return p + 1;
-        }
-        if (n == AE_FMT_LITERAL) {
+        if (r == AE_FMT_LITERAL) {
             put_str(o, pct, (size_t)(p - pct + 1));
             return p + 1;
         }
@@ -361,7 +346,7 @@ static const char *directive(struct out *o, const char *pct, va_list *ap)
     case 'c': conv_char(o, &s, ap); break;
     case 's': conv_str(o, &s, ap); break;
     case 'p': conv_ptr(o, &s, ap); break;
-    case '%': put(o, '%'); break;
+    case '%': ae_fmt_put(o, '%'); break;
     case 'n':
         if (!(o->opts->flags & AE_FMTO_SKIP_N))
             goto unknown;
@@ -382,7 +367,7 @@ int ae_vformat_opts(const struct ae_fmt_opts *opts, ae_emit_fn emit, void *ctx,
                     const char *fmt, va_list ap)
 {
     static const struct ae_fmt_opts kernel_style;
-    struct out o = { .emit = emit, .ctx = ctx, .count = 0,
+    struct ae_fmt_out o = { .emit = emit, .ctx = ctx, .count = 0,
                      .opts = opts ? opts : &kernel_style };
     va_list args;
 
@@ -393,7 +378,7 @@ int ae_vformat_opts(const struct ae_fmt_opts *opts, ae_emit_fn emit, void *ctx,
         if (*fmt == '%')
             fmt = directive(&o, fmt, &args);
         else
-            put(&o, *fmt++);
+            ae_fmt_put(&o, *fmt++);
     }
     va_end(args);
     return o.count > (size_t)INT_MAX_ ? INT_MAX_ : (int)o.count;

@@ -47,7 +47,20 @@ struct ae_fmt_spec {
 
 typedef void (*ae_emit_fn)(char ch, void *ctx);
 
-/* What a hook returns instead of a count of characters it produced. */
+struct ae_fmt_opts;
+
+/* Where the characters go: emit(ch, ctx) each, counted. */
+struct ae_fmt_out {
+    ae_emit_fn emit;
+    void *ctx;
+    size_t count;               /* size_t so a huge output cannot overflow mid-way */
+    const struct ae_fmt_opts *opts;     /* never NULL */
+};
+void ae_fmt_put(struct ae_fmt_out *o, char c);
+void ae_fmt_fill(struct ae_fmt_out *o, char c, long n);     /* n copies of c */
+
+/* What a hook returns. */
+#define AE_FMT_DONE      0      /* converted (written through ae_fmt_put) */
 #define AE_FMT_NOT_MINE (-1)    /* the core converts it (or copies it if unknown) */
 #define AE_FMT_LITERAL  (-2)    /* argument consumed; copy the directive as written */
 
@@ -55,7 +68,7 @@ struct ae_fmt_opts {
     unsigned flags;             /* AE_FMTO_* */
     /* Called for every directive before the core looks at it; *ap is the
      * argument list (va_arg(*ap, T) consumes one). NULL: no hook. */
-    int (*conv)(ae_emit_fn emit, void *ctx, const struct ae_fmt_spec *s, va_list *ap);
+    int (*conv)(struct ae_fmt_out *out, const struct ae_fmt_spec *s, va_list *ap);
 };
 /* %p as C libraries print it: "(nil)" for NULL (width and '-' apply),
  * otherwise like %#lx with every flag, '+' and ' ' included (glibc). */

@@ -10,6 +10,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "fmt_compare.h"
 #include "libc_host.h"
 
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -17,29 +18,12 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #pragma GCC diagnostic ignored "-Wformat"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_REPORTED 20
-
 static char exp_buf[40000], got_buf[40000];
-static int failures;
-
-static void check_no_failures(void)
-{
-    int n = failures;
-
-    failures = 0;
-    if (n > MAX_REPORTED)
-        print_error("... %d failures in total\n", n);
-    assert_int_equal(n, 0);
-}
 
 static void compare(const char *fmt, int en, int gn)
 {
-    if (en != gn || strcmp(exp_buf, got_buf) != 0) {
-        if (++failures <= MAX_REPORTED)
-            print_error("fmt \"%s\": glibc \"%.200s\" (%d), libc \"%.200s\" (%d)\n", fmt,
-                        exp_buf, en, got_buf, gn);
-    }
+    if (en != gn || strcmp(exp_buf, got_buf) != 0)
+        report("glibc vs libc", fmt, exp_buf, en, got_buf, gn);
 }
 
 static void same_d(const char *fmt, double v)
@@ -91,11 +75,7 @@ static void matrix(const char *convs, const char *flags)
     for (const char *c = convs; *c; c++)
         for (unsigned set = 0; set < (1u << nflags); set++) {
             char fl[8];
-            size_t k = 0;
-            for (size_t i = 0; i < nflags; i++)
-                if (set & (1u << i))
-                    fl[k++] = flags[i];
-            fl[k] = '\0';
+            flag_subset(flags, set, fl);
             for (size_t w = 0; w < COUNT(widths); w++)
                 for (size_t p = 0; p < COUNT(precs); p++) {
                     char fmt[32];

@@ -238,7 +238,8 @@ static void LCH0008_aligned(void **state)
     assert_null(heap_alloc_aligned(&H, 48, 10));    /* not a power of two */
     for (size_t i = 0; i < k; i++)
         heap_free(&H, p[i]);
-    assert_int_equal(heap_check(&H), 1);
+    assert_true(heap_check(&H) <= 1);      /* one free block, or all given back */
+    assert_int_equal(H.nalloc, 0);
 }
 
 static void LCH0009_trimming_gives_memory_back(void **state)

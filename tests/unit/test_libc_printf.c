@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <wchar.h>
 
+#include "fmt_compare.h"
 #include "libc_host.h"
 
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -20,106 +21,25 @@
 #pragma GCC diagnostic ignored "-Wformat-zero-length"
 #pragma GCC diagnostic ignored "-Wformat-overflow"
 
-#define BUF 600
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_REPORTED 20
-
-static int failures;
-
-static void report(const char *fmt, const char *exp, int en, const char *got, int gn)
-{
-    if (++failures <= MAX_REPORTED)
-        print_error("fmt \"%s\": glibc \"%s\" (%d), libc \"%s\" (%d)\n", fmt, exp, en, got, gn);
-}
-
-static void check_no_failures(void)
-{
-    int n = failures;
-
-    failures = 0;
-    if (n > MAX_REPORTED)
-        print_error("... %d failures in total\n", n);
-    assert_int_equal(n, 0);
-}
 
 /* Formats with both and compares text and return value. */
-static void same(const char *fmt, ...)
-{
-    char exp[BUF], got[BUF];
-    va_list a, b;
-
-    va_start(a, fmt);
-    va_copy(b, a);
-    int en = vsnprintf(exp, sizeof(exp), fmt, a);
-    int gn = lc_vsnprintf(got, sizeof(got), fmt, b);
-    va_end(b);
-    va_end(a);
-    if (en != gn || strcmp(exp, got) != 0)
-        report(fmt, exp, en, got, gn);
-}
+#define same(...) same_vs_glibc(lc_vsnprintf, "glibc vs libc", __VA_ARGS__)
 
 /* ---- integers --------------------------------------------------------- */
 
-static const char *const lengths[] = {"hh", "h", "", "l", "ll", "z", "t", "j", "L"};
-
-static void int_case(const char *fmt, int lm, bool is_signed, uint64_t v)
-{
-    switch (lm) {
-    case 0: is_signed ? same(fmt, (signed char)v) : same(fmt, (unsigned char)v); break;
-    case 1: is_signed ? same(fmt, (short)v) : same(fmt, (unsigned short)v); break;
-    case 2: is_signed ? same(fmt, (int)v) : same(fmt, (unsigned)v); break;
-    case 3: is_signed ? same(fmt, (long)v) : same(fmt, (unsigned long)v); break;
-    case 4: case 8: is_signed ? same(fmt, (long long)v) : same(fmt, (unsigned long long)v); break;
-    case 5: is_signed ? same(fmt, (ssize_t)v) : same(fmt, (size_t)v); break;
-    case 6: is_signed ? same(fmt, (ptrdiff_t)v) : same(fmt, (size_t)v); break;
-    default: is_signed ? same(fmt, (intmax_t)v) : same(fmt, (uintmax_t)v); break;
-    }
-}
-
-static const uint64_t int_values[] = {
-    0, 1, 7, 8, 10, 0x7f, 0x80, 0xff, 12345, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
-    0x80000000, 0xffffffff, 0x100000000ull, 0x7fffffffffffffffull,
-    0x8000000000000000ull, 0xffffffffffffffffull, (uint64_t)-42,
-};
-
-static void int_matrix(char conv, const char *flags, bool is_signed)
-{
-    static const char *const widths[] = {"", "1", "6", "24"};
-    static const char *const precs[] = {"", ".", ".0", ".1", ".5", ".22"};
-    size_t nflags = strlen(flags);
-
-    for (unsigned set = 0; set < (1u << nflags); set++) {
-        char fl[8];
-        size_t k = 0;
-        for (size_t i = 0; i < nflags; i++)
-            if (set & (1u << i))
-                fl[k++] = flags[i];
-        fl[k] = '\0';
-        for (size_t w = 0; w < COUNT(widths); w++)
-            for (size_t p = 0; p < COUNT(precs); p++)
-                for (int lm = 0; lm < (int)COUNT(lengths); lm++) {
-                    char fmt[32];
-                    snprintf(fmt, sizeof(fmt), "<%%%s%s%s%s%c>", fl, widths[w], precs[p],
-                             lengths[lm], conv);
-                    for (size_t v = 0; v < COUNT(int_values); v++)
-                        int_case(fmt, lm, is_signed, int_values[v]);
-                }
-    }
-}
-
 static void LCP0001_signed_matrix(void **state)
 {
-    int_matrix('d', "-+ 0", true);
-    int_matrix('i', "-+0", true);
+    int_matrix(lc_vsnprintf, 'd', "-+ 0", true);
+    int_matrix(lc_vsnprintf, 'i', "-+0", true);
     check_no_failures();
 }
 
 static void LCP0002_unsigned_matrix(void **state)
 {
-    int_matrix('u', "-0", false);
-    int_matrix('o', "-#0", false);
-    int_matrix('x', "-#0", false);
-    int_matrix('X', "-#0", false);
+    int_matrix(lc_vsnprintf, 'u', "-0", false);
+    int_matrix(lc_vsnprintf, 'o', "-#0", false);
+    int_matrix(lc_vsnprintf, 'x', "-#0", false);
+    int_matrix(lc_vsnprintf, 'X', "-#0", false);
     check_no_failures();
 }
 
@@ -168,7 +88,7 @@ static void LCP0005_pointers_like_glibc(void **state)
     static const char *const fmts[] = {"[%p]", "[%20p]", "[%-20p]", "[%020p]", "[%+p]", "[% p]",
                                        "[%#p]", "[%.0p]", "[%.20p]", "[%5.3p]", "[%-+25.18p]"};
     static void *const ptrs[] = {NULL, (void *)1, (void *)0x1234,
-                                 (void *)0xffffffffffffffffull, (void *)&failures};
+                                 (void *)0xffffffffffffffffull, (void *)&g_failures};
 
     for (size_t f = 0; f < COUNT(fmts); f++)
         for (size_t p = 0; p < COUNT(ptrs); p++)

@@ -30,8 +30,8 @@ struct libc_fp {
     int exp2;
 };
 enum { LIBC_FP_FINITE, LIBC_FP_INF, LIBC_FP_NAN };
-int libc_format_fp(ae_emit_fn emit, void *ctx, const struct ae_fmt_spec *s,
-                   const struct libc_fp *v);
+void libc_format_fp(struct ae_fmt_out *out, const struct ae_fmt_spec *s,
+                    const struct libc_fp *v);
 
 /* Writes a message straight to stderr's sink, bypassing its buffer and
  * lock (the caller may be stopping the program with either in a bad

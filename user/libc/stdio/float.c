@@ -244,24 +244,6 @@ static int next_digit(struct cursor *c)
 
 /* ---- layout ------------------------------------------------------------- */
 
-struct em {
-    ae_emit_fn emit;
-    void *ctx;
-    size_t count;
-};
-
-static void put(struct em *e, char c)
-{
-    e->emit(c, e->ctx);
-    e->count++;
-}
-
-static void fill(struct em *e, char c, long n)
-{
-    for (; n > 0; n--)
-        put(e, c);
-}
-
 static long pad_of(const struct ae_fmt_spec *s, char sign, long body)
 {
     long len = body + (sign != 0);
@@ -270,7 +252,7 @@ static long pad_of(const struct ae_fmt_spec *s, char sign, long body)
 }
 
 /* Spaces (unless '-' or zero fill), the sign, zeros for '0' fill. */
-static void begin_field(struct em *e, const struct ae_fmt_spec *s, char sign, long body,
+static void begin_field(struct ae_fmt_out *e, const struct ae_fmt_spec *s, char sign, long body,
                         bool zero_fill_ok)
 {
     long pad = pad_of(s, sign, body);
@@ -278,20 +260,20 @@ static void begin_field(struct em *e, const struct ae_fmt_spec *s, char sign, lo
     bool zeros = !left && zero_fill_ok && (s->flags & AE_FMT_ZERO);
 
     if (!left && !zeros)
-        fill(e, ' ', pad);
+        ae_fmt_fill(e, ' ', pad);
     if (sign)
-        put(e, sign);
+        ae_fmt_put(e, sign);
     if (zeros)
-        fill(e, '0', pad);
+        ae_fmt_fill(e, '0', pad);
 }
 
-static void end_field(struct em *e, const struct ae_fmt_spec *s, char sign, long body)
+static void end_field(struct ae_fmt_out *e, const struct ae_fmt_spec *s, char sign, long body)
 {
     if (s->flags & AE_FMT_LEFT)
-        fill(e, ' ', pad_of(s, sign, body));
+        ae_fmt_fill(e, ' ', pad_of(s, sign, body));
 }
 
-static void emit_fixed(struct em *e, const struct ae_fmt_spec *s, char sign,
+static void emit_fixed(struct ae_fmt_out *e, const struct ae_fmt_spec *s, char sign,
                        struct digits *g, const struct libc_fp *v, const struct rounded *r,
                        long frac)
 {
@@ -303,17 +285,17 @@ static void emit_fixed(struct em *e, const struct ae_fmt_spec *s, char sign,
     begin_field(e, s, sign, body, true);
     if (r->exp10 >= 0)
         for (long i = 0; i <= r->exp10; i++)
-            put(e, (char)('0' + next_digit(&c)));
+            ae_fmt_put(e, (char)('0' + next_digit(&c)));
     else
-        put(e, '0');
+        ae_fmt_put(e, '0');
     if (point)
-        put(e, '.');
+        ae_fmt_put(e, '.');
     for (long j = 1; j <= frac; j++)
-        put(e, r->exp10 + j < 0 ? '0' : (char)('0' + next_digit(&c)));
+        ae_fmt_put(e, r->exp10 + j < 0 ? '0' : (char)('0' + next_digit(&c)));
     end_field(e, s, sign, body);
 }
 
-static void emit_exp(struct em *e, const struct ae_fmt_spec *s, char sign,
+static void emit_exp(struct ae_fmt_out *e, const struct ae_fmt_spec *s, char sign,
                      struct digits *g, const struct libc_fp *v, const struct rounded *r,
                      long frac, bool upper)
 {
@@ -326,17 +308,17 @@ static void emit_exp(struct em *e, const struct ae_fmt_spec *s, char sign,
 
     gen_init(g, v->mant, v->exp2);
     begin_field(e, s, sign, body, true);
-    put(e, (char)('0' + next_digit(&c)));
+    ae_fmt_put(e, (char)('0' + next_digit(&c)));
     if (point)
-        put(e, '.');
+        ae_fmt_put(e, '.');
     for (long j = 1; j <= frac; j++)
-        put(e, (char)('0' + next_digit(&c)));
-    put(e, upper ? 'E' : 'e');
-    put(e, r->exp10 < 0 ? '-' : '+');
+        ae_fmt_put(e, (char)('0' + next_digit(&c)));
+    ae_fmt_put(e, upper ? 'E' : 'e');
+    ae_fmt_put(e, r->exp10 < 0 ? '-' : '+');
     for (int i = xdigits - 1; i >= 0; i--, ax /= 10)
         x[i] = (char)('0' + ax % 10);
     for (int i = 0; i < xdigits; i++)
-        put(e, x[i]);
+        ae_fmt_put(e, x[i]);
     end_field(e, s, sign, body);
 }
 
@@ -347,7 +329,7 @@ static long clamp(long v, long lo, long hi)
 
 /* C's %g: the style by the exponent X the value has once rounded to P
  * significant digits; trailing zeros go unless '#'. */
-static void emit_general(struct em *e, const struct ae_fmt_spec *s, char sign,
+static void emit_general(struct ae_fmt_out *e, const struct ae_fmt_spec *s, char sign,
                          struct digits *g, const struct libc_fp *v, long prec, bool upper)
 {
     long p = prec == 0 ? 1 : prec, x;
@@ -364,10 +346,9 @@ static void emit_general(struct em *e, const struct ae_fmt_spec *s, char sign,
     }
 }
 
-int libc_format_fp(ae_emit_fn emit, void *ctx, const struct ae_fmt_spec *s,
-                   const struct libc_fp *v)
+void libc_format_fp(struct ae_fmt_out *e, const struct ae_fmt_spec *s,
+                    const struct libc_fp *v)
 {
-    struct em e = {emit, ctx, 0};
     char sign = v->neg ? '-' : (s->flags & AE_FMT_PLUS) ? '+' : (s->flags & AE_FMT_SPACE) ? ' ' : 0;
     bool upper = s->conv == 'F' || s->conv == 'E' || s->conv == 'G';
     long prec = s->prec < 0 ? 6 : s->prec;
@@ -376,18 +357,17 @@ int libc_format_fp(ae_emit_fn emit, void *ctx, const struct ae_fmt_spec *s,
 
     if (v->kind != LIBC_FP_FINITE) {
         const char *t = v->kind == LIBC_FP_INF ? (upper ? "INF" : "inf") : (upper ? "NAN" : "nan");
-        begin_field(&e, s, sign, 3, false);     /* glibc pads these with spaces */
+        begin_field(e, s, sign, 3, false);     /* glibc pads these with spaces */
         for (int i = 0; i < 3; i++)
-            put(&e, t[i]);
-        end_field(&e, s, sign, 3);
+            ae_fmt_put(e, t[i]);
+        end_field(e, s, sign, 3);
     } else if (s->conv == 'f' || s->conv == 'F') {
         round_to(&r, &g, v, true, prec);
-        emit_fixed(&e, s, sign, &g, v, &r, prec);
+        emit_fixed(e, s, sign, &g, v, &r, prec);
     } else if (s->conv == 'e' || s->conv == 'E') {
         round_to(&r, &g, v, false, prec);
-        emit_exp(&e, s, sign, &g, v, &r, prec, upper);
+        emit_exp(e, s, sign, &g, v, &r, prec, upper);
     } else {
-        emit_general(&e, s, sign, &g, v, prec, upper);
+        emit_general(e, s, sign, &g, v, prec, upper);
     }
-    return e.count > 0x7fffffff ? 0x7fffffff : (int)e.count;
 }

@@ -41,7 +41,7 @@ static void decompose_long_double(long double v, struct libc_fp *f)
     f->exp2 = e ? (int)e - 16383 - 63 : 1 - 16383 - 63;
 }
 
-static int libc_conv(ae_emit_fn emit, void *ctx, const struct ae_fmt_spec *s, va_list *ap)
+static int libc_conv(struct ae_fmt_out *out, const struct ae_fmt_spec *s, va_list *ap)
 {
     struct libc_fp v;
 
@@ -51,7 +51,8 @@ static int libc_conv(ae_emit_fn emit, void *ctx, const struct ae_fmt_spec *s, va
             decompose_long_double(va_arg(*ap, long double), &v);
         else
             decompose_double(va_arg(*ap, double), &v);
-        return libc_format_fp(emit, ctx, s, &v);
+        libc_format_fp(out, s, &v);
+        return AE_FMT_DONE;
     case 'a': case 'A':
         if (s->len == AE_LEN_BIG_L)
             (void)va_arg(*ap, long double);
