@@ -4,8 +4,9 @@
  *
  * Supported conversions: %d %i %u %x %X %o %c %s %p %%, with flags '-' '0'
  * '+' ' ' '#', a field width and precision (decimal or '*'), and length
- * modifiers hh h l ll z t j. Floating point is not supported (the kernel
- * has no FPU state); an unknown conversion is copied to the output as-is.
+ * modifiers hh h l ll z t j (and L, read as long long like ll). Floating
+ * point is not supported (the kernel has no FPU state); an unknown
+ * conversion is copied to the output as-is.
  * %p prints 0x followed by 16 lowercase hex digits (NULL included; only the
  * width and '-' apply). A NULL %s prints "(null)", or nothing when the
  * precision is below 6, as glibc does. An unknown or unterminated directive
