@@ -77,18 +77,25 @@ $(BUILD)/aether.elf: $(BUILD)/kernel.pass1.elf tools/gen_ksyms.py
 	    { echo "kernel: SSE/AVX instructions in the image" >&2; rm -f $@; exit 1; }
 
 # ---- user space ------------------------------------------------------------
-# Static ELF programs: user/lib (crt0, libaether) + common/ (fmt, string) +
-# each program's own folder. They include include/aether/ and user/lib only.
+# Static ELF programs: user/lib (crt0, libaether) + user/libc (the C library)
+# + common/ (fmt, string) + each program's own folder. They include
+# include/aether/, user/lib and the C library's headers, and no host header:
+# -nostdinc leaves only the compiler's own (stddef.h, stdint.h, stdarg.h...).
+LIBC_INC    := -nostdinc -isystem $(shell $(CC) -print-file-name=include) -Iuser/libc/include
 USER_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -O2 -g -Wall -Wextra \
                -Werror -Wno-unused-parameter -fno-stack-protector \
-               -fno-omit-frame-pointer -I. -Iinclude -Iuser/lib -MMD -MP
+               -fno-omit-frame-pointer -I. -Iinclude -Iuser/lib $(LIBC_INC) -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T user/lib/user.ld
+# user/libc/os/ holds the only C library files that make system calls; the
+# rest is pure and also built for the host tests.
+LIBC_SRCS      := $(shell find user/libc -name '*.c' | sort)
+LIBC_PURE_SRCS := $(filter-out user/libc/os/%,$(LIBC_SRCS))
 ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/scratch.c user/lib/spawn.c \
               user/lib/elf_load.c user/lib/manifest.c user/lib/manifest_keys.c \
               user/lib/cpio.c user/lib/svc.c user/lib/con.c user/lib/bufsvc.c \
               user/lib/acpi_power.c \
-              common/elf64.c common/fmt.c common/string.c common/strerror.c
+              common/elf64.c common/fmt.c common/string.c common/strerror.c $(LIBC_SRCS)
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
 USER_PROGS := init ktest ipcbench elfhello
 USER_ELFS  := $(addprefix $(BUILD)/user/,$(addsuffix .elf,$(USER_PROGS)))
@@ -176,6 +183,23 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c $$(unit_%_SRCS) tests/unit/unit.h | de
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(UCFLAGS) -o $@ $< $(unit_$*_SRCS) -lcmocka
 
+# The pure C library built for the host, every symbol it defines renamed
+# lc_NAME (LIBC_HOST, units.mk), so a test calls it and glibc side by side.
+LIBC_HOST_SRCS := $(LIBC_PURE_SRCS) common/fmt.c common/string.c common/strerror.c
+LIBC_HOST_OBJS := $(patsubst %.c,$(BUILD)/unit/libc_host/%.o,$(LIBC_HOST_SRCS))
+
+$(BUILD)/unit/libc_host/%.o: %.c Makefile | deps
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(UCFLAGS) -ffreestanding $(LIBC_INC) -MMD -MP -c $< -o $@
+
+$(LIBC_HOST): $(LIBC_HOST_OBJS)
+	@echo "  LC      $@"
+	$(Q)$(HOSTCC) -r -nostdlib -o $@.tmp $^
+	$(Q)nm --defined-only -g $@.tmp | awk '{print $$3 " lc_" $$3}' > $@.syms
+	$(Q)objcopy --redefine-syms=$@.syms $@.tmp $@
+	$(Q)rm -f $@.tmp
+
 TEST_ISOS := $(addprefix $(BUILD)/test/,$(addsuffix .iso,$(shell sed -n 's/^#test-image \([a-z0-9_-]*\).*/\1/p' boot/grub.cfg.in)))
 
 unit-test: $(UNIT_BINS)
@@ -194,4 +218,4 @@ bench: $(ISO)
 clean:
 	rm -rf $(BUILD)
 
--include $(KOBJS:.o=.d) $(wildcard $(BUILD)/uobj/*/*.d $(BUILD)/uobj/*/*/*.d)
+-include $(KOBJS:.o=.d) $(shell find $(BUILD)/uobj $(BUILD)/unit/libc_host -name '*.d' 2>/dev/null)

@@ -19,45 +19,22 @@ _Static_assert(sizeof(uintmax_t) == sizeof(uint64_t), "intmax_t is 64 bits");
 
 #define INT_MAX_ ((int)(~0u >> 1))
 
-enum {
-    F_LEFT  = 1u << 0, /* '-' */
-    F_ZERO  = 1u << 1, /* '0' */
-    F_PLUS  = 1u << 2, /* '+' */
-    F_SPACE = 1u << 3, /* ' ' */
-    F_ALT   = 1u << 4, /* '#' */
-};
-
-enum length { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_T, LEN_J };
-
-struct spec {
-    unsigned flags;
-    int width;       /* 0 when absent */
-    int prec;        /* -1 when absent */
-    enum length len;
-};
-
-struct out {
-    ae_emit_fn emit;
-    void *ctx;
-    size_t count;    /* size_t so a huge output cannot overflow mid-way */
-};
-
-static void put(struct out *o, char c)
+void ae_fmt_put(struct ae_fmt_out *o, char c)
 {
     o->emit(c, o->ctx);
     o->count++;
 }
 
-static void put_fill(struct out *o, char c, int n)
+void ae_fmt_fill(struct ae_fmt_out *o, char c, long n)
 {
     for (; n > 0; n--)
-        put(o, c);
+        ae_fmt_put(o, c);
 }
 
-static void put_str(struct out *o, const char *s, size_t n)
+static void put_str(struct ae_fmt_out *o, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        put(o, s[i]);
+        ae_fmt_put(o, s[i]);
 }
 
 /* ---- parsing ---------------------------------------------------------- */
@@ -86,11 +63,11 @@ static unsigned parse_flags(const char **p)
 
     for (;; (*p)++) {
         switch (**p) {
-        case '-': flags |= F_LEFT; break;
-        case '0': flags |= F_ZERO; break;
-        case '+': flags |= F_PLUS; break;
-        case ' ': flags |= F_SPACE; break;
-        case '#': flags |= F_ALT; break;
+        case '-': flags |= AE_FMT_LEFT; break;
+        case '0': flags |= AE_FMT_ZERO; break;
+        case '+': flags |= AE_FMT_PLUS; break;
+        case ' ': flags |= AE_FMT_SPACE; break;
+        case '#': flags |= AE_FMT_ALT; break;
         default: return flags;
         }
     }
@@ -98,7 +75,7 @@ static unsigned parse_flags(const char **p)
 
 /* A negative '*' width means '-' plus its magnitude (C says so); INT_MIN
  * has no magnitude in int, so it saturates. */
-static void parse_width(const char **p, struct spec *s, va_list *ap)
+static void parse_width(const char **p, struct ae_fmt_spec *s, va_list *ap)
 {
     if (**p != '*') {
         s->width = parse_num(p);
@@ -107,14 +84,14 @@ static void parse_width(const char **p, struct spec *s, va_list *ap)
     (*p)++;
     int w = va_arg(*ap, int);
     if (w < 0) {
-        s->flags |= F_LEFT;
+        s->flags |= AE_FMT_LEFT;
         w = (w == -INT_MAX_ - 1) ? INT_MAX_ : -w;
     }
     s->width = w;
 }
 
 /* A negative '*' precision counts as no precision at all. */
-static void parse_prec(const char **p, struct spec *s, va_list *ap)
+static void parse_prec(const char **p, struct ae_fmt_spec *s, va_list *ap)
 {
     s->prec = -1;
     if (**p != '.')
@@ -129,57 +106,60 @@ static void parse_prec(const char **p, struct spec *s, va_list *ap)
     }
 }
 
-static enum length parse_len(const char **p)
+static enum ae_fmt_length parse_len(const char **p)
 {
     switch (**p) {
     case 'h':
         (*p)++;
         if (**p == 'h') {
             (*p)++;
-            return LEN_HH;
+            return AE_LEN_HH;
         }
-        return LEN_H;
+        return AE_LEN_H;
     case 'l':
         (*p)++;
         if (**p == 'l') {
             (*p)++;
-            return LEN_LL;
+            return AE_LEN_LL;
         }
-        return LEN_L;
-    case 'z': (*p)++; return LEN_Z;
-    case 't': (*p)++; return LEN_T;
-    case 'j': (*p)++; return LEN_J;
-    default: return LEN_NONE;
+        return AE_LEN_L;
+    case 'z': (*p)++; return AE_LEN_Z;
+    case 't': (*p)++; return AE_LEN_T;
+    case 'j': (*p)++; return AE_LEN_J;
+    case 'L': (*p)++; return AE_LEN_BIG_L;
+    default: return AE_LEN_NONE;
     }
 }
 
 /* ---- argument fetching ------------------------------------------------ */
 
 /* Narrow types arrive promoted to int, so hh/h truncate after fetching. */
-static int64_t fetch_signed(enum length len, va_list *ap)
+static int64_t fetch_signed(enum ae_fmt_length len, va_list *ap)
 {
     switch (len) {
-    case LEN_HH: return (signed char)va_arg(*ap, int);
-    case LEN_H:  return (short)va_arg(*ap, int);
-    case LEN_L:  return va_arg(*ap, long);
-    case LEN_LL: return va_arg(*ap, long long);
-    case LEN_Z:  return va_arg(*ap, ptrdiff_t);
-    case LEN_T:  return va_arg(*ap, ptrdiff_t);
-    case LEN_J:  return va_arg(*ap, intmax_t);
+    case AE_LEN_HH: return (signed char)va_arg(*ap, int);
+    case AE_LEN_H:  return (short)va_arg(*ap, int);
+    case AE_LEN_L:  return va_arg(*ap, long);
+    case AE_LEN_LL:
+    case AE_LEN_BIG_L: return va_arg(*ap, long long);
+    case AE_LEN_Z:  return va_arg(*ap, ptrdiff_t);
+    case AE_LEN_T:  return va_arg(*ap, ptrdiff_t);
+    case AE_LEN_J:  return va_arg(*ap, intmax_t);
     default:     return va_arg(*ap, int);
     }
 }
 
-static uint64_t fetch_unsigned(enum length len, va_list *ap)
+static uint64_t fetch_unsigned(enum ae_fmt_length len, va_list *ap)
 {
     switch (len) {
-    case LEN_HH: return (unsigned char)va_arg(*ap, unsigned int);
-    case LEN_H:  return (unsigned short)va_arg(*ap, unsigned int);
-    case LEN_L:  return va_arg(*ap, unsigned long);
-    case LEN_LL: return va_arg(*ap, unsigned long long);
-    case LEN_Z:  return va_arg(*ap, size_t);
-    case LEN_T:  return va_arg(*ap, size_t);
-    case LEN_J:  return va_arg(*ap, uintmax_t);
+    case AE_LEN_HH: return (unsigned char)va_arg(*ap, unsigned int);
+    case AE_LEN_H:  return (unsigned short)va_arg(*ap, unsigned int);
+    case AE_LEN_L:  return va_arg(*ap, unsigned long);
+    case AE_LEN_LL:
+    case AE_LEN_BIG_L: return va_arg(*ap, unsigned long long);
+    case AE_LEN_Z:  return va_arg(*ap, size_t);
+    case AE_LEN_T:  return va_arg(*ap, size_t);
+    case AE_LEN_J:  return va_arg(*ap, uintmax_t);
     default:     return va_arg(*ap, unsigned int);
     }
 }
@@ -202,7 +182,7 @@ static char *to_digits(char *end, uint64_t v, unsigned base, bool upper)
 
 /* Layout shared by every integer: [spaces][prefix][zeros][digits][spaces].
  * Zero fill from the '0' flag only applies without a precision, as in C. */
-static void emit_number(struct out *o, const struct spec *s, const char *prefix,
+static void emit_number(struct ae_fmt_out *o, const struct ae_fmt_spec *s, const char *prefix,
                         const char *digits, int ndigits)
 {
     int plen = (int)strlen(prefix);
@@ -210,43 +190,38 @@ static void emit_number(struct out *o, const struct spec *s, const char *prefix,
     int body = plen + zeros + ndigits;
     int pad = s->width > body ? s->width - body : 0;
 
-    if (!(s->flags & F_LEFT) && (s->flags & F_ZERO) && s->prec < 0) {
+    if (!(s->flags & AE_FMT_LEFT) && (s->flags & AE_FMT_ZERO) && s->prec < 0) {
         zeros += pad;
         pad = 0;
     }
-    if (!(s->flags & F_LEFT))
-        put_fill(o, ' ', pad);
+    if (!(s->flags & AE_FMT_LEFT))
+        ae_fmt_fill(o, ' ', pad);
     put_str(o, prefix, (size_t)plen);
-    put_fill(o, '0', zeros);
+    ae_fmt_fill(o, '0', zeros);
     put_str(o, digits, (size_t)ndigits);
-    if (s->flags & F_LEFT)
-        put_fill(o, ' ', pad);
+    if (s->flags & AE_FMT_LEFT)
+        ae_fmt_fill(o, ' ', pad);
 }
 
-static void conv_int(struct out *o, const struct spec *s, char conv,
-                     va_list *ap)
+/* The sign a signed conversion shows for a non-negative value, if any. */
+static const char *plus_sign(const struct ae_fmt_spec *s)
 {
-    char buf[24];
-    char *end = buf + sizeof(buf);
-    const char *prefix = "";
-    unsigned base = 10;
-    uint64_t mag;
+    return (s->flags & AE_FMT_PLUS) ? "+" : (s->flags & AE_FMT_SPACE) ? " " : "";
+}
 
-    if (conv == 'd' || conv == 'i') {
-        int64_t v = fetch_signed(s->len, ap);
-        /* Negate in unsigned arithmetic so INT64_MIN is not UB. */
-        mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-        if (v < 0)
-            prefix = "-";
-        else if (s->flags & F_PLUS)
-            prefix = "+";
-        else if (s->flags & F_SPACE)
-            prefix = " ";
-    } else {
-        mag = fetch_unsigned(s->len, ap);
-        base = conv == 'u' ? 10 : conv == 'o' ? 8 : 16;
-        if ((s->flags & F_ALT) && base == 16 && mag != 0)
-            prefix = conv == 'X' ? "0X" : "0x";
+/* Lays out magnitude mag in conv's base ('d' 'u' 'o' 'x' 'X') after sign. */
+static void emit_int(struct ae_fmt_out *o, const struct ae_fmt_spec *s, char conv,
+                     const char *sign, uint64_t mag)
+{
+    char buf[24], prefix[4];
+    char *end = buf + sizeof(buf);
+    unsigned base = conv == 'o' ? 8 : (conv == 'x' || conv == 'X') ? 16 : 10;
+    size_t plen = strlen(sign);
+
+    memcpy(prefix, sign, plen);
+    if ((s->flags & AE_FMT_ALT) && base == 16 && mag != 0) {
+        prefix[plen++] = '0';
+        prefix[plen++] = conv;
     }
 
     /* C: precision 0 and value 0 give no digits at all. */
@@ -258,30 +233,44 @@ static void conv_int(struct out *o, const struct spec *s, char conv,
     /* '#' with octal wants a leading zero; unless the precision already
      * gives one, it goes in the prefix, ahead of any '0'-flag fill (so
      * "%#.0o" of 0 is "0" and "%#05o" of 8 is "00010"). */
-    if ((s->flags & F_ALT) && base == 8 && s->prec <= nd
+    if ((s->flags & AE_FMT_ALT) && base == 8 && s->prec <= nd
         && (nd == 0 || *start != '0'))
-        prefix = "0";
+        prefix[plen++] = '0';
+    prefix[plen] = '\0';
 
     emit_number(o, s, prefix, start, nd);
 }
 
+static void conv_int(struct ae_fmt_out *o, const struct ae_fmt_spec *s, char conv,
+                     va_list *ap)
+{
+    if (conv == 'd' || conv == 'i') {
+        int64_t v = fetch_signed(s->len, ap);
+        /* Negate in unsigned arithmetic so INT64_MIN is not UB. */
+        uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+        emit_int(o, s, 'd', v < 0 ? "-" : plus_sign(s), mag);
+    } else {
+        emit_int(o, s, conv, "", fetch_unsigned(s->len, ap));
+    }
+}
+
 /* Width only: C leaves '0' undefined for %c/%s and glibc pads with spaces. */
-static void emit_padded(struct out *o, const struct spec *s, const char *str,
+static void emit_padded(struct ae_fmt_out *o, const struct ae_fmt_spec *s, const char *str,
                         size_t n)
 {
     int pad = (size_t)s->width > n ? s->width - (int)n : 0;
 
-    if (!(s->flags & F_LEFT))
-        put_fill(o, ' ', pad);
+    if (!(s->flags & AE_FMT_LEFT))
+        ae_fmt_fill(o, ' ', pad);
     put_str(o, str, n);
-    if (s->flags & F_LEFT)
-        put_fill(o, ' ', pad);
+    if (s->flags & AE_FMT_LEFT)
+        ae_fmt_fill(o, ' ', pad);
 }
 
 /* A NULL string shows as "(null)", or as nothing if the precision cannot
  * hold all of it: a clipped "(nu" would look like real data (glibc does
  * the same). */
-static void conv_str(struct out *o, const struct spec *s, va_list *ap)
+static void conv_str(struct ae_fmt_out *o, const struct ae_fmt_spec *s, va_list *ap)
 {
     const char *str = va_arg(*ap, const char *);
     size_t n;
@@ -295,7 +284,7 @@ static void conv_str(struct out *o, const struct spec *s, va_list *ap)
     emit_padded(o, s, str, n);
 }
 
-static void conv_char(struct out *o, const struct spec *s, va_list *ap)
+static void conv_char(struct ae_fmt_out *o, const struct ae_fmt_spec *s, va_list *ap)
 {
     char c = (char)va_arg(*ap, int);
 
@@ -303,11 +292,21 @@ static void conv_char(struct out *o, const struct spec *s, va_list *ap)
 }
 
 /* Fixed width so pointers line up in dumps, NULL included; only the field
- * width and '-' apply. */
-static void conv_ptr(struct out *o, const struct spec *s, va_list *ap)
+ * width and '-' apply. With AE_FMTO_C_POINTER: glibc's form instead. */
+static void conv_ptr(struct ae_fmt_out *o, const struct ae_fmt_spec *s, va_list *ap)
 {
     char buf[18];
     uintptr_t v = (uintptr_t)va_arg(*ap, void *);
+
+    if (o->opts->flags & AE_FMTO_C_POINTER) {
+        struct ae_fmt_spec hex = *s;
+        hex.flags |= AE_FMT_ALT;
+        if (v == 0)
+            emit_padded(o, s, "(nil)", 5);
+        else
+            emit_int(o, &hex, 'x', plus_sign(s), v);
+        return;
+    }
 
     buf[0] = '0';
     buf[1] = 'x';
@@ -319,15 +318,26 @@ static void conv_ptr(struct out *o, const struct spec *s, va_list *ap)
 /* Handles the directive starting just after '%'. Returns the position after
  * it. A directive that is unknown or cut off by the end of the format is
  * copied literally from its '%', so a bad format string stays visible. */
-static const char *directive(struct out *o, const char *pct, va_list *ap)
+static const char *directive(struct ae_fmt_out *o, const char *pct, va_list *ap)
 {
     const char *p = pct + 1;
-    struct spec s;
+    struct ae_fmt_spec s;
 
     s.flags = parse_flags(&p);
     parse_width(&p, &s, ap);
     parse_prec(&p, &s, ap);
     s.len = parse_len(&p);
+    s.conv = *p;
+
+    if (o->opts->conv && *p != '\0') {
+        int r = o->opts->conv(o, &s, ap);
+        if (r == AE_FMT_DONE)
+            return p + 1;
+        if (r == AE_FMT_LITERAL) {
+            put_str(o, pct, (size_t)(p - pct + 1));
+            return p + 1;
+        }
+    }
 
     switch (*p) {
     case 'd': case 'i': case 'u': case 'x': case 'X': case 'o':
@@ -336,20 +346,29 @@ static const char *directive(struct out *o, const char *pct, va_list *ap)
     case 'c': conv_char(o, &s, ap); break;
     case 's': conv_str(o, &s, ap); break;
     case 'p': conv_ptr(o, &s, ap); break;
-    case '%': put(o, '%'); break;
+    case '%': ae_fmt_put(o, '%'); break;
+    case 'n':
+        if (!(o->opts->flags & AE_FMTO_SKIP_N))
+            goto unknown;
+        (void)va_arg(*ap, void *);
+        break;
     case '\0':
         put_str(o, pct, (size_t)(p - pct));
         return p;
     default:
+    unknown:
         put_str(o, pct, (size_t)(p - pct + 1));
         break;
     }
     return p + 1;
 }
 
-int ae_vformat(ae_emit_fn emit, void *ctx, const char *fmt, va_list ap)
+int ae_vformat_opts(const struct ae_fmt_opts *opts, ae_emit_fn emit, void *ctx,
+                    const char *fmt, va_list ap)
 {
-    struct out o = { .emit = emit, .ctx = ctx, .count = 0 };
+    static const struct ae_fmt_opts kernel_style;
+    struct ae_fmt_out o = { .emit = emit, .ctx = ctx, .count = 0,
+                     .opts = opts ? opts : &kernel_style };
     va_list args;
 
     /* A va_list parameter is an array that decayed to a pointer on x86_64,
@@ -359,10 +378,15 @@ int ae_vformat(ae_emit_fn emit, void *ctx, const char *fmt, va_list ap)
         if (*fmt == '%')
             fmt = directive(&o, fmt, &args);
         else
-            put(&o, *fmt++);
+            ae_fmt_put(&o, *fmt++);
     }
     va_end(args);
     return o.count > (size_t)INT_MAX_ ? INT_MAX_ : (int)o.count;
+}
+
+int ae_vformat(ae_emit_fn emit, void *ctx, const char *fmt, va_list ap)
+{
+    return ae_vformat_opts(NULL, emit, ctx, fmt, ap);
 }
 
 /* ---- buffer front end ------------------------------------------------- */
@@ -383,14 +407,20 @@ static void sink_emit(char ch, void *ctx)
     k->pos++;
 }
 
-int ae_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+int ae_vsnprintf_opts(const struct ae_fmt_opts *opts, char *buf, size_t size,
+                      const char *fmt, va_list ap)
 {
     struct sink k = { .buf = buf, .size = size, .pos = 0 };
-    int n = ae_vformat(sink_emit, &k, fmt, ap);
+    int n = ae_vformat_opts(opts, sink_emit, &k, fmt, ap);
 
     if (size > 0)
         buf[k.pos < size ? k.pos : size - 1] = '\0';
     return n;
+}
+
+int ae_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    return ae_vsnprintf_opts(NULL, buf, size, fmt, ap);
 }
 
 int ae_snprintf(char *buf, size_t size, const char *fmt, ...)

@@ -9,6 +9,8 @@
 
 #include "lib/fmt.h"
 
+#include "fmt_compare.h"
+
 /* The generated matrix and the literal-behaviour cases hand runtime or
  * deliberately odd format strings to printf-like functions. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -27,53 +29,16 @@
 #define ODD_FORMATS_END _Pragma("GCC diagnostic pop")
 
 #define BUF 512
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_REPORTED 20
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static int g_failures;
-
-static void report(const char *where, const char *fmt, const char *exp,
-                   int exp_n, const char *got, int got_n)
-{
-    g_failures++;
-    if (g_failures <= MAX_REPORTED)
-        print_error("%s: fmt \"%s\": expected \"%s\" (%d), got \"%s\" (%d)\n",
-                    where, fmt, exp, exp_n, got, got_n);
-}
-
 /* Formats the same arguments with glibc and with ae_vsnprintf and records a
  * failure (with its call site and format) if text or length differ. */
-__attribute__((format(printf, 2, 3)))
-static void same_as_glibc(const char *where, const char *fmt, ...)
-{
-    char exp[BUF], got[BUF];
-    va_list a, b;
-
-    va_start(a, fmt);
-    va_copy(b, a);
-    int en = vsnprintf(exp, sizeof(exp), fmt, a);
-    int gn = ae_vsnprintf(got, sizeof(got), fmt, b);
-    va_end(b);
-    va_end(a);
-    if (en != gn || strcmp(exp, got) != 0)
-        report(where, fmt, exp, en, got, gn);
-}
+#define same_as_glibc(where, ...) same_vs_glibc(ae_vsnprintf, where, __VA_ARGS__)
 
 #define STR2(x) #x
 #define STR(x) STR2(x)
 #define SAME(...) same_as_glibc(__FILE__ ":" STR(__LINE__), __VA_ARGS__)
-
-static void check_no_failures(void)
-{
-    int n = g_failures;
-
-    g_failures = 0;
-    if (n > MAX_REPORTED)
-        print_error("... %d failures in total\n", n);
-    assert_int_equal(n, 0);
-}
 
 /* Compares ae_snprintf output with a literal expectation (no oracle). */
 __attribute__((format(printf, 3, 4)))
@@ -119,79 +84,6 @@ static int capture_fmt(struct capture *c, const char *fmt, ...)
     return n;
 }
 
-/* ---- generated integer matrix ---------------------------------------- */
-
-enum len_mod { LM_HH, LM_H, LM_NONE, LM_L, LM_LL, LM_Z, LM_T, LM_J, LM_COUNT };
-static const char *const len_text[LM_COUNT] = {
-    "hh", "h", "", "l", "ll", "z", "t", "j",
-};
-
-/* Passes raw converted to exactly the type the length modifier reads. */
-#define BOTH(T) do { \
-        en = snprintf(exp, sizeof(exp), fmt, (T)raw); \
-        gn = ae_snprintf(got, sizeof(got), fmt, (T)raw); \
-    } while (0)
-
-static void matrix_case(const char *fmt, bool is_signed, enum len_mod lm,
-                        uint64_t raw)
-{
-    char exp[BUF], got[BUF];
-    int en = 0, gn = 0;
-
-    switch (lm) {
-    case LM_HH: if (is_signed) BOTH(signed char); else BOTH(unsigned char); break;
-    case LM_H: if (is_signed) BOTH(short); else BOTH(unsigned short); break;
-    case LM_NONE: if (is_signed) BOTH(int); else BOTH(unsigned int); break;
-    case LM_L: if (is_signed) BOTH(long); else BOTH(unsigned long); break;
-    case LM_LL: if (is_signed) BOTH(long long); else BOTH(unsigned long long); break;
-    case LM_Z: if (is_signed) BOTH(ssize_t); else BOTH(size_t); break;
-    case LM_T: if (is_signed) BOTH(ptrdiff_t); else BOTH(size_t); break;
-    case LM_J: if (is_signed) BOTH(intmax_t); else BOTH(uintmax_t); break;
-    default: fail();
-    }
-    if (en != gn || strcmp(exp, got) != 0) {
-        char where[64];
-        snprintf(where, sizeof(where), "matrix value 0x%llx",
-                 (unsigned long long)raw);
-        report(where, fmt, exp, en, got, gn);
-    }
-}
-
-static const uint64_t matrix_values[] = {
-    0, 1, 7, 8, 9, 10, 42, 0x7f, 0x80, 0xff, 0x100, 12345, 0x7fff, 0x8000,
-    0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull,
-    0xdeadbeefcafeull, 0x7fffffffffffffffull, 0x8000000000000000ull,
-    0xffffffffffffffffull, (uint64_t)-42, (uint64_t)-12345,
-};
-
-/* Flag sets C defines for each conversion ('#' only for o/x/X, sign flags
- * only for signed ones); every subset is tried. */
-static void matrix_conv(char conv, const char *flags, bool is_signed)
-{
-    static const char *const widths[] = { "", "1", "5", "12", "25" };
-    static const char *const precs[] = { "", ".", ".0", ".1", ".3", ".20" };
-    size_t nflags = strlen(flags);
-
-    for (unsigned set = 0; set < (1u << nflags); set++) {
-        char fl[8];
-        size_t k = 0;
-        for (size_t i = 0; i < nflags; i++)
-            if (set & (1u << i))
-                fl[k++] = flags[i];
-        fl[k] = '\0';
-        for (size_t w = 0; w < COUNT(widths); w++)
-            for (size_t p = 0; p < COUNT(precs); p++)
-                for (int lm = 0; lm < LM_COUNT; lm++) {
-                    char fmt[32];
-                    snprintf(fmt, sizeof(fmt), "[%%%s%s%s%s%c]", fl, widths[w],
-                             precs[p], len_text[lm], conv);
-                    for (size_t v = 0; v < COUNT(matrix_values); v++)
-                        matrix_case(fmt, is_signed, (enum len_mod)lm,
-                                    matrix_values[v]);
-                }
-    }
-}
-
 /* ---- tests ------------------------------------------------------------ */
 
 ODD_FORMATS_BEGIN
@@ -231,12 +123,12 @@ ODD_FORMATS_END
 
 static void FMT0003_generated_integer_matrix_matches_glibc(void **state)
 {
-    matrix_conv('d', "-0+ ", true);
-    matrix_conv('i', "-0+ ", true);
-    matrix_conv('u', "-0", false);
-    matrix_conv('x', "-0#", false);
-    matrix_conv('X', "-0#", false);
-    matrix_conv('o', "-0#", false);
+    int_matrix(ae_vsnprintf, 'd', "-0+ ", true);
+    int_matrix(ae_vsnprintf, 'i', "-0+ ", true);
+    int_matrix(ae_vsnprintf, 'u', "-0", false);
+    int_matrix(ae_vsnprintf, 'x', "-0#", false);
+    int_matrix(ae_vsnprintf, 'X', "-0#", false);
+    int_matrix(ae_vsnprintf, 'o', "-0#", false);
     check_no_failures();
 }
 

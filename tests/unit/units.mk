@@ -1,10 +1,17 @@
 # Host unit tests: test NAME is tests/unit/test_NAME.c linked with the kernel
 # sources listed in unit_NAME_SRCS (pure modules only, built for the host with
 # AddressSanitizer and UBSan, -DAE_HOST_TEST). Pure user-space modules
-# (user/lib) are tested the same way.
+# (user/lib, V-Nodes) are tested the same way.
 UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 clock \
               ksyms handle_table cap quota elf64 log_ring manifest cpio ldisc policy \
-              shparse ledit admit vfspath
+              shparse ledit admit vfspath \
+              libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
+              libc_getopt libc_stdio libc_heap
+
+# The C library's tests link LIBC_HOST: its pure sources built for the host
+# with every symbol renamed lc_NAME (the Makefile builds it), so the same
+# program can compare them with the host's glibc (tests/unit/libc_host.h).
+LIBC_HOST := $(BUILD)/unit/libc_host.o
 
 unit_fmt_SRCS        := common/fmt.c
 unit_bitmap_SRCS     := kernel/mm/bitmap.c
@@ -32,3 +39,12 @@ unit_ledit_SRCS      := user/vnodes/shell/ledit.c
 unit_admit_SRCS      := user/init/admit.c
 unit_vfspath_SRCS    := user/vnodes/vfs/path.c
 unit_log_ring_SRCS   := kernel/lib/log_ring.c
+unit_libc_string_SRCS := $(LIBC_HOST)
+unit_libc_ctype_SRCS  := $(LIBC_HOST)
+unit_libc_printf_SRCS := $(LIBC_HOST)
+unit_libc_float_SRCS  := $(LIBC_HOST)
+unit_libc_strtol_SRCS := $(LIBC_HOST)
+unit_libc_qsort_SRCS  := $(LIBC_HOST)
+unit_libc_getopt_SRCS := $(LIBC_HOST)
+unit_libc_stdio_SRCS  := $(LIBC_HOST)
+unit_libc_heap_SRCS   := user/libc/stdlib/heap.c

@@ -9,6 +9,8 @@
  * handles) before the child can run, so nothing is passed through shared
  * memory and concurrent spawns do not race.
  */
+#include <aelibc.h>
+
 #include "spawn.h"
 #include "scratch.h"
 #include "common/string.h"
@@ -33,7 +35,8 @@ static struct spawn_state {
 static void __attribute__((noreturn, used)) spawn_entry(void)
 {
     ae_bootinfo = NULL;         /* the parent's pointer: nothing is mapped there */
-    ae_process_exit(S.fn(S.arg));
+    libc_reset_after_spawn();   /* nor is the parent's heap */
+    libc_exit_status(S.fn(S.arg));
 }
 
 /* Fills vmo with size bytes from src through a scratch mapping, then

@@ -21,10 +21,14 @@
  *   - the child gets a fresh stack of opts->stack_size bytes (default
  *     AE_SPAWN_STACK_SIZE) just below AE_STACK_TOP, with nothing mapped
  *     below it, so an overflow faults. It is charged to the caller too;
- *   - the child has no boot info: ae_bootinfo is NULL there.
+ *   - the child has no boot info: ae_bootinfo is NULL there;
+ *   - its C library starts afresh (libc_reset_after_spawn): an empty heap
+ *     (the caller's is not mapped in the child), empty streams on their
+ *     default sinks, no atexit handlers.
  *
  * The child's only thread calls fn(arg) and the process exits with fn's
- * return value (ae_process_wait / ae_spawn_wait return it). The child's own
+ * return value, after its atexit handlers and a flush of its streams
+ * (ae_process_wait / ae_spawn_wait return it). The child's own
  * page tables and whatever it creates are charged to its own quota
  * (opts->limits, carved from the caller's).
  *

@@ -2,6 +2,7 @@
  * libaether runtime: process start, formatted logging, thread spawning.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "aether.h"
 #include "common/fmt.h"
@@ -17,7 +18,7 @@ void ae_thread_entry(void **fn_arg);
 void ae_start(const struct ae_bootinfo *bi)
 {
     ae_bootinfo = bi;
-    ae_process_exit(main(bi));
+    exit(main(bi));             /* atexit handlers, then the streams flushed */
 }
 
 int ae_printf(const char *fmt, ...)

@@ -1,0 +1,9 @@
+/* POSIX: so far only getopt. */
+#ifndef _UNISTD_H
+#define _UNISTD_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <getopt.h>
+
+#endif
