@@ -33,6 +33,11 @@ static struct kobj log_obj = {.type = AE_OBJ_LOG, .refs = 1};
 static enum log_level max_level = LOG_INFO;
 static volatile bool panic_mode;
 static bool cpu_ready;          /* GS points at a struct cpu */
+/* A user process that shows the log on the terminal itself (the console
+ * V-Node): while it lives the kernel prints only errors to the UART, so
+ * the two never cut into each other's lines. */
+static const void *console_owner;
+static uint64_t handover;       /* the first byte the kernel left to it */
 
 static const char level_char[] = {'E', 'W', 'I', 'D'};
 
@@ -52,7 +57,7 @@ void log_enter_panic(void)
     panic_mode = true;
 }
 
-static void emit_line(const char *buf, size_t len, bool console)
+static void emit_line(const char *buf, size_t len, bool console, bool urgent)
 {
     uint64_t flags = 0;
 
@@ -64,8 +69,31 @@ static void emit_line(const char *buf, size_t len, bool console)
     }
     flags = spin_lock_irqsave(&log_lock);
     log_ring_write(&ring, buf, len);
-    if (console)
+    if (console && (!console_owner || urgent))
         serial_write(buf, len);
+    spin_unlock_irqrestore(&log_lock, flags);
+}
+
+uint64_t log_console_take(const void *owner)
+{
+    uint64_t flags = spin_lock_irqsave(&log_lock);
+    uint64_t at;
+
+    if (console_owner != owner) {
+        console_owner = owner;
+        handover = ring.head;
+    }
+    at = handover;
+    spin_unlock_irqrestore(&log_lock, flags);
+    return at;
+}
+
+void log_console_release(const void *owner)
+{
+    uint64_t flags = spin_lock_irqsave(&log_lock);
+
+    if (console_owner == owner)
+        console_owner = NULL;
     spin_unlock_irqrestore(&log_lock, flags);
 }
 
@@ -108,7 +136,7 @@ void klog(enum log_level level, const char *fmt, ...)
                      sizeof(buf) - len - 1);
     va_end(ap);
     buf[len++] = '\n';
-    emit_line(buf, len, level <= max_level);
+    emit_line(buf, len, level <= max_level, level == LOG_ERR);
 }
 
 void kprintf(const char *fmt, ...)
@@ -120,5 +148,5 @@ void kprintf(const char *fmt, ...)
     va_start(ap, fmt);
     len = clamp_len(ae_vsnprintf(buf, sizeof(buf), fmt, ap), sizeof(buf));
     va_end(ap);
-    emit_line(buf, len, true);
+    emit_line(buf, len, true, false);
 }

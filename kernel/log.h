@@ -7,6 +7,10 @@
  * fault while the lock is held still gets its report out.
  * Every line, whatever its level and the console's, is also kept in a
  * 64 KiB ring (lib/log_ring.h) that klog_read reads.
+ *
+ * A user process may take over showing the log (log_console_take: the
+ * console V-Node, through log_read): from then until it releases it (its
+ * death) the kernel writes only errors to the UART itself.
  */
 #ifndef KERNEL_LOG_H
 #define KERNEL_LOG_H
@@ -28,6 +32,11 @@ int64_t klog_read(uint64_t *cursor, char *out, size_t len);
 struct kobj;
 struct kobj *log_object(void);
 void log_enter_panic(void);
+/* owner (a process) shows the log from now on; returns the number of the
+ * first byte left to it. Taking it again returns the same point. */
+uint64_t log_console_take(const void *owner);
+/* The kernel prints again if owner had taken the log. */
+void log_console_release(const void *owner);
 
 #define log_err(...) klog(LOG_ERR, __VA_ARGS__)
 #define log_warn(...) klog(LOG_WARN, __VA_ARGS__)

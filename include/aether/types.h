@@ -83,6 +83,10 @@ _Static_assert(sizeof(struct ae_vmo_info) == 24, "ABI");
  * with the firmware's polarity and trigger mode. */
 #define AE_IRQ_ISA 1u
 
+/* log_read: a cursor that takes over showing the log on the terminal
+ * (the console V-Node): see docs/KERNEL.md, "The kernel log". */
+#define AE_LOG_CURSOR_CONSOLE UINT64_MAX
+
 /* Timeouts for waits: 0 polls, AE_WAIT_FOREVER blocks until woken. */
 #define AE_WAIT_FOREVER UINT64_MAX
 

@@ -146,6 +146,7 @@ static void process_die(struct process *p)
         p->fault_cap = NULL;
     }
     ioports_release(p);
+    log_console_release(p);
     sched_forget_process(p);
     aspace_destroy(&p->as);
     quota_uncharge(&p->acct->q, QUOTA_CPU, p->acct->q.used[QUOTA_CPU]);

@@ -19,6 +19,11 @@
  * in chunks under the log lock and then to the user outside it, and a chunk
  * that would not continue the previous one (the ring overran the reader
  * between two chunks) ends the call early, so the result is contiguous.
+ *
+ * *cursor == AE_LOG_CURSOR_CONSOLE: the caller takes over showing the log
+ * on the terminal (the console V-Node): the kernel stops writing all but
+ * errors to the UART until the caller's process dies, and the read starts
+ * at the first byte the kernel did not print.
  */
 #include "syscall/syscall.h"
 #include "syscall/uaccess.h"
@@ -63,6 +68,8 @@ int64_t sys_log_read(struct trap_frame *f, struct cap *c)
     err = copy_from_user(&cursor, ucursor, sizeof cursor);
     if (err)
         return err;
+    if (cursor == AE_LOG_CURSOR_CONSOLE)
+        cursor = log_console_take(process_current());
     while (done < len) {
         uint64_t before = cursor;
         size_t want = len - done < LOG_READ_CHUNK ? len - done : LOG_READ_CHUNK;

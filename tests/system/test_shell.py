@@ -43,8 +43,10 @@ class Shell:
                 continue
             if line.startswith('aether> '):
                 line = line[len('aether> '):]
-                if line in (cmd, f'echo =END{self.n}=$?='):
-                    continue
+            # What was typed comes back as its own line: the prompt may have
+            # gone out before a kernel line, ahead of it.
+            if line in (cmd, f'echo =END{self.n}=$?=', ''):
+                continue
             out.append(line)
         return int(m.group(2)), out
 

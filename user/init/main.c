@@ -53,7 +53,7 @@ static bool has_word(const char *s, const char *w)
 
 static void admit_boot_set(void)
 {
-    static const char *const builtin[] = {"init", "initrd", NULL};
+    static const char *const builtin[] = {"init", "initrd", "log", NULL};
     static const char *prov[MAX_VNODES][MANIFEST_SERVICES_MAX];
     static const char *need[MAX_VNODES][MANIFEST_SERVICES_MAX];
     static char reasons[MAX_VNODES][ADMIT_REASON_MAX];

@@ -81,6 +81,10 @@ static void do_lookup(struct vnode *vn, struct ae_msg *m, const char *name)
         give(m, ae_handle_derive(g.ep, CLIENT_RIGHTS, vn->id, AE_DERIVE_SET_BADGE), 1);
         return;
     }
+    if (!strcmp(name, "log")) {
+        give(m, ae_handle_derive(g.bi->log, AE_RIGHT_READ | AE_RIGHT_GRANT, 0, 0), 1);
+        return;
+    }
     if (!strcmp(name, "initrd")) {
         if (!g.initrd_vmo) {
             status(m, AE_ERR_NOTFOUND);

@@ -44,11 +44,14 @@ void watchdog_tick(void)
     for (unsigned i = 0; i < g.nvnodes; i++) {
         struct vnode *vn = &g.vnodes[i];
         struct ae_process_info pi;
-        uint64_t budget;
+        uint64_t elapsed = now - vn->watch_at, budget, used;
         if (vn->state != VN_RUNNING || !vn->proc || ae_process_info(vn->proc, &pi))
             continue;
-        budget = (now - vn->watch_at) / 1000 * vn->m.cpu_permille;   /* ns * permille / 1000 */
-        if (vn->watch_at && pi.cpu_ns - vn->watch_cpu >= budget / 10 * 9)
+        if (vn->watch_at && elapsed < WATCH_TICK_NS / 2)
+            continue;                   /* too soon to tell: keep the last sample */
+        budget = elapsed / 1000 * vn->m.cpu_permille;      /* ns x permille / 1000 */
+        used = pi.cpu_ns >= vn->watch_cpu ? pi.cpu_ns - vn->watch_cpu : 0;
+        if (vn->watch_at && budget && used >= budget / 10 * 9)
             vn->hot_ticks++;
         else
             vn->hot_ticks = 0;

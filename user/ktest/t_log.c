@@ -99,7 +99,7 @@ KTEST(LOG0005, "a cursor past everything logged is INVAL and left as it was")
 
     CHECK_EQ(ae_log_read(log, &cursor, b, sizeof b), AE_ERR_INVAL);
     CHECK_EQ(cursor, far);
-    cursor = UINT64_MAX;
+    cursor = UINT64_MAX - 1;                   /* UINT64_MAX itself is AE_LOG_CURSOR_CONSOLE */
     CHECK_EQ(ae_log_read(log, &cursor, b, sizeof b), AE_ERR_INVAL);
 }
 
@@ -231,4 +231,35 @@ KTEST(LOG0010, "a READ handle derived from init's and moved to another process r
     h = CHECK_HANDLE(ae_handle_derive(ae_bootinfo->log, AE_RIGHT_READ | AE_RIGHT_GRANT, 0, 0));
     p = CHECK_HANDLE(ktest_child(child_reads_log, 0, NULL, h, &given));
     CHECK_EQ(ktest_wait_child(p), 0);
+}
+
+/* Takes over showing the log twice and returns both starting points: the
+ * second must equal the first (a process takes it once). */
+static int64_t child_take_console(uint64_t arg)
+{
+    ae_handle_t log = (ae_handle_t)arg;
+    uint64_t a = AE_LOG_CURSOR_CONSOLE, b = AE_LOG_CURSOR_CONSOLE;
+    char c;
+
+    if (ae_log_read(log, &a, &c, 0) != 0 || ae_log_read(log, &b, &c, 0) != 0 || a != b)
+        return -1;
+    return (int64_t)a;
+}
+
+KTEST(LOG0011, "AE_LOG_CURSOR_CONSOLE: a process takes over showing the log from the kernel's current end; when it dies another can take it later on")
+{
+    ae_handle_t log = ae_bootinfo->log;
+    uint64_t end = log_end(log);
+    ae_handle_t r1 = CHECK_HANDLE(ae_handle_derive(log, AE_RIGHT_READ | AE_RIGHT_GRANT, 0, 0));
+    ae_handle_t r2 = CHECK_HANDLE(ae_handle_derive(log, AE_RIGHT_READ | AE_RIGHT_GRANT, 0, 0));
+    ae_handle_t p = CHECK_HANDLE(ktest_child(child_take_console, 0, NULL, r1, NULL));
+    int64_t first, second;
+
+    first = p ? ktest_wait_child(p) : -1;
+    CHECK(first >= 0 && (uint64_t)first >= end);
+    ae_log_write("LOG0011 marker\n", 15);
+    p = CHECK_HANDLE(ktest_child(child_take_console, 0, NULL, r2, NULL));
+    second = p ? ktest_wait_child(p) : -1;
+    CHECK(second > first);
+    CHECK(log_end(log) >= (uint64_t)second);
 }

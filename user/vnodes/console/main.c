@@ -1,13 +1,16 @@
 /*
  * console: the serial terminal as a service. One thread takes the UART's
- * receive interrupts and runs the line discipline; the main thread serves
- * clients (include/aether/proto/console.h). A small lock keeps the two
- * from interleaving on the UART and the input ring.
+ * interrupts: it runs received bytes through the line discipline and
+ * feeds the transmitter from a ring as it empties. The main thread serves
+ * clients (include/aether/proto/console.h); a third copies the kernel log
+ * to the terminal (klog.c), so kernel lines and program output never cut
+ * into each other. A small lock guards the rings and the UART.
  */
 #include "aether.h"
 #include "svc.h"
 #include "aether/proto/console.h"
 #include "common/string.h"
+#include "console.h"
 #include "ldisc.h"
 #include "uart.h"
 
@@ -15,7 +18,9 @@
 #define BUF_MAX (64 * 1024ull)
 #define BUF_VA 0x0000100000000000ull        /* client buffers, BUF_MAX apart */
 #define IRQ_STACK_VA 0x0000200000000000ull
-#define IRQ_STACK_SIZE (64 * 1024ull)
+#define KLOG_STACK_VA 0x0000210000000000ull
+#define THREAD_STACK_SIZE (64 * 1024ull)
+#define TX_RING (16 * 1024)
 
 struct client {
     uint64_t badge;
@@ -30,8 +35,11 @@ static struct client clients[MAX_CLIENTS];
 static struct ldisc ld;
 static int lock_word;
 static uint16_t port_base;
-static ae_handle_t irq_handle, irq_notify;
+static ae_handle_t irq_handle, irq_notify, tx_space;
 static uint32_t irq_gsi;
+static uint8_t tx[TX_RING];
+static size_t tx_head, tx_count;
+static bool tx_waiting;         /* a writer waits for room (tx_space) */
 
 static void lock(void)
 {
@@ -44,11 +52,67 @@ static void unlock(void)
     __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
 }
 
-static void put_out(uint8_t c)
+/* Lock held. Moves queued bytes into the transmitter while it has room,
+ * and asks for its interrupt while bytes are left. */
+static void tx_pump(void)
 {
-    if (c == '\n')
-        uart_put(port_base, '\r');
-    uart_put(port_base, c);
+    if (tx_count && uart_tx_empty(port_base)) {
+        for (int i = 0; i < UART_FIFO && tx_count; i++) {
+            uart_put_raw(port_base, tx[tx_head]);
+            tx_head = (tx_head + 1) % TX_RING;
+            tx_count--;
+        }
+    }
+    uart_tx_irq(port_base, tx_count != 0);
+}
+
+/* Lock held. Queues what fits of s[0..n) ('\n' as "\r\n"); returns how
+ * many bytes of s were taken. */
+static size_t tx_queue(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+
+    for (; i < n; i++) {
+        size_t need = s[i] == '\n' ? 2 : 1;
+        if (TX_RING - tx_count < need)
+            break;
+        if (s[i] == '\n')
+            tx[(tx_head + tx_count++) % TX_RING] = '\r';
+        tx[(tx_head + tx_count++) % TX_RING] = s[i];
+    }
+    tx_pump();
+    return i;
+}
+
+int console_output_whole(const uint8_t *s, size_t n)
+{
+    size_t need = n;
+    int ok;
+
+    for (size_t i = 0; i < n; i++)
+        need += s[i] == '\n';
+    lock();
+    ok = TX_RING - tx_count >= need;
+    if (ok)
+        tx_queue(s, n);
+    unlock();
+    return ok;
+}
+
+/* Writes all of s, waiting for room as the transmitter drains. */
+void console_output(const uint8_t *s, size_t n)
+{
+    while (n) {
+        size_t k;
+        lock();
+        k = tx_queue(s, n);
+        tx_waiting = k < n;
+        unlock();
+        s += k;
+        n -= k;
+        if (n)
+            ae_notify_wait(tx_space, AE_WAIT_FOREVER);
+    }
 }
 
 static void wake_readers(void)
@@ -58,24 +122,48 @@ static void wake_readers(void)
             ae_notify_signal(clients[i].notify, clients[i].bits);
 }
 
+/* Lock held: input through the line discipline (its echo queued), and
+ * the transmitter fed. Returns whether input is waiting for readers. */
+static bool service(void)
+{
+    char echo[LDISC_ECHO_MAX];
+    int c;
+
+    while ((c = uart_get(port_base)) >= 0) {
+        size_t n = ldisc_input(&ld, (uint8_t)c, echo);
+        tx_queue((const uint8_t *)echo, n);     /* echo that finds no room is dropped */
+    }
+    tx_pump();
+    return ldisc_readable(&ld) > 0;
+}
+
+/*
+ * The IRQ line is edge-triggered and masked from the interrupt until our
+ * ack, so a condition that arises in between gives no new edge: after each
+ * ack the UART is asked again, and served again while it has something.
+ */
 static void irq_thread(void *arg)
 {
     for (;;) {
-        int c, readable;
-        char echo[LDISC_ECHO_MAX];
+        bool readable, pending, space;
 
         ae_notify_wait(irq_notify, AE_WAIT_FOREVER);
-        lock();
-        while ((c = uart_get(port_base)) >= 0) {
-            size_t n = ldisc_input(&ld, (uint8_t)c, echo);
-            for (size_t i = 0; i < n; i++)
-                uart_put(port_base, (uint8_t)echo[i]);
-        }
-        readable = ldisc_readable(&ld) > 0;
-        unlock();
-        ae_irq_ack(irq_handle, irq_gsi);
-        if (readable)
-            wake_readers();
+        do {
+            lock();
+            readable = service();
+            space = tx_waiting && tx_count < TX_RING / 2;
+            if (space)
+                tx_waiting = false;
+            unlock();
+            ae_irq_ack(irq_handle, irq_gsi);
+            if (readable)
+                wake_readers();
+            if (space)
+                ae_notify_signal(tx_space, 1);
+            lock();
+            pending = uart_irq_pending(port_base);
+            unlock();
+        } while (pending);
     }
 }
 
@@ -127,10 +215,7 @@ static int64_t op_write(struct client *c, struct ae_msg *m)
 
     if (!c->buf || n > c->size)
         return AE_ERR_INVAL;
-    lock();
-    for (uint64_t i = 0; i < n; i++)
-        put_out(c->buf[i]);
-    unlock();
+    console_output(c->buf, n);
     m->w[0] = n;
     return AE_OK;
 }
@@ -242,12 +327,20 @@ int main(const struct ae_bootinfo *bi)
         return 1;
     }
     irq_gsi = (uint32_t)r;
+    r = ae_notify_create();
+    if (r < 0)
+        return 1;
+    tx_space = (ae_handle_t)r;
     uart_init(port_base);
-    r = ae_thread_spawn(vi->self, irq_thread, NULL, IRQ_STACK_VA, IRQ_STACK_SIZE);
+    r = ae_thread_spawn(vi->self, irq_thread, NULL, IRQ_STACK_VA, THREAD_STACK_SIZE);
     if (r < 0) {
         ae_printf("console: no interrupt thread: %s", ae_strerror(r));
         return 1;
     }
+    ae_notify_signal(irq_notify, 1);        /* serve what arrived before us */
+    r = klog_start(vi->self, KLOG_STACK_VA, THREAD_STACK_SIZE);
+    if (r < 0)
+        ae_printf("console: kernel log not shown here: %s", ae_strerror(r));
     ep = ae_endpoint_create();
     pub = ep > 0 ? ae_handle_derive((ae_handle_t)ep, AE_RIGHT_SEND | AE_RIGHT_DERIVE |
                                     AE_RIGHT_GRANT, 0, 0) : ep;
