@@ -17,6 +17,10 @@
  *                   AE_ERR_NOTFOUND (no V-Node provides it),
  *                   AE_ERR_AGAIN (its provider is starting or restarting)
  *
+ * init serves three names itself: "init" (its control service,
+ * proto/init.h), "initrd" (h[0] a read-only VMO of the initrd, w[0] its
+ * size) and "log" (h[0] a READ handle to the kernel log).
+ *
  * The reply's label is the status (AE_OK or an AE_ERR_* code).
  */
 #ifndef AETHER_PROTO_NS_H
