@@ -2,7 +2,7 @@
  * Entry from `syscall` (syscall_entry.S): take the kernel lock, decode the
  * first handle against the table, run the call, leave through
  * kernel_exit_to_user. MSRs: STAR holds the kernel and user selectors,
- * LSTAR the entry point, FMASK clears IF, DF, TF and AC on entry.
+ * LSTAR the entry point, FMASK clears IF, DF, TF, AC and NT on entry.
  */
 #include "syscall/syscall.h"
 #include "arch/x86_64/cpu.h"
@@ -17,6 +17,7 @@
 
 #define RFLAGS_TF (1ull << 8)
 #define RFLAGS_DF (1ull << 10)
+#define RFLAGS_NT (1ull << 14)
 #define RFLAGS_AC (1ull << 18)
 
 extern char syscall_entry[];
@@ -34,11 +35,13 @@ static const struct {
 
 void syscall_init_cpu(void)
 {
-    /* sysret would load CS = STAR[63:48] + 16 and SS = STAR[63:48] + 8;
-     * exits use iretq today, but keep STAR consistent with the GDT. */
-    wrmsr(MSR_STAR, ((uint64_t)(GDT_UCODE32 | 3) << 48) | ((uint64_t)GDT_KCODE << 32));
+    /* syscall loads CS/SS from STAR[47:32], sysretq from STAR[63:48]
+     * (gdt.h checks the layout). */
+    wrmsr(MSR_STAR, ((uint64_t)GDT_SYSRET_BASE << 48) | ((uint64_t)GDT_KCODE << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
+    /* NT too: iretq with NT set is a #GP in long mode, and the user may
+     * set NT with popfq. */
+    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC | RFLAGS_NT);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 

@@ -5,14 +5,28 @@
 #ifndef KERNEL_ARCH_X86_64_GDT_H
 #define KERNEL_ARCH_X86_64_GDT_H
 
-#include <stdint.h>
-
 #define GDT_KCODE 0x08
 #define GDT_KDATA 0x10
 #define GDT_UCODE32 0x18
 #define GDT_UDATA 0x20
 #define GDT_UCODE 0x28
 #define GDT_TSS 0x30
+
+/* What ring 3 runs with. syscall/sysretq take the selectors from STAR, not
+ * from the GDT: syscall loads CS = STAR[47:32] and SS = that + 8; sysretq
+ * (64-bit) loads CS = STAR[63:48] + 16 and SS = STAR[63:48] + 8, both with
+ * RPL 3. GDT_SYSRET_BASE is the STAR[63:48] that lands on these selectors
+ * (the asserts below keep the layout honest). */
+#define GDT_USER_CS (GDT_UCODE | 3)
+#define GDT_USER_SS (GDT_UDATA | 3)
+#define GDT_SYSRET_BASE (GDT_UCODE32 | 3)
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+
+_Static_assert(GDT_KCODE + 8 == GDT_KDATA, "syscall: SS = STAR[47:32] + 8");
+_Static_assert(GDT_SYSRET_BASE + 16 == GDT_USER_CS, "sysretq: CS = STAR[63:48] + 16");
+_Static_assert(GDT_SYSRET_BASE + 8 == GDT_USER_SS, "sysretq: SS = STAR[63:48] + 8");
 
 /* IST slots (1-based, as the IDT gate encodes them). */
 #define IST_DOUBLE_FAULT 1
@@ -48,4 +62,5 @@ struct cpu;
  * them on the calling CPU. Returns AE_OK or AE_ERR_NOMEM. */
 int gdt_init_cpu(struct cpu *c);
 
+#endif /* __ASSEMBLY__ */
 #endif

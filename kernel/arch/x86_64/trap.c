@@ -204,6 +204,22 @@ static void user_fault(struct trap_frame *f)
     process_kill(p, AE_ERR_FAULT);
 }
 
+_Static_assert(SYSCALL_VECTOR == TRAP_VECTOR_SYSCALL, "one vector marks system calls");
+
+/* Neither sysretq nor iretq may leave for a non-canonical RIP: both fault
+ * in ring 0 after swapgs (sysretq on Intel; iretq everywhere). What the
+ * process would see on a CPU that faults in ring 3, and what it sees for a
+ * jump there, is a #GP at that RIP: report that and kill it. */
+void trap_syscall_bad_return(struct trap_frame *f)
+{
+    bkl_lock();
+    f->vector = 13;
+    f->error = 0;
+    user_fault(f);
+    kernel_exit_to_user();      /* the kill takes this thread */
+    panic("syscall return to non-canonical rip %#lx", (unsigned long)f->rip);
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
     bool from_user = (f->cs & 3) == 3, took;
