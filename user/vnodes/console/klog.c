@@ -14,6 +14,7 @@
 #define KLOG_BUF 2048
 
 static ae_handle_t log_handle;
+static uint64_t start_cursor;       /* where the kernel stopped printing */
 
 /* Debug lines stay in the log (`log` shows them), off the terminal, as the
  * kernel does: "[    1.234567] cpu1 D ...". */
@@ -53,7 +54,7 @@ static int show(const char *buf, size_t len)
 static void klog_thread(void *arg)
 {
     static char buf[KLOG_BUF];
-    uint64_t cursor = AE_LOG_CURSOR_CONSOLE;
+    uint64_t cursor = start_cursor;
     size_t have = 0;
 
     for (;;) {
@@ -97,5 +98,11 @@ int64_t klog_start(ae_handle_t self, uint64_t stack_va, uint64_t stack_size)
     if (AE_MSG_NHANDLES(m.info) != 1)
         return AE_ERR_CORRUPT;
     log_handle = m.h[0];
+    /* Take the terminal over now, before the console writes anything, so
+     * the kernel prints nothing of its own in between. */
+    start_cursor = AE_LOG_CURSOR_CONSOLE;
+    r = ae_log_read(log_handle, &start_cursor, (char *)&m, 0);
+    if (r < 0)
+        return r;
     return ae_thread_spawn(self, klog_thread, NULL, stack_va, stack_size);
 }

@@ -331,6 +331,9 @@ int main(const struct ae_bootinfo *bi)
     if (r < 0)
         return 1;
     tx_space = (ae_handle_t)r;
+    r = klog_start(vi->self, KLOG_STACK_VA, THREAD_STACK_SIZE);
+    if (r < 0)
+        ae_printf("console: kernel log not shown here: %s", ae_strerror(r));
     uart_init(port_base);
     r = ae_thread_spawn(vi->self, irq_thread, NULL, IRQ_STACK_VA, THREAD_STACK_SIZE);
     if (r < 0) {
@@ -338,9 +341,6 @@ int main(const struct ae_bootinfo *bi)
         return 1;
     }
     ae_notify_signal(irq_notify, 1);        /* serve what arrived before us */
-    r = klog_start(vi->self, KLOG_STACK_VA, THREAD_STACK_SIZE);
-    if (r < 0)
-        ae_printf("console: kernel log not shown here: %s", ae_strerror(r));
     ep = ae_endpoint_create();
     pub = ep > 0 ? ae_handle_derive((ae_handle_t)ep, AE_RIGHT_SEND | AE_RIGHT_DERIVE |
                                     AE_RIGHT_GRANT, 0, 0) : ep;
