@@ -41,7 +41,7 @@ int64_t ae_ns_register(const char *name, ae_handle_t ep)
     return ns_call(&m);
 }
 
-int64_t ae_ns_lookup(const char *name, ae_handle_t *ep, uint32_t *generation)
+int64_t ae_ns_lookup_word(const char *name, ae_handle_t *h, uint64_t *w0)
 {
     struct ae_msg m = {AE_MSG_INFO(AE_NS_LOOKUP, 0), {0}, {0}, 0};
     int64_t r;
@@ -53,9 +53,19 @@ int64_t ae_ns_lookup(const char *name, ae_handle_t *ep, uint32_t *generation)
         return r;
     if (AE_MSG_NHANDLES(m.info) != 1)
         return AE_ERR_CORRUPT;
-    *ep = m.h[0];
-    *generation = (uint32_t)m.w[0];
+    *h = m.h[0];
+    *w0 = m.w[0];
     return AE_OK;
+}
+
+int64_t ae_ns_lookup(const char *name, ae_handle_t *ep, uint32_t *generation)
+{
+    uint64_t w0;
+    int64_t r = ae_ns_lookup_word(name, ep, &w0);
+
+    if (!r)
+        *generation = (uint32_t)w0;
+    return r;
 }
 
 int64_t ae_svc_connect(struct ae_svc *s, const char *name)

@@ -35,6 +35,9 @@ int ae_ns_pack_name(const char *name, uint64_t w[3]);
 int64_t ae_ns_register(const char *name, ae_handle_t ep);
 /* One lookup, no waiting: AE_OK and *ep, *generation; or the ns error. */
 int64_t ae_ns_lookup(const char *name, ae_handle_t *ep, uint32_t *generation);
+/* The same for init's own names ("initrd", "log"): the handle and the
+ * reply's first word whole (the initrd's size). */
+int64_t ae_ns_lookup_word(const char *name, ae_handle_t *h, uint64_t *w0);
 
 /* Looks name up, waiting up to AE_SVC_WAIT_NS while it is AE_ERR_AGAIN. */
 #define AE_SVC_WAIT_NS (10ull * 1000 * 1000 * 1000)

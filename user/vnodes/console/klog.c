@@ -84,24 +84,16 @@ static void klog_thread(void *arg)
 
 int64_t klog_start(ae_handle_t self, uint64_t stack_va, uint64_t stack_size)
 {
-    struct ae_msg m = {AE_MSG_INFO(AE_NS_LOOKUP, 0), {0}, {0}, 0};
-    const struct ae_vnode_info *vi = ae_vnode_info();
-    int64_t r;
+    uint64_t unused;
+    char none;
+    int64_t r = ae_ns_lookup_word("log", &log_handle, &unused);
 
-    if (!vi || ae_ns_pack_name("log", m.w))
-        return AE_ERR_BAD_HANDLE;
-    r = ae_ipc_call(vi->ns, &m);
-    if (!r)
-        r = AE_MSG_STATUS(m.info);
     if (r)
         return r;
-    if (AE_MSG_NHANDLES(m.info) != 1)
-        return AE_ERR_CORRUPT;
-    log_handle = m.h[0];
     /* Take the terminal over now, before the console writes anything, so
      * the kernel prints nothing of its own in between. */
     start_cursor = AE_LOG_CURSOR_CONSOLE;
-    r = ae_log_read(log_handle, &start_cursor, (char *)&m, 0);
+    r = ae_log_read(log_handle, &start_cursor, &none, 0);
     if (r < 0)
         return r;
     return ae_thread_spawn(self, klog_thread, NULL, stack_va, stack_size);

@@ -7,6 +7,7 @@
  * into each other. A small lock guards the rings and the UART.
  */
 #include "aether.h"
+#include "serve.h"
 #include "svc.h"
 #include "aether/proto/console.h"
 #include "common/string.h"
@@ -190,8 +191,12 @@ static uint64_t slot_va(const struct client *c)
     return BUF_VA + (uint64_t)(c - clients) * BUF_MAX;
 }
 
-static int64_t op_setbuf(struct client *c, struct ae_msg *m)
+static int64_t op_setbuf(struct ae_msg *m)
 {
+    struct client *c = client_of(m->badge);
+
+    if (!c)
+        return AE_ERR_QUOTA;
     uint64_t size = m->w[0];
     int64_t r;
 
@@ -209,8 +214,12 @@ static int64_t op_setbuf(struct client *c, struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_write(struct client *c, struct ae_msg *m)
+static int64_t op_write(struct ae_msg *m)
 {
+    struct client *c = client_of(m->badge);
+
+    if (!c)
+        return AE_ERR_QUOTA;
     uint64_t n = m->w[0];
 
     if (!c->buf || n > c->size)
@@ -220,8 +229,12 @@ static int64_t op_write(struct client *c, struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_read(struct client *c, struct ae_msg *m)
+static int64_t op_read(struct ae_msg *m)
 {
+    struct client *c = client_of(m->badge);
+
+    if (!c)
+        return AE_ERR_QUOTA;
     uint64_t max = m->w[0];
 
     if (!c->buf || max > c->size)
@@ -232,8 +245,12 @@ static int64_t op_read(struct client *c, struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_notify(struct client *c, struct ae_msg *m)
+static int64_t op_notify(struct ae_msg *m)
 {
+    struct client *c = client_of(m->badge);
+
+    if (!c)
+        return AE_ERR_QUOTA;
     if (AE_MSG_NHANDLES(m->info) != 1)
         return AE_ERR_INVAL;
     if (c->notify)
@@ -259,35 +276,13 @@ static int64_t op_mode(struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t serve(struct ae_msg *m)
-{
-    struct client *c = client_of(m->badge);
-
-    if (!c)
-        return AE_ERR_QUOTA;
-    switch (AE_MSG_LABEL(m->info)) {
-    case AE_CONSOLE_SETBUF:
-        return op_setbuf(c, m);
-    case AE_CONSOLE_WRITE:
-        return op_write(c, m);
-    case AE_CONSOLE_READ:
-        return op_read(c, m);
-    case AE_CONSOLE_NOTIFY:
-        return op_notify(c, m);
-    case AE_CONSOLE_MODE:
-        return op_mode(m);
-    default:
-        return AE_ERR_UNSUPPORTED;
-    }
-}
-
-/* Handles a request brought but the operation did not keep. */
-static void close_unused(struct ae_msg *m)
-{
-    for (unsigned i = 0; i < AE_MSG_NHANDLES(m->info); i++)
-        if (m->h[i])
-            ae_handle_close(m->h[i]);
-}
+static const struct ae_serve_op ops[] = {
+    {AE_CONSOLE_SETBUF, op_setbuf},
+    {AE_CONSOLE_WRITE, op_write},
+    {AE_CONSOLE_READ, op_read},
+    {AE_CONSOLE_NOTIFY, op_notify},
+    {AE_CONSOLE_MODE, op_mode},
+};
 
 static int find_hw(const struct ae_vnode_info *vi, uint32_t kind, const struct ae_vnode_hw **out)
 {
@@ -304,8 +299,7 @@ int main(const struct ae_bootinfo *bi)
 {
     const struct ae_vnode_info *vi = ae_vnode_info();
     const struct ae_vnode_hw *ports, *irq;
-    struct ae_msg m;
-    int64_t ep, pub, r;
+    int64_t r;
 
     if (!vi || !find_hw(vi, AE_VNODE_HW_IOPORTS, &ports) || !find_hw(vi, AE_VNODE_HW_IRQ, &irq) ||
         ports->count < 8) {
@@ -341,24 +335,5 @@ int main(const struct ae_bootinfo *bi)
         return 1;
     }
     ae_notify_signal(irq_notify, 1);        /* serve what arrived before us */
-    ep = ae_endpoint_create();
-    pub = ep > 0 ? ae_handle_derive((ae_handle_t)ep, AE_RIGHT_SEND | AE_RIGHT_DERIVE |
-                                    AE_RIGHT_GRANT, 0, 0) : ep;
-    r = pub > 0 ? ae_ns_register("console", (ae_handle_t)pub) : pub;
-    if (r) {
-        ae_printf("console: cannot register: %s", ae_strerror(r));
-        return 1;
-    }
-    r = ae_ipc_recv((ae_handle_t)ep, &m);
-    for (;;) {
-        int64_t status;
-        if (r) {
-            ae_printf("console: receive failed: %s", ae_strerror(r));
-            return 1;
-        }
-        status = serve(&m);
-        close_unused(&m);
-        m.info = AE_MSG_INFO((uint32_t)status, 0);
-        r = ae_ipc_reply_recv((ae_handle_t)ep, &m);
-    }
+    return (int)ae_serve("console", ops, sizeof(ops) / sizeof(ops[0]));
 }

@@ -5,7 +5,7 @@
  * init, which logs it and applies the restart policy.
  */
 #include "aether.h"
-#include "svc.h"
+#include "serve.h"
 #include "aether/proto/crashtest.h"
 
 static const int read_only_value = 7;
@@ -47,39 +47,27 @@ static void crash(uint64_t mode)
     }
 }
 
+static int64_t op_crash(struct ae_msg *m)
+{
+    if (m->w[0] >= AE_CRASH_NULL && m->w[0] <= AE_CRASH_SPIN)
+        crash(m->w[0]);
+    return AE_ERR_INVAL;
+}
+
+/* Uses a handle value nothing gave it: the kernel must refuse it. */
+static int64_t op_handle(struct ae_msg *m)
+{
+    m->w[0] = (uint64_t)ae_notify_signal(0x00100007, 1);
+    ae_printf("crashtest: a handle it was not given: %s", ae_strerror((int64_t)m->w[0]));
+    return AE_OK;
+}
+
+static const struct ae_serve_op ops[] = {
+    {AE_CRASHTEST_CRASH, op_crash},
+    {AE_CRASHTEST_HANDLE, op_handle},
+};
+
 int main(const struct ae_bootinfo *bi)
 {
-    struct ae_msg m = {0};
-    int64_t ep = ae_endpoint_create(), pub, r;
-
-    pub = ep > 0 ? ae_handle_derive((ae_handle_t)ep, AE_RIGHT_SEND | AE_RIGHT_DERIVE |
-                                    AE_RIGHT_GRANT, 0, 0) : ep;
-    r = pub > 0 ? ae_ns_register("crashtest", (ae_handle_t)pub) : pub;
-    if (r) {
-        ae_printf("crashtest: cannot register: %s", ae_strerror(r));
-        return 1;
-    }
-    r = ae_ipc_recv((ae_handle_t)ep, &m);
-    while (r == AE_OK) {
-        int64_t st = AE_OK;
-        switch (AE_MSG_LABEL(m.info)) {
-        case AE_CRASHTEST_CRASH:
-            if (m.w[0] >= AE_CRASH_NULL && m.w[0] <= AE_CRASH_SPIN)
-                crash(m.w[0]);
-            st = AE_ERR_INVAL;
-            break;
-        case AE_CRASHTEST_HANDLE:
-            /* A handle value nothing gave us: the kernel must refuse it. */
-            m.w[0] = (uint64_t)ae_notify_signal(0x00100007, 1);
-            ae_printf("crashtest: a handle it was not given: %s",
-                      ae_strerror((int64_t)m.w[0]));
-            break;
-        default:
-            st = AE_ERR_UNSUPPORTED;
-        }
-        m.info = AE_MSG_INFO((uint32_t)st, 0);
-        r = ae_ipc_reply_recv((ae_handle_t)ep, &m);
-    }
-    ae_printf("crashtest: receive failed: %s", ae_strerror(r));
-    return 1;
+    return (int)ae_serve("crashtest", ops, sizeof(ops) / sizeof(ops[0]));
 }

@@ -12,26 +12,15 @@
 #define ROOT "vnodes"
 
 static const uint8_t *archive;
-static size_t archive_size;
+static uint64_t archive_size;
 
 int bootfs_init(void)
 {
     ae_handle_t vmo;
-    struct ae_msg m = {AE_MSG_INFO(AE_NS_LOOKUP, 0), {0}, {0}, 0};
-    const struct ae_vnode_info *vi = ae_vnode_info();
-    int64_t r;
+    int64_t r = ae_ns_lookup_word("initrd", &vmo, &archive_size);
 
-    if (!vi || ae_ns_pack_name("initrd", m.w))
-        return AE_ERR_BAD_HANDLE;
-    r = ae_ipc_call(vi->ns, &m);
-    if (!r)
-        r = AE_MSG_STATUS(m.info);
     if (r)
         return (int)r;
-    if (AE_MSG_NHANDLES(m.info) != 1)
-        return AE_ERR_CORRUPT;
-    vmo = m.h[0];
-    archive_size = m.w[0];          /* the "initrd" service's reply: its size */
     r = ae_vmo_map(vmo, 0, INITRD_VA, 0, (archive_size + 4095) & ~4095ull, AE_PROT_READ);
     ae_handle_close(vmo);
     if (r)

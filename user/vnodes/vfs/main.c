@@ -4,6 +4,7 @@
  * are served one at a time, in order.
  */
 #include "vfs.h"
+#include "serve.h"
 #include "svc.h"
 #include "common/string.h"
 
@@ -40,8 +41,12 @@ static int client_of(uint64_t badge)
     return free_slot;
 }
 
-static int64_t op_setbuf(int c, struct ae_msg *m)
+static int64_t op_setbuf(struct ae_msg *m)
 {
+    int c = client_of(m->badge);
+
+    if (c < 0)
+        return AE_ERR_QUOTA;
     uint64_t va = BUF_VA + (uint64_t)c * BUF_MAX, size = m->w[0];
     int64_t r;
 
@@ -96,8 +101,12 @@ static int resolve(const struct path *p, struct vfs_file *f, uint32_t flags, int
     return err;
 }
 
-static int64_t op_open(int c, struct ae_msg *m)
+static int64_t op_open(struct ae_msg *m)
 {
+    int c = client_of(m->badge);
+
+    if (c < 0)
+        return AE_ERR_QUOTA;
     char copy[AE_VFS_PATH_MAX];
     struct path p;
     uint32_t flags = (uint32_t)m->w[0];
@@ -126,8 +135,12 @@ static int64_t op_open(int c, struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_stat(int c, struct ae_msg *m)
+static int64_t op_stat(struct ae_msg *m)
 {
+    int c = client_of(m->badge);
+
+    if (c < 0)
+        return AE_ERR_QUOTA;
     char copy[AE_VFS_PATH_MAX];
     struct path p;
     struct vfs_file f = {0};
@@ -158,8 +171,12 @@ static struct vfs_file *file_of(int c, const struct ae_msg *m)
     return &files[fd];
 }
 
-static int64_t op_read(int c, struct ae_msg *m)
+static int64_t op_read(struct ae_msg *m)
 {
+    int c = client_of(m->badge);
+
+    if (c < 0)
+        return AE_ERR_QUOTA;
     struct vfs_file *f = file_of(c, m);
     uint64_t off = m->w[1], max = m->w[2], n;
     int64_t r;
@@ -183,8 +200,12 @@ static int64_t op_read(int c, struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_write(int c, struct ae_msg *m)
+static int64_t op_write(struct ae_msg *m)
 {
+    int c = client_of(m->badge);
+
+    if (c < 0)
+        return AE_ERR_QUOTA;
     struct vfs_file *f = file_of(c, m);
     int64_t r;
 
@@ -201,8 +222,12 @@ static int64_t op_write(int c, struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_readdir(int c, struct ae_msg *m)
+static int64_t op_readdir(struct ae_msg *m)
 {
+    int c = client_of(m->badge);
+
+    if (c < 0)
+        return AE_ERR_QUOTA;
     struct vfs_file *f = file_of(c, m);
     char name[AE_VFS_PATH_MAX];
     uint32_t type = 0;
@@ -235,8 +260,12 @@ static int64_t op_readdir(int c, struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_close(int c, struct ae_msg *m)
+static int64_t op_close(struct ae_msg *m)
 {
+    int c = client_of(m->badge);
+
+    if (c < 0)
+        return AE_ERR_QUOTA;
     struct vfs_file *f = file_of(c, m);
 
     if (!f)
@@ -245,50 +274,21 @@ static int64_t op_close(int c, struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t serve(struct ae_msg *m)
-{
-    int c = client_of(m->badge);
-
-    if (c < 0)
-        return AE_ERR_QUOTA;
-    switch (AE_MSG_LABEL(m->info)) {
-    case AE_VFS_SETBUF: return op_setbuf(c, m);
-    case AE_VFS_OPEN: return op_open(c, m);
-    case AE_VFS_READ: return op_read(c, m);
-    case AE_VFS_WRITE: return op_write(c, m);
-    case AE_VFS_STAT: return op_stat(c, m);
-    case AE_VFS_READDIR: return op_readdir(c, m);
-    case AE_VFS_CLOSE: return op_close(c, m);
-    default: return AE_ERR_UNSUPPORTED;
-    }
-}
+static const struct ae_serve_op ops[] = {
+    {AE_VFS_SETBUF, op_setbuf},
+    {AE_VFS_OPEN, op_open},
+    {AE_VFS_READ, op_read},
+    {AE_VFS_WRITE, op_write},
+    {AE_VFS_STAT, op_stat},
+    {AE_VFS_READDIR, op_readdir},
+    {AE_VFS_CLOSE, op_close},
+};
 
 int main(const struct ae_bootinfo *bi)
 {
-    struct ae_msg m;
-    int64_t ep = ae_endpoint_create(), pub, r;
+    int64_t r = bootfs_init();
 
-    r = bootfs_init();
     if (r)
         ae_printf("vfs: no initrd for /boot: %s", ae_strerror(r));
-    pub = ep > 0 ? ae_handle_derive((ae_handle_t)ep, AE_RIGHT_SEND | AE_RIGHT_DERIVE |
-                                    AE_RIGHT_GRANT, 0, 0) : ep;
-    r = pub > 0 ? ae_ns_register("vfs", (ae_handle_t)pub) : pub;
-    if (r) {
-        ae_printf("vfs: cannot register: %s", ae_strerror(r));
-        return 1;
-    }
-    r = ae_ipc_recv((ae_handle_t)ep, &m);
-    for (;;) {
-        int64_t st;
-        if (r) {
-            ae_printf("vfs: receive failed: %s", ae_strerror(r));
-            return 1;
-        }
-        st = serve(&m);
-        for (unsigned i = 0; i < AE_MSG_NHANDLES(m.info); i++)
-            ae_handle_close(m.h[i]);    /* buffers stay mapped; nothing else is kept */
-        m.info = AE_MSG_INFO((uint32_t)st, 0);
-        r = ae_ipc_reply_recv((ae_handle_t)ep, &m);
-    }
+    return (int)ae_serve("vfs", ops, sizeof(ops) / sizeof(ops[0]));
 }
