@@ -18,10 +18,10 @@ KLOG = re.compile(r'\[\s*\d+\.\d+\] cpu\d+ [A-Z] ')
 READY = r'\[init:1\] init: ready: '
 
 
-def typed(line, sent):
-    """True when line is (a piece of) what was typed, echoed back: a kernel
-    line printed while typing can split the echo in two."""
-    return any(line and (s.startswith(line) or s.endswith(line)) for s in sent)
+def typed(line, prompted, sent):
+    """True when line is what was typed, echoed back after the prompt (or
+    the start of it, if a kernel line cut in)."""
+    return any(line == s or (prompted and line and s.startswith(line)) for s in sent)
 
 
 class Shell:
@@ -59,9 +59,10 @@ class Shell:
         for line in lines:
             if KLOG.search(line):
                 continue
+            prompted = line.startswith('aether> ')
             while line.startswith('aether> '):
                 line = line[len('aether> '):]
-            if line == '' or typed(line, (cmd, end_cmd)):
+            if line == '' or typed(line, prompted, (cmd, end_cmd)):
                 continue
             out.append(line)
         return int(m.group(2)), out
