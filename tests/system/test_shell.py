@@ -278,10 +278,13 @@ def shl0010(sh):
     u1 = float(re.match(r'up (\d+\.\d+) s', sh.ok('uptime')[0]).group(1))
     u2 = float(re.match(r'up (\d+\.\d+) s', sh.ok('uptime')[0]).group(1))
     assert 0 < u1 < u2, (u1, u2)
-    out = sh.ok('log 200')
-    expect(out, r'AetherOS \S+ ready', 'the kernel ready line in the log')
-    expect(out, r'\[init:1\] init: started shell', "init's line in the log")
-    assert len(sh.ok('log 3')) == 3
+    # Log lines look like the kernel's own, which run() drops: count them.
+    def count(cmd):
+        return int(sh.ok(cmd + ' | wc')[0].split()[0])
+    assert count("log 200 | grep 'AetherOS 0.1.0 ready'") == 1
+    assert count("log 200 | grep '[init:1] init: started shell'") == 1
+    assert count('log 3') == 3
+    assert count('log 200') > 20
 
 
 def shl0011(ctx):

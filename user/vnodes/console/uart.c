@@ -10,14 +10,16 @@
 #define IER_RX 0x01
 #define IER_TX 0x02
 #define IIR_NONE 0x01               /* no interrupt pending */
-#define FCR_ENABLE_CLEAR 0x07       /* FIFOs on, both cleared, RX trigger 1 */
+/* FIFOs on, receive trigger at 1 byte, nothing cleared: what was typed
+ * while no console ran (a restart) is still there to read. */
+#define FCR_ENABLE 0x01
 #define MCR_DTR_RTS_OUT2 0x0b       /* OUT2 gates the IRQ to the PIC/IOAPIC */
 #define LSR_DATA 0x01
 #define LSR_THR_EMPTY 0x20
 
 void uart_init(uint16_t base)
 {
-    outb(base + REG_FCR, FCR_ENABLE_CLEAR);
+    outb(base + REG_FCR, FCR_ENABLE);
     outb(base + REG_MCR, MCR_DTR_RTS_OUT2);
     outb(base + REG_IER, IER_RX);
 }

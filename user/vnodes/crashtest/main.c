@@ -9,7 +9,7 @@
 #include "aether/proto/crashtest.h"
 
 static const int read_only_value = 7;
-static volatile int divisor;
+static volatile int dividend = 1, divisor;     /* volatile: a real divide */
 static volatile unsigned depth_limit;  /* 0: none (the compiler cannot know) */
 
 static int __attribute__((noinline)) recurse(volatile char *prev, unsigned depth)
@@ -36,7 +36,7 @@ static void crash(uint64_t mode)
         __asm__ volatile("ud2");
         break;
     case AE_CRASH_DIVZERO:
-        ae_printf("crashtest: %d", 1 / divisor);
+        ae_printf("crashtest: %d", dividend / divisor);
         break;
     case AE_CRASH_STACK:
         recurse(0, 0);
