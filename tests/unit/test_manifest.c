@@ -826,6 +826,19 @@ static void MAN0025_refused_values(void **state)
         kv_bad(refused_values[i].key, refused_values[i].value, refused_values[i].reason);
 }
 
+static void MAN0026_watchdog(void **state)
+{
+    assert_int_equal(parse_kv("boot", "yes"), AE_OK);
+    assert_false(m.watchdog);                       /* off unless asked for */
+    kv_ok("watchdog", "yes");
+    assert_true(m.watchdog);
+    assert_true(m.boot);
+    kv_ok("watchdog", "no");
+    assert_false(m.watchdog);
+    kv_bad("watchdog", "on", "\"on\" is not yes or no");
+    kv_bad("watchdog", "", "no value");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -854,6 +867,7 @@ int main(void)
         cmocka_unit_test(MAN0023_arguments_and_message_buffer),
         cmocka_unit_test(MAN0024_random_mutations),
         cmocka_unit_test(MAN0025_refused_values),
+        cmocka_unit_test(MAN0026_watchdog),
     };
 
     return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);

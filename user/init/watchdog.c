@@ -1,8 +1,11 @@
 /*
  * The CPU watchdog. The kernel holds every process to its CPU share; a
  * V-Node that spends all of it, period after period, is spinning rather
- * than serving (a real service waits for requests most of the time). A
- * thread ticks every WATCH_TICK_NS; on each tick the main loop compares
+ * than serving (a real service waits for requests most of the time). It
+ * watches the V-Nodes whose manifest says `watchdog = yes`: an I/O-bound
+ * service such as the console may rightly spend its whole share for a
+ * while when output floods. A thread ticks every WATCH_TICK_NS; on each
+ * tick the main loop compares
  * each V-Node's CPU time with its budget, and one that used at least 90% of
  * it for WATCH_HOT_TICKS ticks in a row is killed and reported as having
  * exhausted its CPU budget; its restart policy then applies.
@@ -45,7 +48,8 @@ void watchdog_tick(void)
         struct vnode *vn = &g.vnodes[i];
         struct ae_process_info pi;
         uint64_t elapsed = now - vn->watch_at, budget, used;
-        if (vn->state != VN_RUNNING || !vn->proc || ae_process_info(vn->proc, &pi))
+        if (!vn->m.watchdog || vn->state != VN_RUNNING || !vn->proc ||
+            ae_process_info(vn->proc, &pi))
             continue;
         if (vn->watch_at && elapsed < WATCH_TICK_NS / 2)
             continue;                   /* too soon to tell: keep the last sample */

@@ -66,6 +66,7 @@ struct manifest {
     uint32_t max_restarts;              /* default 5 */
     uint32_t backoff_ms;                /* default 100 */
     bool boot;                          /* default true */
+    bool watchdog;                      /* default false: init's CPU watchdog applies */
 };
 
 /* Parses text[0..len) (need not be NUL-terminated; a NUL byte is an error)

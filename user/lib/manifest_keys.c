@@ -297,17 +297,19 @@ static int parse_restart(const struct mf_key *k, struct mf_text v, struct manife
     return fail(why, whylen, "\"%s\" is not always, on-failure or never", q);
 }
 
-static int parse_boot(const struct mf_key *k, struct mf_text v, struct manifest *m,
-                      char *why, size_t whylen)
+/* boot, watchdog: yes or no, into the bool at the key's field. */
+static int parse_yesno(const struct mf_key *k, struct mf_text v, struct manifest *m,
+                       char *why, size_t whylen)
 {
+    bool *b = (bool *)(void *)((char *)m + k->field);
     char q[QUOTE_MAX + 1];
 
     if (v.n == 3 && memcmp(v.p, "yes", 3) == 0) {
-        m->boot = true;
+        *b = true;
         return 0;
     }
     if (v.n == 2 && memcmp(v.p, "no", 2) == 0) {
-        m->boot = false;
+        *b = false;
         return 0;
     }
     mf_quote(q, sizeof(q), v);
@@ -441,7 +443,8 @@ const struct mf_key mf_keys[] = {
     {"restart", false, parse_restart, 0, 0, 0, 0, "", 0},
     {"max_restarts", false, parse_int, 0, 1000, 1, 5, "", FIELD(max_restarts)},
     {"backoff", false, parse_int, 1, 60000, 1, 100, "ms", FIELD(backoff_ms)},
-    {"boot", false, parse_boot, 0, 0, 0, 0, "", 0},
+    {"boot", false, parse_yesno, 0, 0, 0, 0, "", FIELD(boot)},
+    {"watchdog", false, parse_yesno, 0, 0, 0, 0, "", FIELD(watchdog)},
 };
 _Static_assert(sizeof(mf_keys) / sizeof(mf_keys[0]) == MF_NKEYS, "MF_NKEYS");
 
