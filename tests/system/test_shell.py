@@ -18,10 +18,12 @@ KLOG = re.compile(r'\[\s*\d+\.\d+\] cpu\d+ [A-Z] ')
 READY = r'\[init:1\] init: ready: '
 
 
-def typed(line, prompted, sent):
+def typed(line, prompted, after_cut, sent):
     """True when line is what was typed, echoed back after the prompt (or
-    the start of it, if a kernel line cut in)."""
-    return any(line == s or (prompted and line and s.startswith(line)) for s in sent)
+    the start of it, if a kernel line cut in; or its rest, on the line after
+    a kernel line that cut in)."""
+    return any(line == s or (prompted and line and s.startswith(line)) or
+               (after_cut and line and s.endswith(line)) for s in sent)
 
 
 class Shell:
@@ -56,14 +58,19 @@ class Shell:
         with self.q.cond:
             lines = self.q.lines[start:at]
         out = []
+        after_cut = False
         for line in lines:
-            if KLOG.search(line):
+            k = KLOG.search(line)
+            if k:
+                after_cut = k.start() > 0 and not line[:k.start()].endswith('aether> ')
                 continue
             prompted = line.startswith('aether> ')
             while line.startswith('aether> '):
                 line = line[len('aether> '):]
-            if line == '' or typed(line, prompted, (cmd, end_cmd)):
+            if line == '' or typed(line, prompted, after_cut, (cmd, end_cmd)):
+                after_cut = False
                 continue
+            after_cut = False
             out.append(line)
         return int(m.group(2)), out
 
