@@ -13,11 +13,8 @@
 
 /* A lock word: libc_lock spins a little, then sleeps (os/lock.c). Not
  * recursive. A zeroed lock is unlocked. */
-typedef struct {
-    int held;
-} libc_lock_t;
-void libc_lock(libc_lock_t *l);
-void libc_unlock(libc_lock_t *l);
+/* libc_lock_t, libc_lock, libc_unlock: in aelibc.h (programs use them too). */
+#include "aelibc.h"
 
 /* The printf engine's options for every printf-family function: C-style
  * %p, %n refused, floating point (stdio/format.c). */

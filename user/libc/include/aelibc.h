@@ -54,4 +54,13 @@ __attribute__((noreturn)) void libc_exit_status(long status);
  * the parent's heap (not mapped here), pending output and atexit handlers. */
 void libc_reset_after_spawn(void);
 
+/* A lock between the threads of one program: spins briefly, then yields,
+ * then sleeps in short steps, so a waiter of higher priority cannot starve
+ * the holder (user/libc/os/lock.c). Zero-initialised means unlocked. */
+typedef struct {
+    int held;
+} libc_lock_t;
+void libc_lock(libc_lock_t *l);
+void libc_unlock(libc_lock_t *l);
+
 #endif

@@ -7,6 +7,7 @@
  * into each other. A small lock guards the rings and the UART.
  */
 #include "aether.h"
+#include "aelibc.h"
 #include "serve.h"
 #include "svc.h"
 #include "aether/proto/console.h"
@@ -34,7 +35,7 @@ struct client {
 
 static struct client clients[MAX_CLIENTS];
 static struct ldisc ld;
-static int lock_word;
+static libc_lock_t term_lock;
 static uint16_t port_base;
 static ae_handle_t irq_handle, irq_notify, tx_space;
 static uint32_t irq_gsi;
@@ -42,15 +43,17 @@ static uint8_t tx[TX_RING];
 static size_t tx_head, tx_count;
 static bool tx_waiting;         /* a writer waits for room (tx_space) */
 
+/* Not a spin-and-yield lock: the server thread runs at the manifest's
+ * priority, above the others, and on one CPU its yields would never let a
+ * lower-priority holder finish. */
 static void lock(void)
 {
-    while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE))
-        ae_yield();
+    libc_lock(&term_lock);
 }
 
 static void unlock(void)
 {
-    __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
+    libc_unlock(&term_lock);
 }
 
 /* Lock held. Moves queued bytes into the transmitter while it has room,
