@@ -288,28 +288,41 @@ static void bench_memcpy(void)
     munmap(dst, MIB);
 }
 
+/* fork + execve(path) with no arguments and no environment: the child's pid. */
+static inline pid_t fork_exec(char *path)
+{
+    char *const argv[] = {path, NULL};
+    static char *const envp[] = {NULL};
+    pid_t pid = fork();
+
+    if (pid < 0)
+        fail("fork");
+    if (pid == 0) {
+        execve(path, argv, envp);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* waitpid(pid); fails unless the child exited with status 0. */
+static inline void reap(pid_t pid, const char *what)
+{
+    int status;
+
+    if (waitpid(pid, &status, 0) != pid)
+        fail("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        errno = ECHILD;
+        fail(what);
+    }
+}
+
 static void bench_spawn(void)
 {
-    static char *const argv[] = {"/true", NULL};
-    static char *const envp[] = {NULL};
-
     for (unsigned i = 0; i < 1 + N_SPAWN; i++) {
-        int status;
         uint64_t t0 = rdtsc();
-        pid_t pid = fork();
-        if (pid < 0)
-            fail("fork");
-        if (pid == 0) {
-            execve("/true", argv, envp);
-            _exit(127);
-        }
-        if (waitpid(pid, &status, 0) != pid)
-            fail("waitpid");
+        reap(fork_exec("/true"), "/true's status");
         uint64_t t1 = rdtsc();
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            errno = ECHILD;
-            fail("/true's status");
-        }
         if (i >= 1)
             samples[i - 1] = t1 - t0;
     }
@@ -322,32 +335,18 @@ static void bench_spawn(void)
 
 static void bench_spawn_to_main(void)
 {
-    static char *const argv[] = {"/tsc", NULL};
-    static char *const envp[] = {NULL};
     int p[2];
 
     if (pipe2(p, O_CLOEXEC) || dup2(p[1], SPAWN_TSC_FD) != SPAWN_TSC_FD)
         fail("pipe for /tsc");
     close(p[1]);
     for (unsigned i = 0; i < WARMUP + N_ELF_SPAWN; i++) {
-        int status;
         uint64_t at_main;
         uint64_t t0 = rdtsc();
-        pid_t pid = fork();
-        if (pid < 0)
-            fail("fork");
-        if (pid == 0) {
-            execve("/tsc", argv, envp);
-            _exit(127);
-        }
+        pid_t pid = fork_exec("/tsc");
         if (read(p[0], &at_main, sizeof(at_main)) != sizeof(at_main))
             fail("read /tsc's TSC");
-        if (waitpid(pid, &status, 0) != pid)
-            fail("waitpid");
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            errno = ECHILD;
-            fail("/tsc's status");
-        }
+        reap(pid, "/tsc's status");
         if (i >= WARMUP)
             samples[i - WARMUP] = at_main - t0;
     }
