@@ -97,7 +97,7 @@ ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/scratch.c user/lib/spawn.
               user/lib/acpi_power.c \
               common/elf64.c common/fmt.c common/string.c common/strerror.c $(LIBC_SRCS)
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
-USER_PROGS := init ktest ipcbench elfhello
+USER_PROGS := init ktest ipcbench elfhello spawnee
 USER_ELFS  := $(addprefix $(BUILD)/user/,$(addsuffix .elf,$(USER_PROGS)))
 
 $(BUILD)/uobj/%.o: %.c Makefile | deps
@@ -154,6 +154,9 @@ $(INITRD_TEST): $(INITRD) $(foreach v,crashloop toobig,$(BUILD)/vnodes-test/$(v)
 # user/ktest/elfhello_image.S), so elfhello is linked first.
 $(BUILD)/uobj/user/ktest/elfhello_image.o: $(BUILD)/user/elfhello.elf
 $(BUILD)/uobj/user/ktest/elfhello_image.o: USER_CFLAGS += -DKTEST_ELFHELLO='"$(BUILD)/user/elfhello.elf"'
+# ipcbench embeds spawnee's, likewise (user/ipcbench/spawnee_image.S).
+$(BUILD)/uobj/user/ipcbench/spawnee_image.o: $(BUILD)/user/spawnee.elf
+$(BUILD)/uobj/user/ipcbench/spawnee_image.o: USER_CFLAGS += -DIPCBENCH_SPAWNEE='"$(BUILD)/user/spawnee.elf"'
 
 # The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
 # as a raw disk. Test images differ only in the default menu entry.

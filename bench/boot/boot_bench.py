@@ -28,6 +28,21 @@ QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 AETHER_READY = re.compile(r"AetherOS \S+ ready: (\d+) CPUs, (\d+) MiB free")
 AETHER_E2R = re.compile(r"boot: entry to ready (\d+) TSC ticks(?: \((\d+)\.(\d+) ms\))?")
 AETHER_ABS = re.compile(r"TSC at ready (\d+)")
+# After the ready line: the shell's first prompt (no newline after it), and
+# the shell's log line with its TSC just before it wrote that prompt (it
+# reaches the serial port through the console, possibly after the prompt).
+AETHER_PROMPT = re.compile(r"aether> ")
+AETHER_SHELL_TSC = re.compile(r"shell: first prompt at TSC (\d+)")
+AETHER_MARKS = [("prompt", AETHER_PROMPT, True), ("shell_tsc", AETHER_SHELL_TSC, False)]
+# Under -icount the console V-Node exhausts its CPU budget while printing the
+# shell's banner and is restarted (bench/README.md), so the prompt does not
+# reach the serial port there: that run waits for the shell's TSC line only.
+AETHER_ICOUNT_MARKS = AETHER_MARKS[1:]
+# Seconds to wait for them after the ready line (they come within a second or
+# two); a boot where the console faults before the prompt (seen once in ten
+# TCG boots, see bench/README.md) then gives no prompt figure instead of
+# stopping the benchmark.
+MARKS_TIMEOUT = 60
 LINUX_READY = re.compile(r"LINUX-REF ready: tsc=(\d+) uptime_ms=(\d+)")
 
 # The deterministic run. Under -icount the guest TSC is QEMU's virtual clock,
@@ -86,12 +101,13 @@ def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def run_series(name, cmd, regex, runs, timeout, logdir, extract):
+def run_series(name, cmd, regex, runs, timeout, logdir, extract, marks=()):
     """Boots cmd `runs` times; returns a list of per-run dicts."""
     out = []
     for i in range(1, runs + 1):
         log = os.path.join(logdir, "%s-%02d.log" % (name, i))
-        r = qbt.boot_time(cmd, regex, timeout=timeout, log_path=log)
+        r = qbt.boot_time(cmd, regex, timeout=timeout, log_path=log, marks=marks,
+                          marks_timeout=MARKS_TIMEOUT)
         row = {"wall_ms": round(r.wall_ms, 1), "log": log}
         row.update(extract(r))
         out.append(row)
@@ -106,10 +122,37 @@ def aether_extract(r):
     if e2r and e2r.group(2) is not None:
         ms = int(e2r.group(2)) + int(e2r.group(3)) / 10 ** len(e2r.group(3))
     absolute = AETHER_ABS.search(r.output)
-    return {"entry_to_ready_tsc": int(e2r.group(1)) if e2r else None,
-            "tsc_at_ready": int(absolute.group(1)) if absolute else None,
-            "entry_to_ready_kernel_ms": ms,
-            "cpus": int(r.groups[0]), "free_mib": int(r.groups[1])}
+    out = {"entry_to_ready_tsc": int(e2r.group(1)) if e2r else None,
+           "tsc_at_ready": int(absolute.group(1)) if absolute else None,
+           "entry_to_ready_kernel_ms": ms,
+           "cpus": int(r.groups[0]), "free_mib": int(r.groups[1])}
+    marks = getattr(r, "marks", {})
+    if "prompt" in marks:
+        out["prompt_wall_ms"] = round(marks["prompt"][0], 1)
+    if "shell_tsc" in marks:
+        out["tsc_at_prompt"] = int(marks["shell_tsc"][1].group(1))
+        if e2r and absolute:     # the TSC at kernel entry = at ready - entry to ready
+            out["entry_to_prompt_tsc"] = (out["tsc_at_prompt"] - out["tsc_at_ready"]
+                                          + out["entry_to_ready_tsc"])
+    return out
+
+
+def shell_roundtrip(cmd, n, timeout, log, line=b"true\r"):
+    """Boots AetherOS to its first prompt, then types `line` n times, each
+    time timing (host wall clock) from the write to QEMU's serial input to
+    reading the next prompt. Returns the list of ms."""
+    out = []
+    with qbt.Session(cmd, log, stdin=True) as s:
+        _, _, _, end = s.wait_for(AETHER_READY, timeout)
+        _, _, _, end = s.wait_for(AETHER_PROMPT, timeout, start=end, partial=True)
+        s.wait_for(AETHER_SHELL_TSC, timeout, start=end)   # the boot's log is done
+        for _ in range(n):
+            sent = s.send(line)
+            t, _, _, end = s.wait_for(AETHER_PROMPT, timeout, start=end, partial=True)
+            out.append(round((s.t0 + t - sent) * 1000.0, 2))
+        s.status = "matched"
+        s.notes.append("round trips (ms): %s" % out)
+    return out
 
 
 def linux_extract(r):
@@ -131,6 +174,8 @@ def main():
     ap.add_argument("--linux-dir", default="build/linux-ref")
     ap.add_argument("--only", choices=["all", "aether", "linux"], default="all")
     ap.add_argument("--no-icount", action="store_true", help="skip the -icount runs")
+    ap.add_argument("--shell-cmds", type=int, default=50,
+                    help="shell command round trips to time (0: none)")
     ap.add_argument("--timeout", type=float, default=qbt.DEFAULT_TIMEOUT)
     ap.add_argument("--out", default="build/bench/boot.json")
     a = ap.parse_args()
@@ -175,7 +220,7 @@ def main():
         cmd = aether_cmd(iso, accel)
         result["aetheros_cmd"] = " ".join(qbt.full_command(cmd))
         rows = run_series("aetheros", cmd, AETHER_READY, a.runs, a.timeout, logdir,
-                          aether_extract)
+                          aether_extract, AETHER_MARKS)
         e2r = [r["entry_to_ready_tsc"] for r in rows if r["entry_to_ready_tsc"] is not None]
         e2r_ms = [r["entry_to_ready_kernel_ms"] for r in rows
                   if r["entry_to_ready_kernel_ms"] is not None]
@@ -183,9 +228,22 @@ def main():
             "iso": a.iso,
             "runs": rows,
             "wall_ms": summary([r["wall_ms"] for r in rows]),
+            "prompt_wall_ms": summary([r["prompt_wall_ms"] for r in rows
+                                       if r.get("prompt_wall_ms") is not None]),
             "entry_to_ready_tsc_median": int(round(statistics.median(e2r))) if e2r else None,
             "entry_to_ready_kernel_ms_median": statistics.median(e2r_ms) if e2r_ms else None,
             "cpus": rows[-1]["cpus"], "free_mib": rows[-1]["free_mib"]}
+        if a.shell_cmds > 0:
+            try:
+                rt = shell_roundtrip(cmd, a.shell_cmds, a.timeout,
+                                     os.path.join(logdir, "aetheros-shell.log"))
+            except qbt.BootError as e:      # e.g. the console faulted: no figure
+                print("  aetheros  shell round trips: no figure: %s" % e.args[0], flush=True)
+            else:
+                result["aetheros"]["shell_true_roundtrip_ms"] = dict(summary(rt), n=len(rt),
+                                                                     all=rt)
+                print("  aetheros  shell 'true' x%d: median %.1f ms"
+                      % (len(rt), statistics.median(rt)), flush=True)
     if do_linux:
         cmd = linux_cmd(a.linux_dir, cmdline, accel)
         result["linux_ref_cmd"] = " ".join(qbt.full_command(cmd))
@@ -214,10 +272,13 @@ def main():
         if do_aether:
             cmd = aether_cmd(iso, "tcg", smp=1, cpu=ICOUNT_CPU) + ICOUNT_ARGS
             r = qbt.boot_time(cmd, AETHER_READY, timeout=a.timeout,
-                              log_path=os.path.join(logdir, "aetheros-icount.log"))
+                              log_path=os.path.join(logdir, "aetheros-icount.log"),
+                              marks=AETHER_ICOUNT_MARKS, marks_timeout=MARKS_TIMEOUT)
             ax = aether_extract(r)
             icount["aetheros_entry_to_ready_tsc"] = ax["entry_to_ready_tsc"]
             icount["aetheros_tsc_at_ready"] = ax["tsc_at_ready"]
+            icount["aetheros_entry_to_prompt_tsc"] = ax.get("entry_to_prompt_tsc")
+            icount["aetheros_tsc_at_prompt"] = ax.get("tsc_at_prompt")
             icount["aetheros_wall_ms"] = round(r.wall_ms, 1)
             print("  aetheros  icount run: %8.1f ms  entry_to_ready_tsc=%s"
                   % (r.wall_ms, icount["aetheros_entry_to_ready_tsc"]), flush=True)
@@ -247,12 +308,27 @@ def main():
         w = result["aetheros"]["wall_ms"]
         print("%-22s %s %s %s" % ("AetherOS", fmt_ms(w["median"]), fmt_ms(w["min"]),
                                   fmt_ms(w["max"])))
+        w = result["aetheros"]["prompt_wall_ms"]
+        if w:
+            print("%-22s %s %s %s" % ("AetherOS shell prompt", fmt_ms(w["median"]),
+                                      fmt_ms(w["min"]), fmt_ms(w["max"])))
     if do_linux:
         w = result["linux_ref"]["wall_ms"]
         print("%-22s %s %s %s" % ("Linux %s" % krel, fmt_ms(w["median"]), fmt_ms(w["min"]),
                                   fmt_ms(w["max"])))
     if "ratio_linux_over_aetheros_median_wall" in result:
         print("ratio Linux/AetherOS (medians): %.2f" % result["ratio_linux_over_aetheros_median_wall"])
+        if result["aetheros"]["prompt_wall_ms"]:
+            result["ratio_linux_init_over_aetheros_prompt_median_wall"] = round(
+                result["linux_ref"]["wall_ms"]["median"]
+                / result["aetheros"]["prompt_wall_ms"]["median"], 2)
+            print("ratio Linux /init / AetherOS prompt (medians): %.2f"
+                  % result["ratio_linux_init_over_aetheros_prompt_median_wall"])
+    rt = result.get("aetheros", {}).get("shell_true_roundtrip_ms")
+    if rt:
+        print("AetherOS shell command 'true', host wall time from writing the line to QEMU's")
+        print("serial input to reading the next prompt (indicative), %d runs: median %.1f ms,"
+              " min %.1f, max %.1f" % (rt["n"], rt["median"], rt["min"], rt["max"]))
     print()
     print("Guests' own figures (medians):")
     if do_aether:
@@ -279,6 +355,12 @@ def main():
                 print("  AetherOS TSC at ready          : %s ticks (absolute: from CPU reset,"
                       % fmt_int(icount["aetheros_tsc_at_ready"]))
                 print("                                   incl. firmware (SeaBIOS) and GRUB)")
+            if icount.get("aetheros_entry_to_prompt_tsc") is not None:
+                print("  AetherOS kernel entry -> prompt: %s ticks (to the shell's rdtsc just "
+                      "before" % fmt_int(icount["aetheros_entry_to_prompt_tsc"]))
+                print("                                   writing its first prompt)")
+                print("  AetherOS TSC at prompt         : %s ticks (absolute: from CPU reset)"
+                      % fmt_int(icount["aetheros_tsc_at_prompt"]))
         if do_linux:
             print("  Linux tsc= at /init            : %s ticks (absolute: from CPU reset,"
                   % fmt_int(icount["linux_tsc_at_init"]))
@@ -289,6 +371,11 @@ def main():
                 icount["linux_tsc_at_init"] / icount["aetheros_tsc_at_ready"], 2)
             print("  ratio Linux/AetherOS, both from CPU reset: %.2f"
                   % icount["ratio_linux_over_aetheros_tsc_from_reset"])
+        if icount.get("aetheros_tsc_at_prompt") and icount.get("linux_tsc_at_init"):
+            icount["ratio_linux_init_over_aetheros_prompt_from_reset"] = round(
+                icount["linux_tsc_at_init"] / icount["aetheros_tsc_at_prompt"], 2)
+            print("  ratio Linux /init / AetherOS prompt, both from CPU reset: %.2f"
+                  % icount["ratio_linux_init_over_aetheros_prompt_from_reset"])
 
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     tmp = a.out + ".tmp"

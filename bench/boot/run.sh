@@ -12,6 +12,8 @@
 #   BENCH_ICOUNT=0      skip the instruction-counted runs
 #   AETHER_ISO=path     boot this image instead of building build/aetheros.iso
 #   BOOT_TIMEOUT=S      seconds to wait for a ready line (default 300)
+#   SHELL_CMDS=N        AetherOS shell command round trips to time (default
+#                       50; 0: none)
 set -eu
 
 cd "$(dirname "$0")/../.."
@@ -33,7 +35,10 @@ if [ "$ONLY" != aether ]; then
     sh bench/linux-ref/build.sh
 fi
 
-set -- --runs "$RUNS" --iso "$ISO" --only "$ONLY" --timeout "$TIMEOUT" --out build/bench/boot.json
+SHELL_CMDS=${SHELL_CMDS:-50}
+case "$SHELL_CMDS" in ''|*[!0-9]*) echo "bench: SHELL_CMDS must be a number" >&2; exit 2;; esac
+set -- --runs "$RUNS" --iso "$ISO" --only "$ONLY" --timeout "$TIMEOUT" \
+    --shell-cmds "$SHELL_CMDS" --out build/bench/boot.json
 [ "${BENCH_ICOUNT:-1}" = 0 ] && set -- "$@" --no-icount
 
 # The driver stops every QEMU it starts by PID, on success, timeout, error,

@@ -49,6 +49,8 @@ ROWS = [
     ("memcpy 1 MiB (the libc's)", "memcpy_1m", "memcpy_1m"),
     ("copy 1 MiB, SSE2 loop", "memcpy_1m_sse2", None),
     ("process create+run+exit+wait", "process_spawn", "fork_exec_wait"),
+    ("ELF spawn: request -> child's main", "elf_spawn_to_main", "fork_exec_to_main"),
+    ("ELF spawn+run+exit+wait", "elf_spawn_wait", "fork_exec_wait"),
     ("rdtsc overhead (in each figure)", "rdtsc_overhead", "rdtsc_overhead"),
 ]
 
@@ -76,6 +78,12 @@ NOTES = {
     "process_spawn": "AetherOS: ae_spawn (process_create, shared text, data snapshot, "
                      "64 KiB stack, thread) + exit + process_wait; Linux: fork + execve "
                      "of a static no-libc /true + waitpid",
+    "elf_spawn_to_main": "AetherOS: process_create + ae_elf_load of a tiny ELF (user/spawnee, "
+                         "with an info page) + thread_create + thread_start, to the rdtsc at "
+                         "the start of the child's main (after crt0); Linux: fork + execve of "
+                         "a static no-libc /tsc, to the rdtsc at its entry point",
+    "elf_spawn_wait": "AetherOS: the same ELF spawn + the child's exit + process_wait; Linux: "
+                      "fork + execve(/true) + waitpid (200 runs)",
 }
 
 

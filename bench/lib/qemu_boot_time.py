@@ -126,104 +126,165 @@ def _die_with_parent():
         pass
 
 
-def boot_time(cmd, pattern, timeout=DEFAULT_TIMEOUT, log_path=None):
-    """Boots `cmd` (a QEMU argv without serial/display flags) and measures the
-    wall time until a serial line matches `pattern` (str or compiled regex).
-    Returns a BootResult; raises BootError on timeout or early QEMU exit."""
-    regex = re.compile(pattern) if isinstance(pattern, str) else pattern
-    argv = full_command(cmd)
-    if log_path:
-        os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
+class Session:
+    """One QEMU run with its serial console on stdout (and, with stdin=True,
+    its serial input on our pipe). wait_for() reads until the output matches
+    a pattern; send() types into the serial port; close() stops QEMU by its
+    PID, reaps it and writes the log. Use it as a context manager."""
 
-    serial = bytearray()   # everything read from stdout
-    errout = bytearray()   # everything read from stderr
-    pending = b""          # the current, incomplete serial line
-    result = None
-    error = None
-    status = "running"
+    def __init__(self, cmd, log_path=None, stdin=False):
+        self.argv = full_command(cmd)
+        self.log_path = log_path
+        if log_path:
+            os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
+        self.serial = bytearray()   # everything read from stdout
+        self.errout = bytearray()   # everything read from stderr
+        self.arrivals = []          # (end offset in serial, time.monotonic()) per read
+        self.status = "running"
+        self.notes = []             # "# ..." lines for the log
+        self.t0 = time.monotonic()
+        self.proc = subprocess.Popen(
+            self.argv, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        self.fds = {self.proc.stdout.fileno(): "out", self.proc.stderr.fileno(): "err"}
 
-    t0 = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, close_fds=True,
-                            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
-    try:
-        fds = {proc.stdout.fileno(): "out", proc.stderr.fileno(): "err"}
-        deadline = t0 + timeout
-        while result is None:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _read(self, wait_s):
+        """One select() round of at most wait_s seconds."""
+        ready, _, _ = select.select(list(self.fds), [], [], wait_s)
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            now = time.monotonic()
+            if not chunk:
+                del self.fds[fd]
+            elif self.fds[fd] == "err":
+                self.errout += chunk
+            else:
+                self.serial += chunk
+                self.arrivals.append((len(self.serial), now))
+
+    def _arrival(self, offset):
+        """When the byte before `offset` was read."""
+        for end, t in self.arrivals:
+            if end >= offset:
+                return t
+        return time.monotonic()
+
+    def _search(self, regex, start, partial):
+        """The first line from offset start matching regex (with partial, the
+        incomplete last line too): (match, line, end offset), or None."""
+        pos = start
+        while True:
+            nl = self.serial.find(b"\n", pos)
+            if nl < 0 and not partial:
+                return None
+            stop = len(self.serial) if nl < 0 else nl
+            line = bytes(self.serial[pos:stop]).decode("utf-8", "replace").rstrip("\r")
+            m = regex.search(line)
+            if m:
+                return m, line, stop if partial and nl < 0 else stop + 1
+            if nl < 0:
+                return None
+            pos = nl + 1
+
+    def wait_for(self, pattern, timeout=DEFAULT_TIMEOUT, start=0, partial=False):
+        """Reads until a serial line from byte offset `start` matches pattern
+        (with partial=True, also a line not ended yet: a prompt). Returns
+        (seconds from spawn to reading the match, match, line, end offset).
+        Raises BootError on timeout or QEMU's exit."""
+        regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self._search(regex, start, partial)
+            if found:
+                m, line, end = found
+                return self._arrival(end - 1 if end > 0 else 0) - self.t0, m, line, end
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                status = "timeout"
-                error = BootError("no line matching %r within %.0f s" % (regex.pattern, timeout))
-                break
-            if not fds:
-                rc = proc.wait()
-                status = "exited %d" % rc
-                error = BootError("QEMU exited (status %d) before a line matched %r"
+                self.status = "timeout"
+                raise self._error("no line matching %r within %.0f s" % (regex.pattern, timeout))
+            if not self.fds:
+                rc = self.proc.wait()
+                self.status = "exited %d" % rc
+                raise self._error("QEMU exited (status %d) before a line matched %r"
                                   % (rc, regex.pattern))
-                break
-            ready, _, _ = select.select(list(fds), [], [], min(remaining, 1.0))
-            for fd in ready:
-                chunk = os.read(fd, 65536)
-                now = time.monotonic()
-                if not chunk:
-                    del fds[fd]
-                    continue
-                if fds[fd] == "err":
-                    errout += chunk
-                    continue
-                serial += chunk
-                pending += chunk
-                *lines, pending = pending.split(b"\n")
-                for raw in lines:
-                    line = raw.decode("utf-8", "replace").rstrip("\r")
-                    m = regex.search(line)
-                    if m:
-                        status = "matched"
-                        result = (now - t0, m, line, len(serial) - len(pending))
-                        break
-                if result is not None:
-                    break
-        # Pick up whatever else is already there, for the log only.
-        if result is not None and fds:
-            while True:
-                ready, _, _ = select.select(list(fds), [], [], 0)
-                if not ready:
-                    break
-                for fd in ready:
-                    chunk = os.read(fd, 65536)
-                    if not chunk:
-                        del fds[fd]
-                    elif fds[fd] == "err":
-                        errout += chunk
-                    else:
-                        serial += chunk
-                if not fds:
-                    break
-    finally:
-        rc = _stop(proc)
-        proc.stdout.close()
-        proc.stderr.close()
-        if status == "running":
-            status = "interrupted"
-        if log_path:
-            with open(log_path, "wb") as f:
-                f.write(("# command: %s\n# pattern: %s\n# result: %s; QEMU exit status %s\n"
-                         % (" ".join(argv), regex.pattern, status, rc)).encode())
-                if result is not None:
-                    f.write(("# wall time to match: %.1f ms\n" % (result[0] * 1000)).encode())
-                f.write(b"# ---- serial output ----\n")
-                f.write(bytes(serial))
-                if errout:
-                    f.write(b"\n# ---- QEMU stderr ----\n")
-                    f.write(bytes(errout))
+            self._read(min(remaining, 1.0))
 
-    if error is not None:
-        error.log_path = log_path
-        error.tail = bytes(serial[-2000:]).decode("utf-8", "replace")
-        raise error
-    wall_s, m, line, upto = result
-    return BootResult(wall_s, m, line, bytes(serial[:upto]).decode("utf-8", "replace"),
-                      log_path)
+    def send(self, data):
+        """Writes data to the guest's serial input; returns time.monotonic()."""
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+        return time.monotonic()
+
+    def _error(self, message):
+        return BootError(message, self.log_path,
+                         bytes(self.serial[-2000:]).decode("utf-8", "replace"))
+
+    def close(self):
+        # Pick up whatever else is already there, for the log only.
+        while self.fds and select.select(list(self.fds), [], [], 0)[0]:
+            self._read(0)
+        rc = _stop(self.proc)
+        for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if f:
+                try:
+                    f.close()
+                except OSError:
+                    pass
+        if self.status == "running":
+            self.status = "stopped"
+        if self.log_path:
+            with open(self.log_path, "wb") as f:
+                f.write(("# command: %s\n# result: %s; QEMU exit status %s\n"
+                         % (" ".join(self.argv), self.status, rc)).encode())
+                for n in self.notes:
+                    f.write(("# %s\n" % n).encode())
+                f.write(b"# ---- serial output ----\n")
+                f.write(bytes(self.serial))
+                if self.errout:
+                    f.write(b"\n# ---- QEMU stderr ----\n")
+                    f.write(bytes(self.errout))
+
+
+def boot_time(cmd, pattern, timeout=DEFAULT_TIMEOUT, log_path=None, marks=(),
+              marks_timeout=None):
+    """Boots `cmd` (a QEMU argv without serial/display flags) and measures the
+    wall time until a serial line matches `pattern` (str or compiled regex).
+    marks: (name, pattern, partial) to wait for after that line too (partial:
+    also in a line not ended yet, e.g. a prompt), for marks_timeout more
+    seconds (default: timeout);
+    their times and matches go to result.marks[name] = (wall_ms, match), and
+    a mark not seen is left out (the log says so). Returns a BootResult; raises
+    BootError on timeout or early QEMU exit."""
+    with Session(cmd, log_path) as s:
+        try:
+            wall_s, m, line, end = s.wait_for(pattern, timeout)
+            deadline = time.monotonic() + (marks_timeout or timeout)
+            s.notes.append("pattern: %s; wall time to match: %.1f ms"
+                           % (m.re.pattern, wall_s * 1000))
+            marks_out = {}
+            s.status = "matched"
+            for name, mpat, partial in marks:
+                try:
+                    t, mm, _, _ = s.wait_for(mpat, max(deadline - time.monotonic(), 0.1),
+                                             start=end, partial=partial)
+                except BootError as e:      # booted, but a mark is missing: no figure
+                    s.status = "matched; mark %s missing: %s" % (name, e.args[0])
+                    continue
+                marks_out[name] = (t * 1000.0, mm)
+                s.notes.append("%s: wall time %.1f ms" % (name, t * 1000))
+        except KeyboardInterrupt:
+            s.status = "interrupted"
+            raise
+    r = BootResult(wall_s, m, line, bytes(s.serial[:end]).decode("utf-8", "replace"), log_path)
+    r.marks = marks_out
+    return r
 
 
 def choose_accel():

@@ -183,7 +183,8 @@ fi
 
 # ---- IPC benchmark image (bench/ipc/run.sh) --------------------------------
 # A second initramfs, so the boot benchmark's stays as it was: /init =
-# linuxbench.c (static), /true = true.c (static, no libc), /dev/console.
+# linuxbench.c (static), /true = true.c and /tsc = tsc.c (static, no libc),
+# /dev/console.
 # build_prog OUT SRC GCC-FLAGS...: compiles SRC when OUT is missing or older.
 build_prog() {
     bp_out=$1 bp_src=$2
@@ -198,9 +199,11 @@ build_prog() {
 }
 build_prog "$OUT/linuxbench" bench/linux-ref/linuxbench.c \
     -static -O2 -s -pthread -Wall -Wextra -Werror
-build_prog "$OUT/true" bench/linux-ref/true.c \
-    -static -nostdlib -O2 -s -fno-stack-protector -fno-asynchronous-unwind-tables \
-    -Wall -Wextra -Werror
+for prog in true tsc; do
+    build_prog "$OUT/$prog" bench/linux-ref/$prog.c \
+        -static -nostdlib -O2 -s -fno-stack-protector -fno-asynchronous-unwind-tables \
+        -Wall -Wextra -Werror
+done
 
 bspec="$OUT/ipcbench.spec"
 {
@@ -210,10 +213,12 @@ bspec="$OUT/ipcbench.spec"
     echo "dir /proc 0555"
     echo "file /init 0755 $OUT/linuxbench"
     echo "file /true 0755 $OUT/true"
+    echo "file /tsc 0755 $OUT/tsc"
 } > "$bspec.new"
 if [ -s "$OUT/ipcbench.cpio.gz" ] && cmp -s "$bspec.new" "$bspec" \
    && [ ! "$OUT/linuxbench" -nt "$OUT/ipcbench.cpio.gz" ] \
    && [ ! "$OUT/true" -nt "$OUT/ipcbench.cpio.gz" ] \
+   && [ ! "$OUT/tsc" -nt "$OUT/ipcbench.cpio.gz" ] \
    && [ ! bench/linux-ref/mkinitramfs.py -nt "$OUT/ipcbench.cpio.gz" ]; then
     rm -f "$bspec.new"
     log "ipcbench initramfs up to date"

@@ -26,6 +26,9 @@
  *   memcpy_1m          glibc memcpy of 1 MiB between two touched buffers
  *   fork_exec_wait     fork + execve("/true") + waitpid, where /true
  *                      (true.c) is static, without libc: exit(0) at _start
+ *   fork_exec_to_main  fork + execve("/tsc") to the first instruction of
+ *                      /tsc (tsc.c: static, no libc, rdtsc at _start, written
+ *                      to a pipe); ipcbench's elf_spawn_to_main
  * With two or more CPUs (the -smp 2 run, indicative): pipe_pingpong with
  * both processes pinned to CPU 0 (smp_pipe_pingpong_same_cpu) and to CPUs 0
  * and 1 (smp_pipe_pingpong_cross_cpu).
@@ -54,6 +57,7 @@
 #define N_CHEAP 100000u
 #define N_MEMCPY 200u
 #define N_SPAWN 200u
+#define N_ELF_SPAWN 1000u
 #define N_SMP 10000u
 #define WARMUP 100u
 #define MIB (1024 * 1024ul)
@@ -284,32 +288,71 @@ static void bench_memcpy(void)
     munmap(dst, MIB);
 }
 
+/* fork + execve(path) with no arguments and no environment: the child's pid. */
+static inline pid_t fork_exec(char *path)
+{
+    char *const argv[] = {path, NULL};
+    static char *const envp[] = {NULL};
+    pid_t pid = fork();
+
+    if (pid < 0)
+        fail("fork");
+    if (pid == 0) {
+        execve(path, argv, envp);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* waitpid(pid); fails unless the child exited with status 0. */
+static inline void reap(pid_t pid, const char *what)
+{
+    int status;
+
+    if (waitpid(pid, &status, 0) != pid)
+        fail("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        errno = ECHILD;
+        fail(what);
+    }
+}
+
 static void bench_spawn(void)
 {
-    static char *const argv[] = {"/true", NULL};
-    static char *const envp[] = {NULL};
-
     for (unsigned i = 0; i < 1 + N_SPAWN; i++) {
-        int status;
         uint64_t t0 = rdtsc();
-        pid_t pid = fork();
-        if (pid < 0)
-            fail("fork");
-        if (pid == 0) {
-            execve("/true", argv, envp);
-            _exit(127);
-        }
-        if (waitpid(pid, &status, 0) != pid)
-            fail("waitpid");
+        reap(fork_exec("/true"), "/true's status");
         uint64_t t1 = rdtsc();
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            errno = ECHILD;
-            fail("/true's status");
-        }
         if (i >= 1)
             samples[i - 1] = t1 - t0;
     }
     report("fork_exec_wait", N_SPAWN);
+}
+
+/* fork + execve("/tsc") to the first instruction of the new program: /tsc
+ * (tsc.c) reads the TSC at its entry point and writes it to SPAWN_TSC_FD. */
+#define SPAWN_TSC_FD 10
+
+static void bench_spawn_to_main(void)
+{
+    int p[2];
+
+    if (pipe2(p, O_CLOEXEC) || dup2(p[1], SPAWN_TSC_FD) != SPAWN_TSC_FD)
+        fail("pipe for /tsc");
+    close(p[1]);
+    for (unsigned i = 0; i < WARMUP + N_ELF_SPAWN; i++) {
+        uint64_t at_main;
+        uint64_t t0 = rdtsc();
+        pid_t pid = fork_exec("/tsc");
+        if (read(p[0], &at_main, sizeof(at_main)) != sizeof(at_main))
+            fail("read /tsc's TSC");
+        reap(pid, "/tsc's status");
+        if (i >= WARMUP)
+            samples[i - WARMUP] = at_main - t0;
+    }
+    report("fork_exec_to_main", N_ELF_SPAWN);
+    close(p[0]);
+    close(SPAWN_TSC_FD);
 }
 
 static int open_console(void)
@@ -347,6 +390,7 @@ int main(void)
         bench_mmap();
         bench_memcpy();
         bench_spawn();
+        bench_spawn_to_main();
     }
     say("linuxbench: done");
     power_off();

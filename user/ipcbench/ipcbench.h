@@ -17,12 +17,7 @@
 #define IB_COPY_VA    0x0000400000000000ull     /* memcpy source, destination +2 MiB */
 #define IB_MAPTEST_VA 0x0000500000000000ull     /* map+unmap of one page */
 
-static inline uint64_t ib_rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
+#define ib_rdtsc ae_rdtsc
 
 extern uint64_t *ib_samples;            /* IB_MAX_SAMPLES deltas */
 int ib_stats_init(void);

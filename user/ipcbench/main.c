@@ -54,14 +54,25 @@
  *   process_spawn      ae_spawn (process_create, shared text, data snapshot,
  *                      stack, thread_create/start) + the child's exit +
  *                      ae_spawn_wait (process_wait, handle_close)
+ *   elf_spawn_to_main  a V-Node's start, as init's vnode_start does it:
+ *                      process_create + ae_elf_load (a tiny ELF, user/spawnee,
+ *                      with a one-page info object) + thread_create +
+ *                      thread_start, from the request to the first
+ *                      instruction of the child's main (its rdtsc, sent back
+ *                      as its exit status)
+ *   elf_spawn_wait     the same from the request to the child's exit +
+ *                      process_wait + handle_close
  */
 #include "ipcbench.h"
+#include "elf_load.h"
 #include "spawn.h"
+#include "user/spawnee/spawnee.h"
 
 #define N_CHEAP 100000u
 #define N_MOVE_1M 10000u
 #define N_MEMCPY 200u
 #define N_SPAWN 200u
+#define N_ELF_SPAWN 1000u
 #define N_SMP 10000u
 #define WARMUP 100u
 
@@ -467,6 +478,61 @@ static void bench_spawn(void)
     ib_report("process_spawn", N_SPAWN);
 }
 
+extern const uint8_t ib_spawnee[], ib_spawnee_end[];
+static const struct ae_quota_limits spawnee_limits = {128, 8, 1, 100};
+static uint64_t elf_wait_samples[N_ELF_SPAWN];
+
+/* Loads spawnee into a new process and starts it: the process handle. */
+static ae_handle_t elf_spawn(ae_handle_t info)
+{
+    struct ae_elf_load_opts o = {.info_vmo = info, .info_va = AE_BOOTINFO_VA};
+    struct ae_elf_loaded l;
+    int64_t p = ae_process_create(self, "spawnee", &spawnee_limits), t;
+    int err;
+
+    if (p < 0)
+        ib_fail("process_create(spawnee)", p);
+    err = ae_elf_load((ae_handle_t)p, ib_spawnee, (size_t)(ib_spawnee_end - ib_spawnee), &o, &l);
+    if (err)
+        ib_fail("ae_elf_load(spawnee)", err);
+    t = ae_thread_create((ae_handle_t)p, l.entry, l.stack, l.arg);
+    if (t < 0)
+        ib_fail("thread_create(spawnee)", t);
+    err = (int)ae_thread_start((ae_handle_t)t);
+    if (err)
+        ib_fail("thread_start(spawnee)", err);
+    ae_handle_close((ae_handle_t)t);
+    return (ae_handle_t)p;
+}
+
+static void bench_elf_spawn(void)
+{
+    int64_t info = ae_vmo_create(4096, 0);
+
+    if (info < 0)
+        ib_fail("vmo_create(info)", info);
+    for (unsigned i = 0; i < WARMUP + N_ELF_SPAWN; i++) {
+        uint64_t t0 = ib_rdtsc();
+        ae_handle_t p = elf_spawn((ae_handle_t)info);
+        int64_t r = ae_spawn_wait(p, AE_WAIT_FOREVER);
+        uint64_t t1 = ib_rdtsc();
+        if (r < 0)
+            ib_fail("spawnee status", r);
+        /* The child's TSC from its low bits: the first value >= t0. */
+        uint64_t at_main = (t0 & ~SPAWNEE_TSC_MASK) | (uint64_t)r;
+        if (at_main < t0)
+            at_main += SPAWNEE_TSC_MASK + 1;
+        if (i >= WARMUP) {
+            ib_samples[i - WARMUP] = at_main - t0;
+            elf_wait_samples[i - WARMUP] = t1 - t0;
+        }
+    }
+    ib_report("elf_spawn_to_main", N_ELF_SPAWN);
+    memcpy(ib_samples, elf_wait_samples, sizeof(elf_wait_samples));
+    ib_report("elf_spawn_wait", N_ELF_SPAWN);
+    ae_handle_close((ae_handle_t)info);
+}
+
 /* ---- -smp 2: same CPU against cross CPU ---- */
 
 static struct {
@@ -528,6 +594,7 @@ int main(const struct ae_bootinfo *bi)
         bench_memcpy();
         bench_map_unmap();
         bench_spawn();
+        bench_elf_spawn();
     }
     ae_spawn_release();
     ae_printf("ipcbench: done");

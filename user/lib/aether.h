@@ -20,6 +20,14 @@
 #define AE_PROT_WRITE 2u
 #define AE_PROT_EXEC 4u
 
+/* The time-stamp counter (benchmarks: under QEMU -icount, +1 per instruction). */
+static inline uint64_t ae_rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
 static inline int64_t ae_sys6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
                               uint64_t a3, uint64_t a4, uint64_t a5)
 {

@@ -89,8 +89,10 @@ int main(const struct ae_bootinfo *bi)
         return 1;
     }
     led_init(&editor);
+    uint64_t tsc = ae_rdtsc();      /* bench/boot: kernel entry -> first prompt */
     con_write("\nAetherOS shell. Type help for the commands.\n" PROMPT,
               sizeof("\nAetherOS shell. Type help for the commands.\n" PROMPT) - 1);
+    ae_printf("shell: first prompt at TSC %lu", (unsigned long)tsc);
     for (;;) {
         unsigned char keys[256];
         char echo[4096];
