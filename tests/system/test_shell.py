@@ -134,7 +134,7 @@ def shl0002(sh):
     """SHL0002 help lists every command and explains one; an unknown command or bad arguments give a one-line error and a status, never a crash"""
     out = sh.ok('help')
     for c in ('help', 'echo', 'ls', 'cat', 'ps', 'caps', 'start', 'stop', 'restart', 'kill',
-              'mem', 'uptime', 'log', 'poweroff', 'reboot', 'crash', 'grep', 'wc', 'head'):
+              'mem', 'uptime', 'log', 'poweroff', 'reboot', 'crash', 'grep', 'wc', 'head', 'tee'):
         expect(out, rf'^  {c}\b', f'help lists {c}')
     expect(sh.ok('help caps'), r'^usage: caps NAME', 'help caps')
     st, out = sh.run('frobnicate now')
@@ -170,7 +170,7 @@ def shl0003(sh):
 
 @with_shell()
 def shl0004(sh):
-    """SHL0004 the file service: ls / and /boot (each V-Node's files), cat of a manifest from /boot, the /sys files, /tmp; a missing file is an error"""
+    """SHL0004 the file service: ls / and /boot (each V-Node's files), cat of a manifest from /boot, the /sys files, writing and reading back a /tmp file; /boot and /sys refuse writes; a missing file is an error"""
     assert sh.ok('ls /') == ['boot/', 'sys/', 'tmp/']
     boot = sh.ok('ls /boot')
     for v in ('console/', 'crashtest/', 'shell/', 'vfs/'):
@@ -190,6 +190,14 @@ def shl0004(sh):
     t2 = float(sh.ok('cat /sys/uptime')[0])
     assert 0 < t1 < t2, (t1, t2)
     assert sh.ok('ls /tmp') == []
+    assert sh.ok('echo hello file | tee /tmp/note') == ['hello file']
+    assert sh.ok('cat /tmp/note') == ['hello file']
+    expect(sh.ok('ls /tmp'), r'^note\s+11$', 'the file written, 11 bytes')
+    assert sh.ok('echo again | tee /tmp/note; cat /tmp/note') == ['again', 'again']
+    st, out = sh.run('echo x | tee /boot/shell/manifest')
+    assert st == 1 and out == ['tee: /boot/shell/manifest: access denied: missing rights'], out
+    st, out = sh.run('echo x | tee /sys/uptime')
+    assert st == 1 and 'access denied' in out[0], out
     st, out = sh.run('cat /boot/nosuch')
     assert st == 1 and out == ['cat: /boot/nosuch: not found'], (st, out)
     st, out = sh.run('ls /boot/../sys')

@@ -11,6 +11,8 @@ const struct sh_cmd_def sh_cmds[] = {
     {"grep", "grep TEXT", "print the input lines that contain TEXT", cmd_grep},
     {"wc", "wc", "count the input's lines, words and bytes", cmd_wc},
     {"head", "head [-n N]", "print the first N (10) input lines", cmd_head},
+    {"tee", "tee FILE", "write the input to FILE (in /tmp: the only writable place) and print it",
+     cmd_tee},
     {"ps", "ps", "list V-Nodes: pid, state, restarts, memory used/quota, CPU time", cmd_ps},
     {"caps", "caps NAME", "list the handles V-Node NAME holds, with their rights", cmd_caps},
     {"start", "start NAME", "start a V-Node that is not running", cmd_start},

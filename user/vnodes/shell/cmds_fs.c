@@ -15,9 +15,10 @@ static int put_path(const char *path)
     return 0;
 }
 
-static int64_t vfs_open(const char *path, uint64_t *fd, uint64_t *type, uint64_t *size)
+static int64_t vfs_open(const char *path, uint32_t flags, uint64_t *fd, uint64_t *type,
+                        uint64_t *size)
 {
-    struct ae_msg m = {AE_MSG_INFO(AE_VFS_OPEN, 0), {AE_VFS_O_READ}, {0}, 0};
+    struct ae_msg m = {AE_MSG_INFO(AE_VFS_OPEN, 0), {flags}, {0}, 0};
     int64_t r;
 
     if (put_path(path))
@@ -45,7 +46,7 @@ int cmd_ls(int argc, char **argv, struct sh_io *io)
 
     if (argc > 2)
         return sh_fail(io, 2, "ls", "usage: ls [PATH]");
-    r = vfs_open(path, &fd, &type, &size);
+    r = vfs_open(path, AE_VFS_O_READ, &fd, &type, &size);
     if (r)
         return sh_fail(io, 1, "ls", "%s: %s", path, ae_strerror(r));
     if (type != AE_VFS_DIR) {
@@ -77,7 +78,7 @@ int cmd_ls(int argc, char **argv, struct sh_io *io)
 static int cat_one(const char *path, struct sh_io *io)
 {
     uint64_t fd, type, size, off = 0;
-    int64_t r = vfs_open(path, &fd, &type, &size);
+    int64_t r = vfs_open(path, AE_VFS_O_READ, &fd, &type, &size);
 
     if (r)
         return sh_fail(io, 1, "cat", "%s: %s", path, ae_strerror(r));
@@ -114,6 +115,35 @@ int cmd_cat(int argc, char **argv, struct sh_io *io)
         if (cat_one(argv[i], io))
             st = 1;
     return st;
+}
+
+/* tee FILE: writes the input to FILE (created or emptied first) and to
+ * the output. */
+int cmd_tee(int argc, char **argv, struct sh_io *io)
+{
+    uint64_t fd, type, size, off = 0;
+    int64_t r;
+
+    if (argc != 2)
+        return sh_fail(io, 2, "tee", "usage: tee FILE (reads a pipe)");
+    r = vfs_open(argv[1], AE_VFS_O_WRITE | AE_VFS_O_CREATE | AE_VFS_O_TRUNC, &fd, &type, &size);
+    if (r)
+        return sh_fail(io, 1, "tee", "%s: %s", argv[1], ae_strerror(r));
+    while (io->in && off < io->in_len) {
+        uint64_t n = io->in_len - off < SH_SVC_BUF ? io->in_len - off : SH_SVC_BUF;
+        struct ae_msg m = {AE_MSG_INFO(AE_VFS_WRITE, 0), {fd, off, n}, {0}, 0};
+        memcpy(sh_buf(&sh_vfs), io->in + off, n);
+        r = sh_call(&sh_vfs, &m);
+        if (r) {
+            vfs_close(fd);
+            return sh_fail(io, 1, "tee", "%s: %s", argv[1], ae_strerror(r));
+        }
+        off += m.w[0];
+    }
+    vfs_close(fd);
+    if (io->in)
+        sh_write(io->out, io->in, io->in_len);
+    return 0;
 }
 
 /* The log: whatever init's log service returns (the kernel log ring,
