@@ -1,75 +1,38 @@
 /* Shell commands on files (through the file service) and the log. */
 #include "cmds.h"
 #include "aether/proto/init.h"
-#include "aether/proto/vfs.h"
+#include "vfsc.h"
 #include "common/string.h"
-
-/* Puts path into the vfs buffer; 0 or -1 when too long. */
-static int put_path(const char *path)
-{
-    size_t n = strlen(path);
-
-    if (n + 1 > AE_VFS_PATH_MAX)
-        return -1;
-    memcpy(sh_buf(&sh_vfs), path, n + 1);
-    return 0;
-}
-
-static int64_t vfs_open(const char *path, uint32_t flags, uint64_t *fd, uint64_t *type,
-                        uint64_t *size)
-{
-    struct ae_msg m = {AE_MSG_INFO(AE_VFS_OPEN, 0), {flags}, {0}, 0};
-    int64_t r;
-
-    if (put_path(path))
-        return AE_ERR_RANGE;
-    r = sh_call(&sh_vfs, &m);
-    if (r)
-        return r;
-    *fd = m.w[0];
-    *type = m.w[1];
-    *size = m.w[2];
-    return AE_OK;
-}
-
-static void vfs_close(uint64_t fd)
-{
-    struct ae_msg m = {AE_MSG_INFO(AE_VFS_CLOSE, 0), {fd}, {0}, 0};
-    sh_call(&sh_vfs, &m);
-}
 
 int cmd_ls(int argc, char **argv, struct sh_io *io)
 {
     const char *path = argc == 2 ? argv[1] : "/";
-    uint64_t fd, type, size;
-    int64_t r;
+    struct vfs_stat st;
+    int64_t fd, r;
 
     if (argc > 2)
         return sh_fail(io, 2, "ls", "usage: ls [PATH]");
-    r = vfs_open(path, AE_VFS_O_READ, &fd, &type, &size);
-    if (r)
-        return sh_fail(io, 1, "ls", "%s: %s", path, ae_strerror(r));
-    if (type != AE_VFS_DIR) {
-        sh_printf(io, "%-24s %8lu\n", path, (unsigned long)size);
+    fd = vfs_open(path, AE_VFS_O_READ, &st);
+    if (fd < 0)
+        return sh_fail(io, 1, "ls", "%s: %s", path, ae_strerror(fd));
+    if (st.type != AE_VFS_DIR) {
+        sh_printf(io, "%-24s %8lu\n", path, (unsigned long)st.size);
         vfs_close(fd);
         return 0;
     }
     for (uint64_t i = 0;; i++) {
-        struct ae_msg m = {AE_MSG_INFO(AE_VFS_READDIR, 0), {fd, i}, {0}, 0};
         char name[AE_VFS_PATH_MAX];
-        r = sh_call(&sh_vfs, &m);
+        r = vfs_readdir(fd, i, name, sizeof(name), &st);
         if (r == AE_ERR_NOTFOUND)
             break;
         if (r) {
             vfs_close(fd);
             return sh_fail(io, 1, "ls", "%s: %s", path, ae_strerror(r));
         }
-        memcpy(name, sh_buf(&sh_vfs), sizeof(name) - 1);
-        name[sizeof(name) - 1] = 0;
-        if (m.w[0] == AE_VFS_DIR)
+        if (st.type == AE_VFS_DIR)
             sh_printf(io, "%s/\n", name);
         else
-            sh_printf(io, "%-24s %8lu\n", name, (unsigned long)m.w[1]);
+            sh_printf(io, "%-24s %8lu\n", name, (unsigned long)st.size);
     }
     vfs_close(fd);
     return 0;
@@ -77,29 +40,23 @@ int cmd_ls(int argc, char **argv, struct sh_io *io)
 
 static int cat_one(const char *path, struct sh_io *io)
 {
-    uint64_t fd, type, size, off = 0;
-    int64_t r = vfs_open(path, AE_VFS_O_READ, &fd, &type, &size);
+    static char chunk[VFS_IO_MAX];
+    struct vfs_stat st;
+    uint64_t off = 0;
+    int64_t fd = vfs_open(path, AE_VFS_O_READ, &st), n;
 
-    if (r)
-        return sh_fail(io, 1, "cat", "%s: %s", path, ae_strerror(r));
-    if (type == AE_VFS_DIR) {
+    if (fd < 0)
+        return sh_fail(io, 1, "cat", "%s: %s", path, ae_strerror(fd));
+    if (st.type == AE_VFS_DIR) {
         vfs_close(fd);
         return sh_fail(io, 1, "cat", "%s: is a directory", path);
     }
-    for (;;) {
-        struct ae_msg m = {AE_MSG_INFO(AE_VFS_READ, 0), {fd, off, SH_SVC_BUF}, {0}, 0};
-        r = sh_call(&sh_vfs, &m);
-        if (r) {
-            vfs_close(fd);
-            return sh_fail(io, 1, "cat", "%s: %s", path, ae_strerror(r));
-        }
-        if (!m.w[0])
-            break;
-        sh_write(io->out, sh_buf(&sh_vfs), m.w[0]);
-        off += m.w[0];
+    while ((n = vfs_read(fd, off, chunk, sizeof(chunk))) > 0) {
+        sh_write(io->out, chunk, (size_t)n);
+        off += (uint64_t)n;
     }
     vfs_close(fd);
-    return 0;
+    return n < 0 ? sh_fail(io, 1, "cat", "%s: %s", path, ae_strerror(n)) : 0;
 }
 
 int cmd_cat(int argc, char **argv, struct sh_io *io)
@@ -121,24 +78,21 @@ int cmd_cat(int argc, char **argv, struct sh_io *io)
  * the output. */
 int cmd_tee(int argc, char **argv, struct sh_io *io)
 {
-    uint64_t fd, type, size, off = 0;
-    int64_t r;
+    uint64_t off = 0;
+    int64_t fd, r;
 
     if (argc != 2)
         return sh_fail(io, 2, "tee", "usage: tee FILE (reads a pipe)");
-    r = vfs_open(argv[1], AE_VFS_O_WRITE | AE_VFS_O_CREATE | AE_VFS_O_TRUNC, &fd, &type, &size);
-    if (r)
-        return sh_fail(io, 1, "tee", "%s: %s", argv[1], ae_strerror(r));
+    fd = vfs_open(argv[1], AE_VFS_O_WRITE | AE_VFS_O_CREATE | AE_VFS_O_TRUNC, NULL);
+    if (fd < 0)
+        return sh_fail(io, 1, "tee", "%s: %s", argv[1], ae_strerror(fd));
     while (io->in && off < io->in_len) {
-        uint64_t n = io->in_len - off < SH_SVC_BUF ? io->in_len - off : SH_SVC_BUF;
-        struct ae_msg m = {AE_MSG_INFO(AE_VFS_WRITE, 0), {fd, off, n}, {0}, 0};
-        memcpy(sh_buf(&sh_vfs), io->in + off, n);
-        r = sh_call(&sh_vfs, &m);
-        if (r) {
+        r = vfs_write(fd, off, io->in + off, io->in_len - off);
+        if (r <= 0) {
             vfs_close(fd);
-            return sh_fail(io, 1, "tee", "%s: %s", argv[1], ae_strerror(r));
+            return sh_fail(io, 1, "tee", "%s: %s", argv[1], ae_strerror(r ? r : AE_ERR_QUOTA));
         }
-        off += m.w[0];
+        off += (uint64_t)r;
     }
     vfs_close(fd);
     if (io->in)

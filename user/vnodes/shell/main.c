@@ -7,14 +7,14 @@
 #include "ledit.h"
 #include "parse.h"
 #include "aether/proto/init.h"
-#include "aether/proto/vfs.h"
+#include "vfsc.h"
 #include "common/string.h"
 
 #define CON_VA 0x0000100000000000ull
+#define VFS_VA 0x0000120000000000ull
 #define PROMPT "aether> "
 
 struct ae_bufsvc sh_init = AE_BUFSVC("init", AE_INIT_SETBUF, 0x0000110000000000ull, SH_SVC_BUF);
-struct ae_bufsvc sh_vfs = AE_BUFSVC("vfs", AE_VFS_SETBUF, 0x0000120000000000ull, SH_SVC_BUF);
 
 static char pipe_bufs[2][SH_PIPE_MAX];
 static struct sh_line parsed;
@@ -80,6 +80,8 @@ static int run_line(const char *line, int status)
 int main(const struct ae_bootinfo *bi)
 {
     int64_t r = con_open(CON_VA);
+
+    vfs_client_init(VFS_VA);
     int status = 0;
 
     if (!r)

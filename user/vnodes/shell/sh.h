@@ -46,7 +46,7 @@ int sh_fail(struct sh_io *io, int status, const char *cmd, const char *fmt, ...)
 
 /* The services the shell uses (main.c), through transfer buffers. */
 #define SH_SVC_BUF 65536
-extern struct ae_bufsvc sh_init, sh_vfs;
+extern struct ae_bufsvc sh_init;
 #define sh_call ae_bufsvc_call
 #define sh_buf ae_bufsvc_buf
 
