@@ -15,4 +15,13 @@
 #define AE_OBJ_LOG           9u     /* the kernel log (one object, the kernel's) */
 #define AE_OBJ_ANY           0xffu  /* syscall accepts a handle of any type */
 
+/* "process", ... for an AE_OBJ_* type; "?" for anything else. */
+static inline const char *ae_obj_type_name(unsigned type)
+{
+    static const char *const names[] = {"none", "process", "thread", "endpoint",
+                                        "notification", "vmo", "irq", "ioports", "devmem",
+                                        "log"};
+    return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+}
+
 #endif

@@ -28,11 +28,6 @@ void kuncharge(struct quota *q, uint64_t size)
     total -= size;
 }
 
-int kcharge_transfer(struct quota *from, struct quota *to, uint64_t size)
-{
-    return quota_transfer_bytes(from, to, size);
-}
-
 int kcharge_zalloc(struct quota *q, size_t size, void **out)
 {
     void *p;

@@ -17,8 +17,6 @@ struct quota;
 /* Charges size bytes to q (q NULL: the kernel's own, uncharged). */
 int kcharge(struct quota *q, uint64_t size);
 void kuncharge(struct quota *q, uint64_t size);
-/* Moves a charge between accounts (a handle changing hands). */
-int kcharge_transfer(struct quota *from, struct quota *to, uint64_t size);
 /* Charge, then a zeroed allocation: AE_OK, AE_ERR_QUOTA or AE_ERR_NOMEM
  * (nothing charged). */
 int kcharge_zalloc(struct quota *q, size_t size, void **out);

@@ -78,9 +78,5 @@ void kobj_unref(struct kobj *o)
 
 const char *kobj_type_name(uint32_t type)
 {
-    static const char *const names[] = {
-        "none", "process", "thread", "endpoint", "notification", "vmo",
-        "irq", "ioports", "devmem", "log",
-    };
-    return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+    return ae_obj_type_name(type);
 }

@@ -97,12 +97,9 @@ void keep_request_handle(unsigned i);
 
 struct vnode *vnode_by_id(uint32_t id);
 struct vnode *vnode_by_name(const char *name);
-const char *vnode_state_name(enum vnode_state s);
 
 /* boot.c: finds the initrd and fills g.vnodes from it. */
 int boot_read_initrd(void);
-/* admit_boot.c: orders and admits the boot set, starting what it admits. */
-void boot_admit_and_start(void);
 /* start.c: starts vn's process; AE_OK or an error (logged, vn->reason). */
 int vnode_start(struct vnode *vn);
 /* supervise.c */

@@ -33,13 +33,6 @@ struct vnode *vnode_by_name(const char *name)
     return NULL;
 }
 
-const char *vnode_state_name(enum vnode_state s)
-{
-    static const char *const names[] = {"refused", "stopped", "running", "restarting",
-                                        "exited", "failed"};
-    return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
 static bool has_word(const char *s, const char *w)
 {
     size_t n = strlen(w);

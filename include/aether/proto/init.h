@@ -67,4 +67,12 @@ struct ae_vnode_status {
 };
 _Static_assert(sizeof(struct ae_vnode_status) == 160, "ABI");
 
+/* "running", ... for an ae_vnode_state; "?" for anything else. */
+static inline const char *ae_vnode_state_name(uint32_t s)
+{
+    static const char *const names[] = {"refused", "stopped", "running", "restarting",
+                                        "exited", "failed"};
+    return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
 #endif

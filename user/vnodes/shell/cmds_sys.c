@@ -5,13 +5,6 @@
 #include "aether/proto/init.h"
 #include "common/string.h"
 
-static const char *state_name(uint32_t s)
-{
-    static const char *const names[] = {"refused", "stopped", "running", "restarting",
-                                        "exited", "failed"};
-    return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
 static int init_error(struct sh_io *io, const char *cmd, int64_t r)
 {
     return sh_fail(io, 1, cmd, "%s", ae_strerror(r));
@@ -40,17 +33,10 @@ int cmd_ps(int argc, char **argv, struct sh_io *io)
         ae_snprintf(mem, sizeof(mem), "%lu/%lu", (unsigned long)s[i].pages_used * 4,
                     (unsigned long)s[i].pages_quota * 4);
         sh_printf(io, "%-12s %5lu %-10s %8u %15s %9lu  %s\n", s[i].name,
-                  (unsigned long)s[i].pid, state_name(s[i].state), s[i].restarts, mem,
+                  (unsigned long)s[i].pid, ae_vnode_state_name(s[i].state), s[i].restarts, mem,
                   (unsigned long)(s[i].cpu_ns / 1000000), s[i].reason);
     }
     return 0;
-}
-
-static const char *type_name(uint32_t t)
-{
-    static const char *const names[] = {"none", "process", "thread", "endpoint",
-                                        "notification", "vmo", "irq", "ioports", "devmem"};
-    return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
 
 static void rights_text(uint32_t r, char *out)
@@ -84,7 +70,7 @@ int cmd_caps(int argc, char **argv, struct sh_io *io)
         char rights[16];
         rights_text(e[i].rights, rights);
         sh_printf(io, "%#-10x %-12s %-11s %#lx%s\n", e[i].handle,
-                  e[i].revoked ? "(revoked)" : type_name(e[i].type), rights,
+                  e[i].revoked ? "(revoked)" : ae_obj_type_name(e[i].type), rights,
                   (unsigned long)e[i].badge, "");
     }
     sh_printf(io, "%lu handles (rights: r read, w write, x exec, m map, s send, v receive, "

@@ -14,13 +14,6 @@ static struct ae_bufsvc initsvc = AE_BUFSVC("init", AE_INIT_SETBUF, 0x0000130000
 static const char *const files[] = {"vnodes", "memory", "cpus", "uptime"};
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
-static const char *state_name(uint32_t s)
-{
-    static const char *const names[] = {"refused", "stopped", "running", "restarting",
-                                        "exited", "failed"};
-    return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
 static int gen_vnodes(char *t, size_t cap, size_t *len)
 {
     struct ae_msg m = {AE_MSG_INFO(AE_INIT_LIST, 0), {0}, {0}, 0};
@@ -33,7 +26,7 @@ static int gen_vnodes(char *t, size_t cap, size_t *len)
     n += (size_t)ae_snprintf(t + n, cap - n, "# name pid state restarts pages_used pages_quota cpu_ms\n");
     for (uint64_t i = 0; i < m.w[0] && n < cap; i++)
         n += (size_t)ae_snprintf(t + n, cap - n, "%s %lu %s %u %lu %lu %lu\n", s[i].name,
-                                 (unsigned long)s[i].pid, state_name(s[i].state),
+                                 (unsigned long)s[i].pid, ae_vnode_state_name(s[i].state),
                                  s[i].restarts, (unsigned long)s[i].pages_used,
                                  (unsigned long)s[i].pages_quota,
                                  (unsigned long)(s[i].cpu_ns / 1000000));
