@@ -5,35 +5,29 @@
  */
 #include "init.h"
 #include "acpi_power.h"
+#include "clientbuf.h"
 #include "aether/proto/init.h"
 #include "common/fmt.h"
 #include "common/string.h"
 
-#define CTL_BUF_VA 0x0000680000000000ull    /* + id * CTL_BUF_MAX */
-#define CTL_BUF_MAX (64 * 1024ull)
+#define CTL_BUF_VA 0x0000680000000000ull    /* callers' buffers (clientbuf.h) */
 #define KILLED_BY_COMMAND (-1000)           /* exit status of kill/stop/restart */
 
-static struct {
-    void *buf;
-    uint64_t size;
-} bufs[MAX_VNODES + 1];
+static struct ae_clients callers = {.base_va = CTL_BUF_VA};
+
+/* The caller's transfer buffer, or NULL before its SETBUF (or when every
+ * slot is taken). */
+static struct ae_client *buf_of(const struct vnode *caller)
+{
+    struct ae_client *c = ae_client_of(&callers, caller->id);
+    return c && c->buf ? c : NULL;
+}
 
 static int64_t setbuf(struct vnode *caller, struct ae_msg *m)
 {
-    uint64_t va = CTL_BUF_VA + caller->id * CTL_BUF_MAX, size = m->w[0];
-    int64_t r;
+    struct ae_client *c = ae_client_of(&callers, caller->id);
 
-    if (AE_MSG_NHANDLES(m->info) != 1 || size < 4096 || size > CTL_BUF_MAX || size % 4096)
-        return AE_ERR_INVAL;
-    if (bufs[caller->id].buf)
-        ae_vmo_unmap(0, va, bufs[caller->id].size);
-    bufs[caller->id].buf = NULL;
-    r = ae_vmo_map(m->h[0], 0, va, 0, size, AE_PROT_READ | AE_PROT_WRITE);
-    if (r)
-        return r;
-    bufs[caller->id].buf = (void *)va;
-    bufs[caller->id].size = size;
-    return AE_OK;
+    return c ? ae_client_setbuf(&callers, c, m) : AE_ERR_QUOTA;
 }
 
 static enum ae_vnode_state abi_state(enum vnode_state s)
@@ -69,8 +63,9 @@ static void list_init(struct ae_vnode_status *s)
 
 static int64_t list(struct vnode *caller, struct ae_msg *m)
 {
-    struct ae_vnode_status *out = bufs[caller->id].buf;
-    uint64_t max = bufs[caller->id].size / sizeof(*out), n = 1;
+    struct ae_client *b = buf_of(caller);
+    struct ae_vnode_status *out = b ? (void *)b->buf : NULL;
+    uint64_t max = b ? b->size / sizeof(*out) : 0, n = 1;
 
     if (!out)
         return AE_ERR_INVAL;
@@ -110,8 +105,9 @@ static struct vnode *named(const struct ae_msg *m)
 
 static int64_t caps(struct vnode *caller, struct vnode *vn, struct ae_msg *m)
 {
-    struct ae_handle_entry *out = bufs[caller->id].buf;
-    uint64_t max = bufs[caller->id].size / sizeof(*out);
+    struct ae_client *b = buf_of(caller);
+    struct ae_handle_entry *out = b ? (void *)b->buf : NULL;
+    uint64_t max = b ? b->size / sizeof(*out) : 0;
     int64_t n;
 
     if (!out)
@@ -175,8 +171,9 @@ static int64_t control(struct vnode *vn, uint32_t op, int64_t status)
  * last buffer-full. */
 static int64_t log_tail(struct vnode *caller, struct ae_msg *m)
 {
-    char *out = bufs[caller->id].buf, chunk[2048];
-    uint64_t size = bufs[caller->id].size, n = 0, cursor = 0, skip = 0;
+    struct ae_client *b = buf_of(caller);
+    char *out = b ? (char *)b->buf : NULL, chunk[2048];
+    uint64_t size = b ? b->size : 0, n = 0, cursor = 0, skip = 0;
     int64_t got;
 
     if (!out)

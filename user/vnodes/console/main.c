@@ -8,6 +8,7 @@
  */
 #include "aether.h"
 #include "aelibc.h"
+#include "clientbuf.h"
 #include "serve.h"
 #include "svc.h"
 #include "aether/proto/console.h"
@@ -16,24 +17,20 @@
 #include "ldisc.h"
 #include "uart.h"
 
-#define MAX_CLIENTS 32
-#define BUF_MAX (64 * 1024ull)
-#define BUF_VA 0x0000100000000000ull        /* client buffers, BUF_MAX apart */
+#define BUF_VA 0x0000100000000000ull        /* client buffers (clientbuf.h) */
 #define IRQ_STACK_VA 0x0000200000000000ull
 #define KLOG_STACK_VA 0x0000210000000000ull
 #define THREAD_STACK_SIZE (64 * 1024ull)
 #define TX_RING (16 * 1024)
 
-struct client {
-    uint64_t badge;
-    int used;
-    uint8_t *buf;               /* NULL until CONSOLE_SETBUF */
-    uint64_t size;
-    ae_handle_t notify;
+/* Beside each client's slot (slots are never reused for another badge). */
+struct reader {
+    ae_handle_t notify;         /* signalled when input arrives; 0: none */
     uint64_t bits;
 };
 
-static struct client clients[MAX_CLIENTS];
+static struct ae_clients clients = {.base_va = BUF_VA};
+static struct reader readers[AE_CLIENTS_MAX];
 static struct ldisc ld;
 static libc_lock_t term_lock;
 static uint16_t port_base;
@@ -121,9 +118,9 @@ void console_output(const uint8_t *s, size_t n)
 
 static void wake_readers(void)
 {
-    for (int i = 0; i < MAX_CLIENTS; i++)
-        if (clients[i].used && clients[i].notify)
-            ae_notify_signal(clients[i].notify, clients[i].bits);
+    for (int i = 0; i < AE_CLIENTS_MAX; i++)
+        if (readers[i].notify)
+            ae_notify_signal(readers[i].notify, readers[i].bits);
 }
 
 /* Lock held: input through the line discipline (its echo queued), and
@@ -171,60 +168,20 @@ static void irq_thread(void *arg)
     }
 }
 
-static struct client *client_of(uint64_t badge)
-{
-    struct client *free_slot = NULL;
-
-    for (int i = 0; i < MAX_CLIENTS; i++) {
-        if (clients[i].used && clients[i].badge == badge)
-            return &clients[i];
-        if (!clients[i].used && !free_slot)
-            free_slot = &clients[i];
-    }
-    if (free_slot) {
-        memset(free_slot, 0, sizeof(*free_slot));
-        free_slot->used = 1;
-        free_slot->badge = badge;
-    }
-    return free_slot;
-}
-
-static uint64_t slot_va(const struct client *c)
-{
-    return BUF_VA + (uint64_t)(c - clients) * BUF_MAX;
-}
-
 static int64_t op_setbuf(struct ae_msg *m)
 {
-    struct client *c = client_of(m->badge);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
 
-    if (!c)
-        return AE_ERR_QUOTA;
-    uint64_t size = m->w[0];
-    int64_t r;
-
-    if (AE_MSG_NHANDLES(m->info) != 1 || size < 4096 || size > BUF_MAX || size % 4096)
-        return AE_ERR_INVAL;
-    if (c->buf) {
-        ae_vmo_unmap(0, slot_va(c), c->size);
-        c->buf = NULL;
-    }
-    r = ae_vmo_map(m->h[0], 0, slot_va(c), 0, size, AE_PROT_READ | AE_PROT_WRITE);
-    if (r)
-        return r;
-    c->buf = (uint8_t *)slot_va(c);
-    c->size = size;
-    return AE_OK;
+    return c ? ae_client_setbuf(&clients, c, m) : AE_ERR_QUOTA;
 }
 
 static int64_t op_write(struct ae_msg *m)
 {
-    struct client *c = client_of(m->badge);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    uint64_t n = m->w[0];
 
     if (!c)
         return AE_ERR_QUOTA;
-    uint64_t n = m->w[0];
-
     if (!c->buf || n > c->size)
         return AE_ERR_INVAL;
     console_output(c->buf, n);
@@ -234,12 +191,11 @@ static int64_t op_write(struct ae_msg *m)
 
 static int64_t op_read(struct ae_msg *m)
 {
-    struct client *c = client_of(m->badge);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    uint64_t max = m->w[0];
 
     if (!c)
         return AE_ERR_QUOTA;
-    uint64_t max = m->w[0];
-
     if (!c->buf || max > c->size)
         return AE_ERR_INVAL;
     lock();
@@ -250,22 +206,25 @@ static int64_t op_read(struct ae_msg *m)
 
 static int64_t op_notify(struct ae_msg *m)
 {
-    struct client *c = client_of(m->badge);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    struct reader *r;
+    int readable;
 
     if (!c)
         return AE_ERR_QUOTA;
     if (AE_MSG_NHANDLES(m->info) != 1)
         return AE_ERR_INVAL;
-    if (c->notify)
-        ae_handle_close(c->notify);
-    c->notify = m->h[0];
-    c->bits = m->w[0];
+    r = &readers[ae_client_index(&clients, c)];
+    if (r->notify)
+        ae_handle_close(r->notify);
+    r->notify = m->h[0];
+    r->bits = m->w[0];
     m->h[0] = 0;                    /* kept */
     lock();
-    int readable = ldisc_readable(&ld) > 0;
+    readable = ldisc_readable(&ld) > 0;
     unlock();
     if (readable)
-        ae_notify_signal(c->notify, c->bits);
+        ae_notify_signal(r->notify, r->bits);
     return AE_OK;
 }
 

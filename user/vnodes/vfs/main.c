@@ -4,71 +4,31 @@
  * are served one at a time, in order.
  */
 #include "vfs.h"
+#include "clientbuf.h"
 #include "serve.h"
 #include "svc.h"
 #include "common/string.h"
 
-#define MAX_CLIENTS 32
-#define BUF_VA 0x0000100000000000ull        /* client buffers, BUF_MAX apart */
-#define BUF_MAX (64 * 1024ull)
+#define BUF_VA 0x0000100000000000ull        /* client buffers (clientbuf.h) */
 
-static struct {
-    int used;
-    uint64_t badge;
-    uint8_t *buf;
-    uint64_t size;
-} clients[MAX_CLIENTS];
-
+static struct ae_clients clients = {.base_va = BUF_VA};
 static struct vfs_file files[VFS_MAX_FILES];
 static char sys_text[VFS_MAX_FILES][VFS_SYS_TEXT];
 static const char *const top[] = {"boot", "sys", "tmp"};
 
-static int client_of(uint64_t badge)
-{
-    int free_slot = -1;
-
-    for (int i = 0; i < MAX_CLIENTS; i++) {
-        if (clients[i].used && clients[i].badge == badge)
-            return i;
-        if (!clients[i].used && free_slot < 0)
-            free_slot = i;
-    }
-    if (free_slot >= 0) {
-        clients[free_slot].used = 1;
-        clients[free_slot].badge = badge;
-        clients[free_slot].buf = NULL;
-    }
-    return free_slot;
-}
-
 static int64_t op_setbuf(struct ae_msg *m)
 {
-    int c = client_of(m->badge);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
 
-    if (c < 0)
-        return AE_ERR_QUOTA;
-    uint64_t va = BUF_VA + (uint64_t)c * BUF_MAX, size = m->w[0];
-    int64_t r;
-
-    if (AE_MSG_NHANDLES(m->info) != 1 || size < 4096 || size > BUF_MAX || size % 4096)
-        return AE_ERR_INVAL;
-    if (clients[c].buf)
-        ae_vmo_unmap(0, va, clients[c].size);
-    clients[c].buf = NULL;
-    r = ae_vmo_map(m->h[0], 0, va, 0, size, AE_PROT_READ | AE_PROT_WRITE);
-    if (r)
-        return r;
-    clients[c].buf = (uint8_t *)va;
-    clients[c].size = size;
-    return AE_OK;
+    return c ? ae_client_setbuf(&clients, c, m) : AE_ERR_QUOTA;
 }
 
 /* The path in client c's buffer, split. */
-static int take_path(int c, char *copy, struct path *p)
+static int take_path(const struct ae_client *c, char *copy, struct path *p)
 {
-    size_t max = clients[c].size < AE_VFS_PATH_MAX ? clients[c].size : AE_VFS_PATH_MAX;
+    size_t max = c->size < AE_VFS_PATH_MAX ? c->size : AE_VFS_PATH_MAX;
 
-    memcpy(copy, clients[c].buf, max);
+    memcpy(copy, c->buf, max);
     copy[max - 1] = 0;             /* a path that fills it is too long anyway */
     return path_split(copy, AE_VFS_PATH_MAX - 2, p) ? AE_ERR_INVAL : AE_OK;
 }
@@ -103,16 +63,15 @@ static int resolve(const struct path *p, struct vfs_file *f, uint32_t flags, int
 
 static int64_t op_open(struct ae_msg *m)
 {
-    int c = client_of(m->badge);
-
-    if (c < 0)
-        return AE_ERR_QUOTA;
+    struct ae_client *c = ae_client_of(&clients, m->badge);
     char copy[AE_VFS_PATH_MAX];
     struct path p;
     uint32_t flags = (uint32_t)m->w[0];
     int slot = -1, err;
 
-    if (!clients[c].buf || (m->w[0] & ~0xfull))
+    if (!c)
+        return AE_ERR_QUOTA;
+    if (!c->buf || (m->w[0] & ~0xfull))
         return AE_ERR_INVAL;
     err = take_path(c, copy, &p);
     if (err)
@@ -127,7 +86,7 @@ static int64_t op_open(struct ae_msg *m)
     if (err)
         return err;
     files[slot].used = 1;
-    files[slot].owner = clients[c].badge;
+    files[slot].owner = c->badge;
     files[slot].flags = flags;
     m->w[0] = (uint64_t)slot;
     m->w[1] = files[slot].type;
@@ -137,17 +96,16 @@ static int64_t op_open(struct ae_msg *m)
 
 static int64_t op_stat(struct ae_msg *m)
 {
-    int c = client_of(m->badge);
-
-    if (c < 0)
-        return AE_ERR_QUOTA;
+    struct ae_client *c = ae_client_of(&clients, m->badge);
     char copy[AE_VFS_PATH_MAX];
     struct path p;
     struct vfs_file f = {0};
     static char scratch[VFS_SYS_TEXT];
     int err;
 
-    if (!clients[c].buf)
+    if (!c)
+        return AE_ERR_QUOTA;
+    if (!c->buf)
         return AE_ERR_INVAL;
     err = take_path(c, copy, &p);
     if (!err && p.n && path_is(&p, 0, "sys"))
@@ -162,60 +120,58 @@ static int64_t op_stat(struct ae_msg *m)
 }
 
 /* The caller's open file w[0]. */
-static struct vfs_file *file_of(int c, const struct ae_msg *m)
+static struct vfs_file *file_of(const struct ae_client *c, const struct ae_msg *m)
 {
     uint64_t fd = m->w[0];
 
-    if (fd >= VFS_MAX_FILES || !files[fd].used || files[fd].owner != clients[c].badge)
+    if (fd >= VFS_MAX_FILES || !files[fd].used || files[fd].owner != c->badge)
         return NULL;
     return &files[fd];
 }
 
 static int64_t op_read(struct ae_msg *m)
 {
-    int c = client_of(m->badge);
-
-    if (c < 0)
-        return AE_ERR_QUOTA;
-    struct vfs_file *f = file_of(c, m);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    struct vfs_file *f = c ? file_of(c, m) : NULL;
     uint64_t off = m->w[1], max = m->w[2], n;
     int64_t r;
 
+    if (!c)
+        return AE_ERR_QUOTA;
     if (!f)
         return AE_ERR_BAD_HANDLE;
-    if (!clients[c].buf || max > clients[c].size)
+    if (!c->buf || max > c->size)
         return AE_ERR_INVAL;
     if (f->type == AE_VFS_DIR)
         return AE_ERR_UNSUPPORTED;
     if (f->kind == K_TMP_FILE) {
-        r = tmpfs_read(f, off, clients[c].buf, max);
+        r = tmpfs_read(f, off, c->buf, max);
         if (r < 0)
             return r;
         m->w[0] = (uint64_t)r;
         return AE_OK;
     }
     n = off >= f->size ? 0 : f->size - off < max ? f->size - off : max;
-    memcpy(clients[c].buf, (f->kind == K_BOOT ? f->data : (const uint8_t *)f->text) + off, n);
+    memcpy(c->buf, (f->kind == K_BOOT ? f->data : (const uint8_t *)f->text) + off, n);
     m->w[0] = n;
     return AE_OK;
 }
 
 static int64_t op_write(struct ae_msg *m)
 {
-    int c = client_of(m->badge);
-
-    if (c < 0)
-        return AE_ERR_QUOTA;
-    struct vfs_file *f = file_of(c, m);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    struct vfs_file *f = c ? file_of(c, m) : NULL;
     int64_t r;
 
+    if (!c)
+        return AE_ERR_QUOTA;
     if (!f)
         return AE_ERR_BAD_HANDLE;
     if (!(f->flags & AE_VFS_O_WRITE) || f->kind != K_TMP_FILE)
         return AE_ERR_ACCESS;
-    if (!clients[c].buf || m->w[2] > clients[c].size)
+    if (!c->buf || m->w[2] > c->size)
         return AE_ERR_INVAL;
-    r = tmpfs_write(f, m->w[1], clients[c].buf, m->w[2]);
+    r = tmpfs_write(f, m->w[1], c->buf, m->w[2]);
     if (r < 0)
         return r;
     m->w[0] = (uint64_t)r;
@@ -224,19 +180,18 @@ static int64_t op_write(struct ae_msg *m)
 
 static int64_t op_readdir(struct ae_msg *m)
 {
-    int c = client_of(m->badge);
-
-    if (c < 0)
-        return AE_ERR_QUOTA;
-    struct vfs_file *f = file_of(c, m);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    struct vfs_file *f = c ? file_of(c, m) : NULL;
     char name[AE_VFS_PATH_MAX];
     uint32_t type = 0;
     uint64_t size = 0, index = m->w[1];
     int err;
 
+    if (!c)
+        return AE_ERR_QUOTA;
     if (!f)
         return AE_ERR_BAD_HANDLE;
-    if (!clients[c].buf)
+    if (!c->buf)
         return AE_ERR_INVAL;
     if (f->type != AE_VFS_DIR)
         return AE_ERR_INVAL;
@@ -254,7 +209,7 @@ static int64_t op_readdir(struct ae_msg *m)
     }
     if (err)
         return err;
-    memcpy(clients[c].buf, name, strlen(name) + 1);
+    memcpy(c->buf, name, strlen(name) + 1);
     m->w[0] = type;
     m->w[1] = size;
     return AE_OK;
@@ -262,12 +217,11 @@ static int64_t op_readdir(struct ae_msg *m)
 
 static int64_t op_close(struct ae_msg *m)
 {
-    int c = client_of(m->badge);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    struct vfs_file *f = c ? file_of(c, m) : NULL;
 
-    if (c < 0)
+    if (!c)
         return AE_ERR_QUOTA;
-    struct vfs_file *f = file_of(c, m);
-
     if (!f)
         return AE_ERR_BAD_HANDLE;
     f->used = 0;
