@@ -147,7 +147,8 @@ fi
 
 # ---- init ------------------------------------------------------------------
 SRC=bench/linux-ref/init.c
-if [ -x "$OUT/init" ] && [ ! "$SRC" -nt "$OUT/init" ] && [ ! "$0" -nt "$OUT/init" ]; then
+if [ -x "$OUT/init" ] && [ ! "$SRC" -nt "$OUT/init" ] && [ ! "$0" -nt "$OUT/init" ] \
+   && [ ! bench/linux-ref/console.h -nt "$OUT/init" ]; then
     log "init up to date"
 else
     log "compiling $SRC"
@@ -189,7 +190,8 @@ fi
 build_prog() {
     bp_out=$1 bp_src=$2
     shift 2
-    if [ -x "$bp_out" ] && [ ! "$bp_src" -nt "$bp_out" ] && [ ! "$0" -nt "$bp_out" ]; then
+    if [ -x "$bp_out" ] && [ ! "$bp_src" -nt "$bp_out" ] && [ ! "$0" -nt "$bp_out" ] \
+       && [ ! bench/linux-ref/console.h -nt "$bp_out" ]; then
         log "$(basename "$bp_out") up to date"
     else
         log "compiling $bp_src"

@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console.h"
+
 static inline uint64_t read_tsc(void)
 {
     uint32_t lo, hi;
@@ -89,23 +91,6 @@ static long long proc_uptime_ms(void)
         }
     }
     return sec * 1000 + frac_ms;
-}
-
-/* Opens the console for writing; creates it via devtmpfs if the initramfs
- * lacks the node. Returns an fd, or 1 (stdout, which the kernel points at
- * /dev/console when it exists) as a last resort. */
-static int open_console(void)
-{
-    int fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-    if (fd >= 0)
-        return fd;
-    mkdir("/dev", 0755);
-    if (mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, NULL) == 0) {
-        fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-        if (fd >= 0)
-            return fd;
-    }
-    return 1;
 }
 
 int main(void)

@@ -54,6 +54,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "console.h"
+
 #define N_CHEAP 100000u
 #define N_MEMCPY 200u
 #define N_SPAWN 200u
@@ -353,20 +355,6 @@ static void bench_spawn_to_main(void)
     report("fork_exec_to_main", N_ELF_SPAWN);
     close(p[0]);
     close(SPAWN_TSC_FD);
-}
-
-static int open_console(void)
-{
-    int fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-    if (fd >= 0)
-        return fd;
-    mkdir("/dev", 0755);
-    if (mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, NULL) == 0) {
-        fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-        if (fd >= 0)
-            return fd;
-    }
-    return 1;
 }
 
 int main(void)
