@@ -38,6 +38,7 @@ static bool cpu_ready;          /* GS points at a struct cpu */
  * the two never cut into each other's lines. */
 static const void *console_owner;
 static uint64_t handover;       /* the first byte the kernel left to it */
+static uint64_t shown;          /* bytes it has read: taken as shown */
 
 static const char level_char[] = {'E', 'W', 'I', 'D'};
 
@@ -81,11 +82,33 @@ uint64_t log_console_take(const void *owner)
 
     if (console_owner != owner) {
         console_owner = owner;
-        handover = ring.head;
+        handover = shown = ring.head;
     }
     at = handover;
     spin_unlock_irqrestore(&log_lock, flags);
     return at;
+}
+
+void log_console_seen(const void *owner, uint64_t cursor)
+{
+    uint64_t flags = spin_lock_irqsave(&log_lock);
+
+    if (console_owner == owner && cursor > shown)
+        shown = cursor;
+    spin_unlock_irqrestore(&log_lock, flags);
+}
+
+/* Lock held. The kernel takes the terminal back: what its owner never read
+ * goes out now, so no line is lost at the handover. */
+static void take_back(void)
+{
+    char chunk[256];
+    uint64_t at = shown;
+    int64_t n;
+
+    console_owner = NULL;
+    while ((n = log_ring_read(&ring, &at, chunk, sizeof(chunk))) > 0)
+        serial_write(chunk, (size_t)n);
 }
 
 void log_console_release(const void *owner)
@@ -93,7 +116,16 @@ void log_console_release(const void *owner)
     uint64_t flags = spin_lock_irqsave(&log_lock);
 
     if (console_owner == owner)
-        console_owner = NULL;
+        take_back();
+    spin_unlock_irqrestore(&log_lock, flags);
+}
+
+void log_console_reclaim(void)
+{
+    uint64_t flags = spin_lock_irqsave(&log_lock);
+
+    if (console_owner)
+        take_back();
     spin_unlock_irqrestore(&log_lock, flags);
 }
 

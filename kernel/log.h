@@ -35,8 +35,13 @@ void log_enter_panic(void);
 /* owner (a process) shows the log from now on; returns the number of the
  * first byte left to it. Taking it again returns the same point. */
 uint64_t log_console_take(const void *owner);
-/* The kernel prints again if owner had taken the log. */
+/* owner has read the log up to cursor (it shows what it reads). */
+void log_console_seen(const void *owner, uint64_t cursor);
+/* The kernel prints again if owner had taken the log, starting with what
+ * owner had not read. */
 void log_console_release(const void *owner);
+/* The same whoever the owner is (the system is about to stop). */
+void log_console_reclaim(void);
 
 #define log_err(...) klog(LOG_ERR, __VA_ARGS__)
 #define log_warn(...) klog(LOG_WARN, __VA_ARGS__)

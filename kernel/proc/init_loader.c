@@ -201,6 +201,7 @@ int init_load(const struct boot_info *bi, struct thread **out)
 
 void init_exited(long status)
 {
+    log_console_reclaim();          /* the last lines, before QEMU goes */
     log_info("init exited with status %ld", status);
     qemu_exit(status == 0 ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
 }

@@ -89,5 +89,8 @@ int64_t sys_log_read(struct trap_frame *f, struct cap *c)
         done += (uint64_t)n;
     }
     err = copy_to_user(ucursor, &cursor, sizeof cursor);
-    return err ? err : (int64_t)done;
+    if (err)
+        return err;
+    log_console_seen(process_current(), cursor);
+    return (int64_t)done;
 }

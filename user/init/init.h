@@ -83,10 +83,6 @@ struct init_state {
     unsigned nvnodes;
     struct vnode vnodes[MAX_VNODES];
     bool ready_said;
-    /* A test image that ends when init is ready: the kernel keeps printing
-     * its log itself (init exits at once, the console would not get to
-     * show the last lines), so "log" is not offered. */
-    bool kernel_keeps_log;
 };
 
 extern struct init_state g;

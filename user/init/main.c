@@ -181,7 +181,6 @@ int main(const struct ae_bootinfo *bi)
     }
     g.bi = bi;
     g.ep = bi->fault_ep;
-    g.kernel_keeps_log = debug_exit;
     if (boot_read_initrd() != AE_OK)
         ae_printf("init: no initrd: no V-Nodes to start");
     admit_boot_set();

@@ -82,10 +82,7 @@ static void do_lookup(struct vnode *vn, struct ae_msg *m, const char *name)
         return;
     }
     if (!strcmp(name, "log")) {
-        if (g.kernel_keeps_log)
-            status(m, AE_ERR_NOTFOUND);
-        else
-            give(m, ae_handle_derive(g.bi->log, AE_RIGHT_READ | AE_RIGHT_GRANT, 0, 0), 1);
+        give(m, ae_handle_derive(g.bi->log, AE_RIGHT_READ | AE_RIGHT_GRANT, 0, 0), 1);
         return;
     }
     if (!strcmp(name, "initrd")) {
