@@ -110,6 +110,8 @@ void watchdog_tick(void);
 void ctl_serve(struct vnode *caller, struct ae_msg *m);
 /* ns.c: a V-Node's name-service request; fills the reply. */
 void ns_serve(struct vnode *caller, struct ae_msg *m);
+/* The names of init's own services ("init", "log", "initrd"), NULL-ended. */
+extern const char *const ns_builtin_names[];
 /* Closes the service endpoints vn registered (it died). */
 void ns_forget(struct vnode *vn);
 /* True when every boot V-Node runs and has registered what it provides. */

@@ -46,7 +46,6 @@ static bool has_word(const char *s, const char *w)
 
 static void admit_boot_set(void)
 {
-    static const char *const builtin[] = {"init", "initrd", "log", NULL};
     static const char *prov[MAX_VNODES][MANIFEST_SERVICES_MAX];
     static const char *need[MAX_VNODES][MANIFEST_SERVICES_MAX];
     static char reasons[MAX_VNODES][ADMIT_REASON_MAX];
@@ -63,7 +62,7 @@ static void admit_boot_set(void)
         nodes[i] = (struct admit_node){vn->m.name, prov[i], vn->m.nprovides, need[i],
                                        vn->m.nneeds, vn->state == VN_REFUSED};
     }
-    admit_order(nodes, g.nvnodes, builtin, order, &norder, refused, reasons);
+    admit_order(nodes, g.nvnodes, ns_builtin_names, order, &norder, refused, reasons);
     for (unsigned i = 0; i < g.nvnodes; i++) {
         struct vnode *vn = &g.vnodes[i];
         if (refused[i] && vn->state != VN_REFUSED) {

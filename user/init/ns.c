@@ -70,6 +70,34 @@ static void give(struct ae_msg *m, int64_t h, uint32_t generation)
     m->w[0] = generation;
 }
 
+/* init's own services. */
+static void give_init(struct vnode *vn, struct ae_msg *m)
+{
+    give(m, ae_handle_derive(g.ep, CLIENT_RIGHTS, vn->id, AE_DERIVE_SET_BADGE), 1);
+}
+
+static void give_log(struct vnode *vn, struct ae_msg *m)
+{
+    give(m, ae_handle_derive(g.bi->log, AE_RIGHT_READ | AE_RIGHT_GRANT, 0, 0), 1);
+}
+
+static void give_initrd(struct vnode *vn, struct ae_msg *m)
+{
+    if (!g.initrd_vmo) {
+        status(m, AE_ERR_NOTFOUND);
+        return;
+    }
+    give(m, ae_handle_derive(g.initrd_vmo, AE_RIGHT_READ | AE_RIGHT_MAP | AE_RIGHT_GRANT, 0, 0),
+         1);
+    m->info |= AE_MSG_SHARE;        /* a MOVE would unmap our own view of it */
+    m->w[0] = g.initrd_size;
+}
+
+const char *const ns_builtin_names[] = {"init", "log", "initrd", NULL};
+static void (*const builtins[])(struct vnode *, struct ae_msg *) = {
+    give_init, give_log, give_initrd,
+};
+
 static void do_lookup(struct vnode *vn, struct ae_msg *m, const char *name)
 {
     if (index_of(vn->m.needs, vn->m.nneeds, name) < 0) {
@@ -77,24 +105,11 @@ static void do_lookup(struct vnode *vn, struct ae_msg *m, const char *name)
         status(m, AE_ERR_ACCESS);
         return;
     }
-    if (!strcmp(name, "init")) {
-        give(m, ae_handle_derive(g.ep, CLIENT_RIGHTS, vn->id, AE_DERIVE_SET_BADGE), 1);
-        return;
-    }
-    if (!strcmp(name, "log")) {
-        give(m, ae_handle_derive(g.bi->log, AE_RIGHT_READ | AE_RIGHT_GRANT, 0, 0), 1);
-        return;
-    }
-    if (!strcmp(name, "initrd")) {
-        if (!g.initrd_vmo) {
-            status(m, AE_ERR_NOTFOUND);
+    for (unsigned i = 0; ns_builtin_names[i]; i++) {
+        if (!strcmp(name, ns_builtin_names[i])) {
+            builtins[i](vn, m);
             return;
         }
-        give(m, ae_handle_derive(g.initrd_vmo, AE_RIGHT_READ | AE_RIGHT_MAP | AE_RIGHT_GRANT,
-                                 0, 0), 1);
-        m->info |= AE_MSG_SHARE;        /* a MOVE would unmap our own view of it */
-        m->w[0] = g.initrd_size;
-        return;
     }
     for (unsigned i = 0; i < g.nvnodes; i++) {
         struct vnode *p = &g.vnodes[i];
