@@ -69,7 +69,7 @@ static int vmo_alloc(struct quota *payer, uint64_t npages, struct vmo **out)
 }
 
 /* A VMO that never held pages or handles. */
-static void vmo_free_unused(struct vmo *v, uint64_t npages)
+static void vmo_free_unused(struct vmo *v)
 {
     kuncharge(v->obj.payer, v->obj.paid);
     kfree(v->pages);
@@ -86,7 +86,7 @@ static int vmo_create_contig(struct process *p, uint64_t npages, struct vmo **ou
         return err;
     err = uframe_alloc_contig(&p->acct->q, npages, &phys);
     if (err) {
-        vmo_free_unused(v, npages);
+        vmo_free_unused(v);
         return err;
     }
     v->charged = &p->acct->q;
