@@ -6,10 +6,10 @@
  */
 #include "init.h"
 #include "elf_load.h"
+#include "scratch.h"
 #include "common/fmt.h"
 #include "common/string.h"
 
-#define INFO_SCRATCH_VA 0x0000500000000000ull
 /* Every handle given moves with handle_grant, which needs GRANT on it. */
 #define SELF_RIGHTS (AE_RIGHT_READ | AE_RIGHT_MANAGE | AE_RIGHT_WAIT | AE_RIGHT_GRANT)
 
@@ -93,20 +93,20 @@ static void fill_info(struct start_ctx *c)
  * page mapped read-only at AE_BOOTINFO_VA by the loader. */
 static int build(struct start_ctx *c, struct ae_elf_loaded *l)
 {
-    int64_t info_vmo = ae_vmo_create(4096, 0);
+    int64_t info_vmo = ae_vmo_create(4096, 0), va;
     struct ae_elf_load_opts opts = {0};
     int err;
 
     if (info_vmo < 0)
         return (int)info_vmo;
-    err = (int)ae_vmo_map((ae_handle_t)info_vmo, 0, INFO_SCRATCH_VA, 0, 4096,
-                          AE_PROT_READ | AE_PROT_WRITE);
+    va = ae_scratch_map((ae_handle_t)info_vmo, 0, 4096);
+    err = va < 0 ? (int)va : AE_OK;
     if (!err) {
-        c->info = (struct ae_vnode_info *)INFO_SCRATCH_VA;
+        c->info = (struct ae_vnode_info *)va;
         memset(c->info, 0, 4096);
         fill_info(c);
         err = give_handles(c);
-        ae_vmo_unmap(0, INFO_SCRATCH_VA, 4096);
+        ae_scratch_unmap((uint64_t)va, 4096);
     }
     opts.info_vmo = (ae_handle_t)info_vmo;
     opts.info_va = AE_BOOTINFO_VA;
