@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="gcc make binutils python3 qemu-system-x86 grub-pc-bin grub-common \
-xorriso mtools libcmocka-dev cpio"
+xorriso mtools libcmocka-dev cpio libsodium-dev python3-cryptography-vectors"
 
 missing=""
 for p in $PKGS; do

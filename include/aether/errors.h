@@ -24,7 +24,12 @@
     X(AE_ERR_FAULT,        -15, "bad user address")                   \
     X(AE_ERR_TRUNCATED,    -16, "buffer too small")                   \
     X(AE_ERR_PEER_RESTARTED, -17, "peer restarted: reconnected, session state lost") \
-    X(AE_ERR_AGAIN,        -18, "not available yet: try again")
+    X(AE_ERR_AGAIN,        -18, "not available yet: try again")      \
+    X(AE_ERR_BAD_SIGNATURE, -19, "bad signature")                     \
+    X(AE_ERR_TOO_FEW_SIGNERS, -20, "too few signers")                 \
+    X(AE_ERR_ROOT_MISMATCH, -21, "content does not match its Merkle root") \
+    X(AE_ERR_ROLLBACK,     -22, "rollback: older than a version already seen") \
+    X(AE_ERR_UNKNOWN_KEY,  -23, "signed by a key the trust root does not list")
 
 enum ae_error {
     AE_OK = 0,
