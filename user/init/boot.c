@@ -1,128 +1,92 @@
 /*
- * The boot set: the V-Nodes in the initrd (docs/USERSPACE.md, "The
- * initrd"), each read from vnodes/NAME/manifest and vnodes/NAME/<binary>.
- * A V-Node whose files are missing or whose manifest is malformed is kept
- * in the table as refused, with the reason, so `ps` can show it.
+ * The boot set: every bundle in the initrd, an AetherFS image
+ * (docs/AETHERFS.md), whose entries "vnodes/NAME" are V-Node bundles
+ * (docs/BUNDLE.md). Each is checked (trust.c) before anything of it is
+ * used; one that fails is kept in the table as refused, with the reason, so
+ * `ps` and `vnode list` show it, and the system comes up without it.
  */
 #include "init.h"
-#include "cpio.h"
 #include "common/fmt.h"
 #include "common/string.h"
 
-#define INITRD_VA 0x0000400000000000ull
-
-static const char *initrd;
-static size_t initrd_size;
-
-static int map_initrd(void)
+static void refuse(struct vnode *vn, int err, const char *what)
 {
-    const struct ae_bootinfo *bi = g.bi;
+    char detail[128];
 
-    for (uint32_t i = 0; i < bi->nmodules && i < AE_BOOT_MODULES_MAX; i++) {
-        const struct ae_boot_module *mod = &bi->modules[i];
-        uint64_t len = (mod->size + 4095) & ~4095ull;
-        int64_t r;
-        if (strcmp(mod->name, "initrd") || !mod->size)
-            continue;
-        r = ae_vmo_map(mod->vmo, 0, INITRD_VA, 0, len, AE_PROT_READ);
-        if (r)
-            return (int)r;
-        initrd = (const char *)INITRD_VA;
-        initrd_size = mod->size;
-        g.initrd_vmo = mod->vmo;
-        g.initrd_size = mod->size;
-        return AE_OK;
-    }
-    return AE_ERR_NOTFOUND;
-}
-
-static void refuse(struct vnode *vn, const char *why)
-{
     vn->state = VN_REFUSED;
-    ae_snprintf(vn->reason, sizeof(vn->reason), "%s", why);
-    ae_printf("init: refused %s: %s", vn->m.name[0] ? vn->m.name : "?", why);
+    vn->bundle.status = err;
+    vn->bundle.stage = what;
+    /* A manifest problem already wrote its own words into reason. */
+    memcpy(detail, vn->reason, sizeof(detail));
+    if (detail[0])
+        ae_snprintf(vn->reason, sizeof(vn->reason), "%s", detail);
+    else if (err == AE_ERR_ROLLBACK)
+        ae_snprintf(vn->reason, sizeof(vn->reason), "%s (version below the mark)",
+                    ae_strerror(err));
+    else
+        ae_snprintf(vn->reason, sizeof(vn->reason), "%s (%s)", ae_strerror(err), what);
+    ae_printf("init: refused %s: %s", vn->m.name, vn->reason);
 }
 
-/* path is "vnodes/NAME/manifest": name gets NAME, or false. */
-static bool manifest_path(const struct cpio_entry *e, char name[MANIFEST_NAME_MAX + 1])
-{
-    static const char pre[] = "vnodes/", post[] = "/manifest";
-    size_t n = e->namelen;
-
-    if (n <= sizeof(pre) - 1 + sizeof(post) - 1 || strncmp(e->name, pre, sizeof(pre) - 1) ||
-        strcmp(e->name + n - (sizeof(post) - 1), post))
-        return false;
-    n -= sizeof(pre) - 1 + sizeof(post) - 1;
-    if (n > MANIFEST_NAME_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (e->name[sizeof(pre) - 1 + i] == '/')
-            return false;           /* deeper than vnodes/NAME/ */
-    memcpy(name, e->name + sizeof(pre) - 1, n);
-    name[n] = 0;
-    return true;
-}
-
-static void add_vnode(const char *dir, const struct cpio_entry *mf)
+static void add_vnode(const struct aefs_entry *e)
 {
     struct vnode *vn = &g.vnodes[g.nvnodes];
-    char err[MANIFEST_ERR_MAX], path[128];
-    struct cpio_entry bin;
+    const char *what;
+    char ver[24];
+    int r;
 
     memset(vn, 0, sizeof(*vn));
     vn->id = ++g.nvnodes;
-    if (manifest_parse(mf->data, mf->size, &vn->m, err, sizeof(err)) != AE_OK) {
-        memcpy(vn->m.name, dir, strlen(dir) + 1);
-        refuse(vn, err);
+    /* Its name until the manifest says: the entry's, "vnodes/NAME". */
+    ae_snprintf(vn->m.name, sizeof(vn->m.name), "%s", e->name + 7);
+    r = trust_check_bundle(vn, e, false, &what);
+    if (r) {
+        refuse(vn, r, what);
         return;
     }
-    if (strcmp(vn->m.name, dir)) {
-        ae_snprintf(err, sizeof(err), "manifest name \"%s\" is not its directory's", vn->m.name);
-        memcpy(vn->m.name, dir, strlen(dir) + 1);
-        refuse(vn, err);
-        return;
-    }
-    ae_snprintf(path, sizeof(path), "vnodes/%s/%s", dir, vn->m.binary);
-    if (cpio_find(initrd, initrd_size, path, &bin) != AE_OK || !bin.size) {
-        ae_snprintf(err, sizeof(err), "binary %s missing from the initrd", vn->m.binary);
-        refuse(vn, err);
-        return;
-    }
-    vn->elf = bin.data;
-    vn->elf_size = bin.size;
     vn->policy.restart = vn->m.restart == MANIFEST_RESTART_ALWAYS ? RESTART_ALWAYS
                        : vn->m.restart == MANIFEST_RESTART_NEVER ? RESTART_NEVER
                        : RESTART_ON_FAILURE;
     vn->policy.max_restarts = vn->m.max_restarts;
     vn->policy.backoff_ns = (uint64_t)vn->m.backoff_ms * 1000 * 1000;
     vn->state = VN_STOPPED;
+    ae_bundle_version_format(vn->bundle.version, ver, sizeof(ver));
+    ae_printf("init: verified %s %s: root %02x%02x%02x%02x%02x%02x%02x%02x, %u of %u "
+              "signers, %lu blocks, %lu kcycles",
+              vn->m.name, ver, vn->bundle.root[0], vn->bundle.root[1], vn->bundle.root[2],
+              vn->bundle.root[3], vn->bundle.root[4], vn->bundle.root[5], vn->bundle.root[6],
+              vn->bundle.root[7], vn->bundle.nsigners, g.trust.nkeys,
+              (unsigned long)vn->bundle.blocks_checked,
+              (unsigned long)(vn->bundle.verify_cycles / 1000));
 }
 
 int boot_read_initrd(void)
 {
-    struct cpio_iter it;
-    struct cpio_entry e;
-    size_t count;
-    int r = map_initrd();
+    uint64_t size;
+    const void *img = trust_map_module("initrd", INITRD_VA, &size, &g.initrd_vmo);
+    int r;
 
-    if (r)
-        return r;
-    r = cpio_check(initrd, initrd_size, &count);
+    if (!img)
+        return AE_ERR_NOTFOUND;
+    g.initrd_size = size;
+    r = aefs_open(&g.fs, img, size);
     if (r) {
-        ae_printf("init: the initrd is corrupt (%s): no V-Nodes", ae_strerror(r));
+        ae_printf("init: the initrd is not a valid AetherFS image (%s): no V-Nodes",
+                  ae_strerror(r));
         return r;
     }
-    cpio_iter_init(&it, initrd, initrd_size);
-    while (cpio_next(&it, &e) == 1) {
-        char dir[MANIFEST_NAME_MAX + 1];
-        if (!manifest_path(&e, dir))
+    trust_init();
+    for (uint32_t i = 0; i < g.fs.nentries; i++) {
+        struct aefs_entry e;
+        aefs_entry_get(&g.fs, i, &e);
+        if (e.kind != AEFS_KIND_BUNDLE)
             continue;
         if (g.nvnodes == MAX_VNODES) {
             ae_printf("init: more than %d V-Nodes in the initrd: %s and later ignored",
-                      MAX_VNODES, dir);
+                      MAX_VNODES, e.name);
             break;
         }
-        add_vnode(dir, &e);
+        add_vnode(&e);
     }
     return AE_OK;
 }

@@ -200,6 +200,70 @@ static int64_t log_tail(struct vnode *caller, struct ae_msg *m)
     return AE_OK;
 }
 
+static void bundle_status(const struct vnode *vn, struct ae_bundle_status *s)
+{
+    const struct vnode_bundle *b = &vn->bundle;
+
+    memset(s, 0, sizeof(*s));
+    memcpy(s->name, vn->m.name, strlen(vn->m.name) + 1);
+    s->version = b->version;
+    memcpy(s->root, b->root, sizeof(s->root));
+    s->payload_size = b->payload_size;
+    s->signers = b->signers;
+    s->nsigners = b->nsigners;
+    s->status = b->status;
+    s->nfiles = b->nfiles;
+    s->blocks_checked = b->blocks_checked;
+    s->verify_cycles = b->verify_cycles;
+    if (b->stage)
+        ae_snprintf(s->stage, sizeof(s->stage), "%s", b->stage);
+}
+
+static int64_t bundles(struct vnode *caller, struct ae_msg *m)
+{
+    struct ae_client *b = buf_of(caller);
+    struct ae_bundle_status *out = b ? (void *)b->buf : NULL;
+    uint64_t max = b ? b->size / sizeof(*out) : 0, n = 0;
+
+    if (!out)
+        return AE_ERR_INVAL;
+    for (unsigned i = 0; i < g.nvnodes && n < max; i++, n++)
+        bundle_status(&g.vnodes[i], &out[n]);
+    m->w[0] = n;
+    return AE_OK;
+}
+
+static int64_t verify(struct vnode *caller, struct vnode *vn)
+{
+    struct ae_client *b = buf_of(caller);
+    int r;
+
+    if (!b)
+        return AE_ERR_INVAL;
+    r = trust_reverify(vn);
+    bundle_status(vn, (struct ae_bundle_status *)b->buf);
+    ((struct ae_bundle_status *)b->buf)->status = r;
+    ae_printf("init: %s asked to verify %s: %s", caller->m.name, vn->m.name,
+              r ? ae_strerror(r) : "good");
+    return r;
+}
+
+static int64_t trust(struct vnode *caller)
+{
+    struct ae_client *b = buf_of(caller);
+    struct ae_trust_status *t = b ? (void *)b->buf : NULL;
+
+    if (!t)
+        return AE_ERR_INVAL;
+    memset(t, 0, sizeof(*t));
+    t->version = g.trust.version;
+    t->threshold = g.trust.threshold;
+    t->nkeys = g.trust.nkeys;
+    t->rotations = g.trust_rotations;
+    memcpy(t->keys, g.trust.keys, sizeof(t->keys));
+    return AE_OK;
+}
+
 static int64_t mem(struct ae_msg *m)
 {
     struct ae_process_info me;
@@ -219,7 +283,8 @@ void ctl_serve(struct vnode *caller, struct ae_msg *m)
     struct vnode *vn = NULL;
     int64_t st;
 
-    if (op >= AE_INIT_START && op <= AE_INIT_CAPS && !(vn = named(m))) {
+    if (((op >= AE_INIT_START && op <= AE_INIT_CAPS) || op == AE_INIT_VERIFY) &&
+        !(vn = named(m))) {
         m->info = AE_MSG_INFO((uint32_t)AE_ERR_NOTFOUND, 0);
         return;
     }
@@ -229,6 +294,9 @@ void ctl_serve(struct vnode *caller, struct ae_msg *m)
     case AE_INIT_CAPS: st = caps(caller, vn, m); break;
     case AE_INIT_MEM: st = mem(m); break;
     case AE_INIT_LOG: st = log_tail(caller, m); break;
+    case AE_INIT_BUNDLES: st = bundles(caller, m); break;
+    case AE_INIT_VERIFY: st = verify(caller, vn); break;
+    case AE_INIT_TRUST: st = trust(caller); break;
     case AE_INIT_START:
     case AE_INIT_STOP:
     case AE_INIT_RESTART:

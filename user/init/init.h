@@ -17,10 +17,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "aefs.h"
 #include "aether.h"
 #include "aether/vnode.h"
 #include "manifest.h"
 #include "policy.h"
+#include "trust/bundle.h"
+#include "trust/trustroot.h"
 
 #define MAX_VNODES 32
 #define BADGE_FAULT (1ull << 62)
@@ -50,10 +53,26 @@ enum vnode_state {
     VN_FAILED,                  /* too many restarts in a row */
 };
 
+/* Where a V-Node came from: its bundle, and what checking it found. */
+struct vnode_bundle {
+    char name[AE_BUNDLE_NAME_MAX];
+    uint64_t version;
+    uint8_t root[32];
+    uint64_t payload_size;
+    uint32_t signers;           /* bit i: trust key i signed validly */
+    uint32_t nsigners;
+    uint32_t nfiles;
+    uint64_t blocks_checked;
+    uint64_t verify_cycles;     /* TSC cycles the last check took */
+    int status;                 /* AE_OK, or why it was refused */
+    const char *stage;          /* where a check failed: "signatures", ... */
+};
+
 struct vnode {
     uint32_t id;                /* 1-based index: the badge of its handles */
     struct manifest m;
-    const void *elf;            /* its binary, inside the initrd mapping */
+    struct vnode_bundle bundle;
+    const void *elf;            /* its binary: init's checked copy (trust.c) */
     uint64_t elf_size;
     enum vnode_state state;
     char reason[128];           /* refusal or last end, for logs and ps */
@@ -80,6 +99,10 @@ struct init_state {
     ae_handle_t ep;             /* the main endpoint */
     ae_handle_t initrd_vmo;     /* the initrd module (read-only), 0 if none */
     uint64_t initrd_size;
+    struct aefs fs;             /* the initrd, an AetherFS image */
+    struct ae_trust_root trust; /* the trust root in force */
+    uint32_t trust_rotations;   /* successors accepted at boot */
+    struct ae_hwm hwm;          /* highest version seen per name */
     unsigned nvnodes;
     struct vnode vnodes[MAX_VNODES];
     bool ready_said;
@@ -96,6 +119,18 @@ struct vnode *vnode_by_name(const char *name);
 
 /* boot.c: finds the initrd and fills g.vnodes from it. */
 int boot_read_initrd(void);
+/* trust.c */
+#define INITRD_VA 0x0000400000000000ull
+#define TRUST_VA 0x00003ff000000000ull
+const void *trust_map_module(const char *name, uint64_t va, uint64_t *size, ae_handle_t *vmo);
+int trust_init(void);           /* the trust root in force, the marks */
+/* Checks vn's bundle entry e: header, mark, signatures, content. full: every
+ * block of it (vnode verify); else the manifest and binary are read (each
+ * block checked) into vn. Returns AE_OK or the reason; *what: the stage. */
+int trust_check_bundle(struct vnode *vn, const struct aefs_entry *e, bool full,
+                       const char **what);
+/* vnode verify: checks vn's bundle again, from the image. */
+int trust_reverify(struct vnode *vn);
 /* start.c: starts vn's process; AE_OK or an error (logged, vn->reason). */
 int vnode_start(struct vnode *vn);
 /* supervise.c */

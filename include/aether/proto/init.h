@@ -19,6 +19,12 @@
  *   INIT_LOG      -> w[0] n: the newest n bytes of the system log (kernel
  *                 and V-Node lines) in the buffer, whole lines
  *   INIT_POWEROFF, INIT_REBOOT -> does not return on success
+ *   INIT_BUNDLES  -> w[0] n: n struct ae_bundle_status in the buffer, one
+ *                 per V-Node bundle in the initrd (admitted or refused)
+ *   INIT_VERIFY   w[0..2] name -> the status of checking its bundle again
+ *                 from the image: signatures, every block, the directory;
+ *                 one struct ae_bundle_status in the buffer
+ *   INIT_TRUST    -> struct ae_trust_status in the buffer
  *
  * The reply's label is the status. Names are NUL-padded, at most 23 bytes.
  */
@@ -39,7 +45,34 @@ enum ae_init_op {
     AE_INIT_POWEROFF,
     AE_INIT_REBOOT,
     AE_INIT_LOG,
+    AE_INIT_BUNDLES,
+    AE_INIT_VERIFY,
+    AE_INIT_TRUST,
 };
+
+struct ae_bundle_status {
+    char name[24];
+    uint64_t version;           /* AE_BUNDLE_VERSION (include/aether/bundle.h) */
+    uint8_t root[32];           /* the signed Merkle root of its payload */
+    uint64_t payload_size;
+    uint32_t signers;           /* bit i: key i of the trust root signed validly */
+    uint32_t nsigners;
+    int32_t status;             /* AE_OK, or why it is refused */
+    uint32_t nfiles;
+    uint64_t blocks_checked;
+    uint64_t verify_cycles;     /* TSC cycles of the last check */
+    char stage[16];             /* where a check failed: "signatures", ... */
+};
+_Static_assert(sizeof(struct ae_bundle_status) == 136, "ABI");
+
+struct ae_trust_status {
+    uint32_t version;
+    uint32_t threshold;
+    uint32_t nkeys;
+    uint32_t rotations;         /* successor roots accepted at boot */
+    uint8_t keys[16][32];
+};
+_Static_assert(sizeof(struct ae_trust_status) == 528, "ABI");
 
 /* ae_vnode_status.state */
 enum ae_vnode_state {

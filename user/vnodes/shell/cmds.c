@@ -27,6 +27,10 @@ const struct sh_cmd_def sh_cmds[] = {
     {"reboot", "reboot", "restart the machine", cmd_reboot},
     {"crash", "crash MODE", "make crashtest fail: null rowrite illegal divzero stack spin, "
      "or use a handle it was not given (handle)", cmd_crash},
+    {"vnode", "vnode list | vnode verify NAME",
+     "the V-Node bundles: name, version, Merkle root, signers, state; or check one again "
+     "(signatures and every block)", cmd_vnode},
+    {"trust", "trust", "the trust root: its version, threshold and keys", cmd_trust},
     {"true", "true", "succeed (status 0)", cmd_true},
     {"false", "false", "fail (status 1)", cmd_false},
 };

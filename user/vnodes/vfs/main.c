@@ -144,15 +144,15 @@ static int64_t op_read(struct ae_msg *m)
         return AE_ERR_INVAL;
     if (f->type == AE_VFS_DIR)
         return AE_ERR_UNSUPPORTED;
-    if (f->kind == K_TMP_FILE) {
-        r = tmpfs_read(f, off, c->buf, max);
+    if (f->kind == K_TMP_FILE || f->kind == K_BOOT) {
+        r = f->kind == K_BOOT ? bootfs_read(f, off, c->buf, max) : tmpfs_read(f, off, c->buf, max);
         if (r < 0)
             return r;
         m->w[0] = (uint64_t)r;
         return AE_OK;
     }
     n = off >= f->size ? 0 : f->size - off < max ? f->size - off : max;
-    memcpy(c->buf, (f->kind == K_BOOT ? f->data : (const uint8_t *)f->text) + off, n);
+    memcpy(c->buf, f->text + off, n);
     m->w[0] = n;
     return AE_OK;
 }

@@ -19,8 +19,9 @@ struct vfs_file {
     enum vfs_kind kind;
     uint32_t type;                  /* AE_VFS_FILE or AE_VFS_DIR */
     uint32_t flags;                 /* as opened */
-    char apath[AE_VFS_PATH_MAX];    /* /boot: the archive path ("vnodes/x/y"), or "vnodes" */
-    const uint8_t *data;            /* /boot file */
+    char apath[AE_VFS_PATH_MAX];    /* /boot: the path in the image ("vnodes/x/y"), or "" */
+    uint32_t blob;                  /* /boot file: its blob in the image */
+    uint64_t base;                  /* /boot file: where it starts in the blob */
     uint64_t size;
     int tmp;                        /* /tmp file index */
     char *text;                     /* /sys file: generated at open */
@@ -32,6 +33,9 @@ int bootfs_open(const struct path *p, struct vfs_file *f);
 int bootfs_readdir(const struct vfs_file *f, uint64_t index, char *name, uint32_t *type,
                    uint64_t *size);
 int bootfs_init(void);
+/* Reads a /boot file; every block is checked against its Merkle root, so a
+ * corrupt one gives AE_ERR_ROOT_MISMATCH. */
+int64_t bootfs_read(const struct vfs_file *f, uint64_t off, void *dst, uint64_t max);
 
 int sysfs_open(const struct path *p, struct vfs_file *f, char *text);
 int sysfs_readdir(uint64_t index, char *name, uint32_t *type, uint64_t *size);
