@@ -87,8 +87,8 @@ int cmd_verify(int argc, char **argv)
         goto out;
     ae_bundle_check_sigs(&info, &root, &signers);
     ae_bundle_version_format(info.version, ver, sizeof(ver));
-    printf("verify: %s: ok: %s %s, %u of %u trusted signers (trust root version %u)\n", path,
-           info.name, ver, count_bits(signers), root.threshold, root.version);
+    printf("verify: %s: ok: %s %s, signed by %u trusted keys (%u needed, trust root version %u)\n",
+           path, info.name, ver, count_bits(signers), root.threshold, root.version);
     ret = EXIT_OK;
 out:
     free(b.p);
