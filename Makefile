@@ -34,7 +34,7 @@ KSRCS_C  := $(shell find kernel common -name '*.c' | sort)
 KSRCS_S  := $(shell find kernel -name '*.S' | sort)
 KOBJS    := $(patsubst %.c,$(KOBJ)/%.o,$(KSRCS_C)) $(patsubst %.S,$(KOBJ)/%.o,$(KSRCS_S))
 
-.PHONY: all deps run test unit-test system-test bench clean
+.PHONY: all deps run test unit-test tool-test system-test bench clean
 all: $(ISO)
 
 deps:
@@ -172,19 +172,81 @@ $(BUILD)/test/%.iso: $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) $(INITRD_TEST) b
 run: $(ISO)
 	sh scripts/run-qemu.sh $(ISO)
 
+# ---- host tools: aether-pack, dev keys, signed bundles ---------------------
+# aether-pack (tools/aether-pack, docs/BUNDLE.md) makes and checks V-Node
+# bundles and trust roots with the trust library init also runs
+# (user/lib/trust). CRYPTO_SRCS is the SHA-256/Ed25519 code it links.
+# TEMPORARY: a libsodium shim until user/lib/crypto is merged; then this
+# becomes user/lib/crypto/{sha256,sha256_ni,sha512,ed25519,fe25519,ge25519,sc25519}.c.
+CRYPTO_SRCS := tools/aether-pack/crypto_sodium_shim.c
+TRUST_SRCS  := user/lib/trust/bundle.c user/lib/trust/bundle_dir.c user/lib/trust/hwm.c \
+               user/lib/trust/merkle.c user/lib/trust/names.c user/lib/trust/signers.c \
+               user/lib/trust/trustroot.c user/lib/trust/version.c
+PACK        := $(BUILD)/tools/aether-pack
+PACK_SRCS   := $(addprefix tools/aether-pack/,main.c util.c keys.c pack.c sign.c verify.c \
+                 verify_util.c inspect.c contents.c trust_cmd.c) \
+               $(TRUST_SRCS) $(CRYPTO_SRCS) user/lib/manifest.c user/lib/manifest_keys.c \
+               common/fmt.c common/strerror.c
+PACK_OBJS   := $(patsubst %.c,$(BUILD)/hostobj/%.o,$(PACK_SRCS))
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+               -I. -Iinclude -iquote user/lib -MMD -MP
+
+$(BUILD)/hostobj/%.o: %.c Makefile | deps
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(PACK): $(PACK_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) -o $@ $^ -lsodium
+
+# Development keys: made once per build directory (never by a rebuild of the
+# tool, and keygen refuses to replace a key), never committed. The dev trust
+# root is 2 of the 3; each V-Node is packed from its build directory
+# (manifest + NAME.elf) and signed with dev1 and dev2.
+DEV_KEYS    := dev1 dev2 dev3
+DEV_SIGNERS := dev1 dev2
+TRUST_ROOT  := $(BUILD)/trust.root
+BUNDLES     := $(addprefix $(BUILD)/vnodes/,$(addsuffix .vnode,$(VNODES)))
+
+$(BUILD)/keys/%.key $(BUILD)/keys/%.pub: | $(PACK)
+	$(Q)install -d -m 700 $(dir $@)
+	@echo "  KEYGEN  $(BUILD)/keys/$*"
+	$(Q)$(PACK) keygen $(BUILD)/keys/$* >/dev/null
+
+$(TRUST_ROOT): $(foreach k,$(DEV_KEYS),$(BUILD)/keys/$(k).pub) \
+               $(foreach k,$(DEV_SIGNERS),$(BUILD)/keys/$(k).key) $(PACK)
+	@echo "  TRUST   $@"
+	$(Q)$(PACK) trust new -k 2 -o $@.tmp $(foreach k,$(DEV_KEYS),$(BUILD)/keys/$(k).pub) >/dev/null
+	$(Q)$(foreach k,$(DEV_SIGNERS),$(PACK) trust sign -k $(BUILD)/keys/$(k).key $@.tmp >/dev/null &&) mv $@.tmp $@
+
+define vnode_bundle
+$(BUILD)/vnodes/$(1).vnode: $(BUILD)/vnodes/$(1)/$(1).elf $(BUILD)/vnodes/$(1)/manifest \
+                            $(foreach k,$(DEV_SIGNERS),$(BUILD)/keys/$(k).key) $(TRUST_ROOT) $(PACK)
+	@echo "  BUNDLE  $$@"
+	$(Q)$(PACK) pack -o $$@.tmp $(BUILD)/vnodes/$(1) >/dev/null
+	$(Q)$(foreach k,$(DEV_SIGNERS),$(PACK) sign -k $(BUILD)/keys/$(k).key $$@.tmp >/dev/null &&) \
+	    $(PACK) verify --trust $(TRUST_ROOT) $$@.tmp >/dev/null && mv $$@.tmp $$@
+endef
+$(foreach v,$(VNODES),$(eval $(call vnode_bundle,$(v))))
+
+.PHONY: bundles
+bundles: $(TRUST_ROOT) $(BUNDLES)
+
 # ---- tests ---------------------------------------------------------------
 include tests/unit/units.mk
 
 UCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
            -fsanitize=address,undefined -fno-sanitize-recover=all \
-           -fno-omit-frame-pointer -I. -Iinclude -Ikernel -DAE_HOST_TEST
+           -fno-omit-frame-pointer -I. -Iinclude -Ikernel -iquote user/lib -DAE_HOST_TEST
 UNIT_BINS := $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS))
 
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: tests/unit/test_%.c $$(unit_%_SRCS) tests/unit/unit.h | deps
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UCFLAGS) -o $@ $< $(unit_$*_SRCS) -lcmocka
+	$(Q)$(HOSTCC) $(UCFLAGS) -o $@ $< $(unit_$*_SRCS) -lcmocka $(unit_$*_LIBS)
 
 # The pure C library built for the host, every symbol it defines renamed
 # lc_NAME (LIBC_HOST, units.mk), so a test calls it and glibc side by side.
@@ -211,8 +273,11 @@ unit-test: $(UNIT_BINS)
 system-test: $(ISO) $(TEST_ISOS)
 	$(PYTHON) tests/run_tests.py --system
 
-test: $(ISO) $(TEST_ISOS) $(UNIT_BINS)
-	$(PYTHON) tests/run_tests.py --unit $(UNIT_BINS) --system
+tool-test: $(PACK)
+	$(PYTHON) tests/run_tests.py --tools
+
+test: $(ISO) $(TEST_ISOS) $(UNIT_BINS) $(PACK)
+	$(PYTHON) tests/run_tests.py --unit $(UNIT_BINS) --tools --system
 
 bench: $(ISO)
 	sh bench/boot/run.sh
@@ -221,4 +286,4 @@ bench: $(ISO)
 clean:
 	rm -rf $(BUILD)
 
--include $(KOBJS:.o=.d) $(shell find $(BUILD)/uobj $(BUILD)/unit/libc_host -name '*.d' 2>/dev/null)
+-include $(KOBJS:.o=.d) $(shell find $(BUILD)/uobj $(BUILD)/unit/libc_host $(BUILD)/hostobj -name '*.d' 2>/dev/null)

@@ -3,6 +3,8 @@
 "N passed, M failed" summary; exits non-zero when anything failed.
 
   --unit BIN...   host unit test binaries (cmocka); each cmocka test counts
+  --tools         host tool tests (tests/tools/test_*.py, unittest, run
+                  against build/tools/); each test method counts
   --system        QEMU system tests (tests/system/test_*.py); each test and
                   each kernel self test it reports counts
   --only PATTERN  run only system tests whose description matches PATTERN
@@ -66,6 +68,37 @@ def run_unit(binary, tally):
           f"{len(fails)} failed", flush=True)
 
 
+def run_tools(tally):
+    tdir = os.path.join(ROOT, 'tests', 'tools')
+    for fn in sorted(os.listdir(tdir)):
+        if not (fn.startswith('test_') and fn.endswith('.py')):
+            continue
+        name = fn[:-3]
+        log = os.path.join(LOG_DIR, 'tools', name + '.log')
+        os.makedirs(os.path.dirname(log), exist_ok=True)
+        try:
+            p = subprocess.run([sys.executable, os.path.join(tdir, fn), '-v'], cwd=ROOT,
+                               capture_output=True, text=True, timeout=UNIT_TIMEOUT)
+            out, code = p.stdout + p.stderr, p.returncode
+        except subprocess.TimeoutExpired as e:
+            out, code = f'timed out after {UNIT_TIMEOUT} s\n{e.stdout or ""}', -1
+        with open(log, 'w') as f:
+            f.write(out)
+        results = re.findall(r'^(test\w+) \(.*\) \.\.\. (ok|FAIL|ERROR)$', out, re.M)
+        for test, status in results:
+            if status == 'ok':
+                tally.passed += 1
+            else:
+                tally.record(False, f'tools/{name}/{test}', f'see {os.path.relpath(log, ROOT)}')
+        nfail = sum(1 for _, st in results if st != 'ok')
+        if not results or (code != 0 and not nfail):
+            tally.record(False, f'tools/{name}', f'exit status {code}; see {os.path.relpath(log, ROOT)}')
+            sys.stdout.write(''.join(out.splitlines(True)[-30:]))
+            continue
+        print(f"{'PASS' if not nfail else 'FAIL'} tools/{name}: {len(results) - nfail} passed, "
+              f"{nfail} failed", flush=True)
+
+
 class Context:
     def __init__(self, name, tally):
         self.name = name
@@ -110,12 +143,15 @@ def run_system(tally, only):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--unit', nargs='*', default=[])
+    ap.add_argument('--tools', action='store_true')
     ap.add_argument('--system', action='store_true')
     ap.add_argument('--only')
     args = ap.parse_args()
     tally = Tally()
     for b in args.unit:
         run_unit(b, tally)
+    if args.tools:
+        run_tools(tally)
     if args.system:
         run_system(tally, args.only)
     if tally.failures:

@@ -44,7 +44,8 @@ struct ae_bundle_header {
 };
 _Static_assert(sizeof(struct ae_bundle_header) == 104, "on-disk layout");
 
-/* One signature: who signed (a public key) and the Ed25519 signature. */
+/* One signature: who signed (a public key, never all zeros: an empty slot
+ * is no signature) and the Ed25519 signature. */
 struct ae_signature {
     uint8_t key[AE_ED25519_KEY_SIZE];
     uint8_t sig[AE_ED25519_SIG_SIZE];
@@ -79,7 +80,7 @@ _Static_assert(sizeof(struct ae_bundle_dir) == 64, "on-disk layout");
 
 struct ae_bundle_file {
     char name[AE_BUNDLE_FILE_NAME_MAX]; /* NUL-padded, unique, no '/' */
-    uint64_t offset;            /* in the payload, 4 KiB-aligned, >= 4096 */
+    uint64_t offset;            /* in the payload: the canonical place (docs/BUNDLE.md) */
     uint64_t size;
 };
 _Static_assert(sizeof(struct ae_bundle_file) == 64, "on-disk layout");

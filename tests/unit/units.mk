@@ -4,7 +4,7 @@
 # (user/lib, V-Nodes) are tested the same way.
 UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 clock \
               ksyms handle_table cap quota elf64 log_ring manifest cpio ldisc policy \
-              shparse ledit admit vfspath \
+              shparse ledit admit vfspath merkle bundle \
               libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
               libc_getopt libc_stdio libc_heap
 
@@ -39,6 +39,13 @@ unit_ledit_SRCS      := user/vnodes/shell/ledit.c
 unit_admit_SRCS      := user/init/admit.c
 unit_vfspath_SRCS    := user/vnodes/vfs/path.c
 unit_log_ring_SRCS   := kernel/lib/log_ring.c
+# The trust library links CRYPTO_SRCS (the Makefile: the real crypto, or for
+# now a libsodium shim); the tests make keys and reference hashes with
+# libsodium.
+unit_merkle_SRCS     := user/lib/trust/merkle.c $(CRYPTO_SRCS)
+unit_merkle_LIBS     := -lsodium
+unit_bundle_SRCS     := $(TRUST_SRCS) $(CRYPTO_SRCS)
+unit_bundle_LIBS     := -lsodium
 unit_libc_string_SRCS := $(LIBC_HOST)
 unit_libc_ctype_SRCS  := $(LIBC_HOST)
 unit_libc_printf_SRCS := $(LIBC_HOST)

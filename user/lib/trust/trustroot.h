@@ -18,10 +18,12 @@ struct ae_trust_root {
 };
 
 /*
- * Parses a trust-root file: structure only (magic, format, 1 <= k <= n <= 16,
- * distinct keys, exact length, reserved zero); signatures are not checked.
- * Returns 0 or AE_ERR_CORRUPT. This is how the installed (anchor) root is
- * read: it is trusted because it came with the system.
+ * Parses a trust-root file: structure only (magic, format, version >= 1,
+ * 1 <= k <= n <= 16, nsigs <= 32, distinct keys, no all-zero key in the
+ * keys or the signature list, exact length, reserved zero); signatures are
+ * not checked. Returns 0 or AE_ERR_CORRUPT (then *out is zeroed). This is
+ * how the installed (anchor) root is read: it is trusted because it came
+ * with the system.
  */
 int ae_trust_parse(const void *file, size_t len, struct ae_trust_root *out);
 
@@ -34,7 +36,9 @@ int ae_trust_sigmsg(const void *file, size_t len, struct ae_trust_sigmsg *out);
  * keys of cur and from its own threshold of its own keys. Returns 0 (next
  * filled), AE_ERR_CORRUPT, AE_ERR_ROLLBACK (version not higher),
  * AE_ERR_BAD_SIGNATURE, AE_ERR_UNKNOWN_KEY or AE_ERR_TOO_FEW_SIGNERS (see
- * ae_signers_check for which).
+ * ae_signers_check for which). Checked in that order: structure, cur's
+ * signers, its own signers, then the version (so a forgery is reported as
+ * one, whatever version it claims). next is untouched on failure.
  */
 int ae_trust_rotate(const struct ae_trust_root *cur, const void *file, size_t len,
                     struct ae_trust_root *next);
@@ -48,7 +52,8 @@ int ae_trust_key_index(const struct ae_trust_root *root, const uint8_t key[32]);
  * root->threshold do; otherwise the most telling reason: AE_ERR_BAD_SIGNATURE
  * if a listed key's signature failed, else AE_ERR_UNKNOWN_KEY if a signature
  * came from a key not listed, else AE_ERR_TOO_FEW_SIGNERS. *signers (may be
- * NULL) gets a bit per root key that signed validly.
+ * NULL) gets a bit per root key that signed validly. A root with threshold
+ * 0 (never parsed) accepts nothing.
  */
 int ae_signers_check(const struct ae_trust_root *root, const void *msg, size_t msglen,
                      const struct ae_signature *sigs, uint32_t nsigs, uint32_t *signers);
