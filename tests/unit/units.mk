@@ -3,8 +3,8 @@
 # AddressSanitizer and UBSan, -DAE_HOST_TEST). Pure user-space modules
 # (user/lib, V-Nodes) are tested the same way.
 UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 clock \
-              ksyms handle_table cap quota elf64 log_ring manifest cpio ldisc policy \
-              shparse ledit admit vfspath merkle bundle \
+              ksyms handle_table cap quota elf64 log_ring manifest ldisc policy \
+              shparse ledit admit vfspath merkle bundle aefs \
               libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
               libc_getopt libc_stdio libc_heap
 
@@ -31,7 +31,6 @@ unit_cap_SRCS        := kernel/cap/cap.c
 unit_quota_SRCS      := kernel/quota/quota.c
 unit_elf64_SRCS      := common/elf64.c
 unit_manifest_SRCS   := user/lib/manifest.c user/lib/manifest_keys.c common/fmt.c
-unit_cpio_SRCS       := user/lib/cpio.c
 unit_ldisc_SRCS      := user/vnodes/console/ldisc.c
 unit_policy_SRCS     := user/init/policy.c
 unit_shparse_SRCS    := user/vnodes/shell/parse.c
@@ -46,6 +45,8 @@ unit_merkle_SRCS     := user/lib/trust/merkle.c $(CRYPTO_SRCS)
 unit_merkle_LIBS     := -lsodium
 unit_bundle_SRCS     := $(TRUST_SRCS) $(CRYPTO_SRCS)
 unit_bundle_LIBS     := -lsodium
+unit_aefs_SRCS       := user/lib/aefs.c tools/aether-mkfs/image.c $(TRUST_SRCS) $(CRYPTO_SRCS)
+unit_aefs_LIBS       := -lsodium
 unit_libc_string_SRCS := $(LIBC_HOST)
 unit_libc_ctype_SRCS  := $(LIBC_HOST)
 unit_libc_printf_SRCS := $(LIBC_HOST)

@@ -236,10 +236,11 @@ int trust_check_bundle(struct vnode *vn, const struct aefs_entry *e, bool full,
                     "manifest name \"%s\" is not the bundle's", vn->m.name);
         return AE_ERR_CORRUPT;
     }
-    uint64_t mv;
-    if (ae_bundle_version_parse(vn->m.version, &mv) || mv != info.version) {
+    if (AE_BUNDLE_VERSION(vn->m.version[0], vn->m.version[1], vn->m.version[2]) !=
+        info.version) {
         ae_snprintf(vn->reason, sizeof(vn->reason),
-                    "manifest version %s is not the bundle's", vn->m.version);
+                    "manifest version %u.%u.%u is not the bundle's", vn->m.version[0],
+                    vn->m.version[1], vn->m.version[2]);
         return AE_ERR_CORRUPT;
     }
     *what = "binary";
