@@ -90,7 +90,8 @@ USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 # Crypto and trust code shared by user space (init, vfs) and the host tools
 # (docs/BUNDLE.md): SHA-256/512, Ed25519 verification, Merkle trees,
 # bundles, trust roots, rollback marks.
-CRYPTO_SRCS := tools/aether-pack/crypto_sodium_shim.c
+CRYPTO_SRCS := $(addprefix user/lib/crypto/,sha256.c sha256_ni.c sha512.c ed25519.c fe25519.c \
+                 ge25519.c sc25519.c)
 TRUST_SRCS  := user/lib/trust/bundle.c user/lib/trust/bundle_dir.c user/lib/trust/hwm.c \
                user/lib/trust/merkle.c user/lib/trust/names.c user/lib/trust/signers.c \
                user/lib/trust/trustroot.c user/lib/trust/version.c
@@ -216,6 +217,7 @@ $(BUILD)/vnodes/$(1).vnode: $(BUILD)/pack/$(1)/$(1).elf $(BUILD)/pack/$(1)/manif
 	$(Q)$(foreach k,$(DEV_SIGNERS),$(PACK) sign -k $(BUILD)/keys/$(k).key $$@.tmp >/dev/null &&) \
 	    $(PACK) verify --trust $(TRUST_ROOT) $$@.tmp >/dev/null && mv $$@.tmp $$@
 endef
+$(foreach v,$(VNODES),$(eval $(call vnode_bundle,$(v))))
 .PHONY: bundles
 bundles: $(TRUST_ROOT) $(BUNDLES)
 

@@ -17,6 +17,7 @@
 #include "common/fmt.h"
 #include "common/string.h"
 #include "trust/bundle.h"
+#include "trust/merkle.h"
 
 static bool have_trust;
 

@@ -63,7 +63,7 @@ struct ae_bundle_status {
     uint64_t verify_cycles;     /* TSC cycles of the last check */
     char stage[16];             /* where a check failed: "signatures", ... */
 };
-_Static_assert(sizeof(struct ae_bundle_status) == 136, "ABI");
+_Static_assert(sizeof(struct ae_bundle_status) == 120, "ABI");
 
 struct ae_trust_status {
     uint32_t version;

@@ -8,6 +8,7 @@
  * The image comes from init (the "initrd" service), mapped read-only.
  */
 #include <stdbool.h>
+#include <string.h>
 
 #include "vfs.h"
 #include "aefs.h"
