@@ -6,7 +6,8 @@ UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 cloc
               ksyms handle_table cap quota elf64 log_ring manifest cpio ldisc policy \
               shparse ledit admit vfspath \
               libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
-              libc_getopt libc_stdio libc_heap
+              libc_getopt libc_stdio libc_heap \
+              sha256 sha512 ed25519 ed25519_diff
 
 # The C library's tests link LIBC_HOST: its pure sources built for the host
 # with every symbol renamed lc_NAME (the Makefile builds it), so the same
@@ -48,3 +49,14 @@ unit_libc_qsort_SRCS  := $(LIBC_HOST)
 unit_libc_getopt_SRCS := $(LIBC_HOST)
 unit_libc_stdio_SRCS  := $(LIBC_HOST)
 unit_libc_heap_SRCS   := user/libc/stdlib/heap.c
+
+# user/lib/crypto, checked against libsodium (unit_NAME_LIBS: extra
+# libraries for that test's link).
+unit_sha256_SRCS       := user/lib/crypto/sha256.c user/lib/crypto/sha256_ni.c
+unit_sha256_LIBS       := -lsodium
+unit_sha512_SRCS       := user/lib/crypto/sha512.c
+unit_sha512_LIBS       := -lsodium
+unit_ed25519_SRCS      := $(CRYPTO_SRCS)
+unit_ed25519_LIBS      := -lsodium
+unit_ed25519_diff_SRCS := $(CRYPTO_SRCS)
+unit_ed25519_diff_LIBS := -lsodium
