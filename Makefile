@@ -154,9 +154,8 @@ $(BUILD)/uobj/user/ipcbench/spawnee_image.o: USER_CFLAGS += -DIPCBENCH_SPAWNEE='
 # ---- host tools: aether-pack, dev keys, signed bundles ---------------------
 # aether-pack (tools/aether-pack, docs/BUNDLE.md) makes and checks V-Node
 # bundles and trust roots with the trust library init also runs
-# (user/lib/trust). CRYPTO_SRCS is the SHA-256/Ed25519 code it links.
-# TEMPORARY: a libsodium shim until user/lib/crypto is merged; then this
-# becomes user/lib/crypto/{sha256,sha256_ni,sha512,ed25519,fe25519,ge25519,sc25519}.c.
+# (user/lib/trust) and crypto (user/lib/crypto); libsodium only makes keys
+# and signatures.
 PACK        := $(BUILD)/tools/aether-pack
 PACK_SRCS   := $(addprefix tools/aether-pack/,main.c util.c keys.c pack.c sign.c verify.c \
                  verify_util.c inspect.c contents.c trust_cmd.c) \
@@ -235,7 +234,7 @@ HWM       := $(BUILD)/hwm
 $(MKFS): $(patsubst %.c,$(BUILD)/hostobj/%.o,$(MKFS_SRCS))
 	@mkdir -p $(dir $@)
 	@echo "  HOSTLD  $@"
-	$(Q)$(HOSTCC) -o $@ $^ -lsodium
+	$(Q)$(HOSTCC) -o $@ $^
 
 $(HWM): $(BUNDLES) $(TRUST_ROOT) $(PACK)
 	$(Q)rm -f $@.tmp
@@ -324,6 +323,13 @@ test: $(ISO) $(TEST_ISOS) $(UNIT_BINS) $(PACK)
 bench: $(ISO)
 	sh bench/boot/run.sh
 	BUILD=$(BUILD) sh bench/ipc/run.sh
+
+# Host micro-benchmark of user/lib/crypto against libsodium
+# (bench/crypto/README.md): optimised, no sanitizers.
+$(BUILD)/bench/crypto_host: bench/crypto/host_bench.c $(CRYPTO_SRCS) $(wildcard user/lib/crypto/*.h) | deps
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -o $@ $< $(CRYPTO_SRCS) -lsodium
 
 clean:
 	rm -rf $(BUILD)

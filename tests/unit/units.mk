@@ -6,7 +6,8 @@ UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 cloc
               ksyms handle_table cap quota elf64 log_ring manifest ldisc policy \
               shparse ledit admit vfspath merkle bundle aefs \
               libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
-              libc_getopt libc_stdio libc_heap
+              libc_getopt libc_stdio libc_heap \
+              sha256 sha512 ed25519 ed25519_diff
 
 # The C library's tests link LIBC_HOST: its pure sources built for the host
 # with every symbol renamed lc_NAME (the Makefile builds it), so the same
@@ -38,15 +39,13 @@ unit_ledit_SRCS      := user/vnodes/shell/ledit.c
 unit_admit_SRCS      := user/init/admit.c
 unit_vfspath_SRCS    := user/vnodes/vfs/path.c
 unit_log_ring_SRCS   := kernel/lib/log_ring.c
-# The trust library links CRYPTO_SRCS (the Makefile: the real crypto, or for
-# now a libsodium shim); the tests make keys and reference hashes with
-# libsodium.
+# The trust library links CRYPTO_SRCS (user/lib/crypto); the tests make keys
+# and reference hashes with libsodium.
 unit_merkle_SRCS     := user/lib/trust/merkle.c $(CRYPTO_SRCS)
 unit_merkle_LIBS     := -lsodium
 unit_bundle_SRCS     := $(TRUST_SRCS) $(CRYPTO_SRCS)
 unit_bundle_LIBS     := -lsodium
 unit_aefs_SRCS       := user/lib/aefs.c tools/aether-mkfs/image.c $(TRUST_SRCS) $(CRYPTO_SRCS)
-unit_aefs_LIBS       := -lsodium
 unit_libc_string_SRCS := $(LIBC_HOST)
 unit_libc_ctype_SRCS  := $(LIBC_HOST)
 unit_libc_printf_SRCS := $(LIBC_HOST)
@@ -56,3 +55,14 @@ unit_libc_qsort_SRCS  := $(LIBC_HOST)
 unit_libc_getopt_SRCS := $(LIBC_HOST)
 unit_libc_stdio_SRCS  := $(LIBC_HOST)
 unit_libc_heap_SRCS   := user/libc/stdlib/heap.c
+
+# user/lib/crypto, checked against libsodium (unit_NAME_LIBS: extra
+# libraries for that test's link).
+unit_sha256_SRCS       := user/lib/crypto/sha256.c user/lib/crypto/sha256_ni.c
+unit_sha256_LIBS       := -lsodium
+unit_sha512_SRCS       := user/lib/crypto/sha512.c
+unit_sha512_LIBS       := -lsodium
+unit_ed25519_SRCS      := $(CRYPTO_SRCS)
+unit_ed25519_LIBS      := -lsodium
+unit_ed25519_diff_SRCS := $(CRYPTO_SRCS)
+unit_ed25519_diff_LIBS := -lsodium

@@ -105,24 +105,32 @@ void ae_sha256_blocks_portable(uint32_t st[8], const uint8_t *p, size_t nblocks)
 
 enum { IMPL_UNSET, IMPL_PORTABLE_SEL, IMPL_SHANI_SEL };
 
-/* Resolved on first use. Relaxed atomics: concurrent first calls may both
- * probe CPUID, and they store the same value. */
+/* Both resolved on first use and kept: CPUID is slow, and under a
+ * hypervisor it traps. Relaxed atomics: concurrent first calls may both
+ * probe, and they store the same value. */
 static int sha256_impl;
+static int shani_probe;         /* 0 not probed, 1 absent, 2 present */
+
+int ae_sha256_have_shani(void)
+{
+    int v = __atomic_load_n(&shani_probe, __ATOMIC_RELAXED);
+
+    if (!v) {
+        v = ae_sha256_cpu_has_shani() ? 2 : 1;
+        __atomic_store_n(&shani_probe, v, __ATOMIC_RELAXED);
+    }
+    return v == 2;
+}
 
 static int resolve_impl(void)
 {
     int v = __atomic_load_n(&sha256_impl, __ATOMIC_RELAXED);
 
     if (v == IMPL_UNSET) {
-        v = ae_sha256_cpu_has_shani() ? IMPL_SHANI_SEL : IMPL_PORTABLE_SEL;
+        v = ae_sha256_have_shani() ? IMPL_SHANI_SEL : IMPL_PORTABLE_SEL;
         __atomic_store_n(&sha256_impl, v, __ATOMIC_RELAXED);
     }
     return v;
-}
-
-int ae_sha256_have_shani(void)
-{
-    return ae_sha256_cpu_has_shani();
 }
 
 int ae_sha256_select(enum ae_sha256_impl impl)
@@ -131,13 +139,13 @@ int ae_sha256_select(enum ae_sha256_impl impl)
 
     switch (impl) {
     case AE_SHA256_IMPL_AUTO:
-        v = ae_sha256_cpu_has_shani() ? IMPL_SHANI_SEL : IMPL_PORTABLE_SEL;
+        v = ae_sha256_have_shani() ? IMPL_SHANI_SEL : IMPL_PORTABLE_SEL;
         break;
     case AE_SHA256_IMPL_PORTABLE:
         v = IMPL_PORTABLE_SEL;
         break;
     case AE_SHA256_IMPL_SHANI:
-        if (!ae_sha256_cpu_has_shani())
+        if (!ae_sha256_have_shani())
             return -1;
         v = IMPL_SHANI_SEL;
         break;
