@@ -84,8 +84,11 @@ $(BUILD)/aether.elf: $(BUILD)/kernel.pass1.elf tools/gen_ksyms.py
 LIBC_INC    := -nostdinc -isystem $(shell $(CC) -print-file-name=include) -Iuser/libc/include
 USER_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -O2 -g -Wall -Wextra \
                -Werror -Wno-unused-parameter -fno-stack-protector \
-               -fno-omit-frame-pointer -I. -Iinclude -Iuser/lib $(LIBC_INC) -MMD -MP
-USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
+               -fno-omit-frame-pointer -ffunction-sections -fdata-sections \
+               -I. -Iinclude -Iuser/lib $(LIBC_INC) -MMD -MP
+# Every program links all of libaether's objects; --gc-sections drops what
+# it does not call (the crypto, say, from all but init, vfs and the shell).
+USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--gc-sections \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T user/lib/user.ld
 # Crypto and trust code shared by user space (init, vfs) and the host tools
 # (docs/BUNDLE.md): SHA-256/512, Ed25519 verification, Merkle trees,

@@ -41,6 +41,8 @@ static void add_vnode(const struct aefs_entry *e)
     ae_snprintf(vn->m.name, sizeof(vn->m.name), "%s", e->name + 7);
     r = trust_check_bundle(vn, e, false, &what);
     if (r) {
+        /* A manifest that failed to parse may have left a partial name. */
+        ae_snprintf(vn->m.name, sizeof(vn->m.name), "%s", e->name + 7);
         refuse(vn, r, what);
         return;
     }
