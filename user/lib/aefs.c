@@ -129,35 +129,16 @@ corrupt:
     return AE_ERR_CORRUPT;
 }
 
-int aefs_lookup(const struct aefs *fs, const char *name, struct aefs_entry *out)
+/* Binary search over n sorted records: the index whose record cmp finds
+ * equal to key (cmp < 0: key sorts before record i), or AE_ERR_NOTFOUND. */
+static int search(const struct aefs *fs, uint32_t n, const void *key,
+                  int (*cmp)(const struct aefs *fs, uint32_t i, const void *key))
 {
-    uint32_t lo = 0, hi = fs->nentries;
+    uint32_t lo = 0, hi = n;
 
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        struct aefs_entry e;
-        aefs_entry_get(fs, mid, &e);
-        int c = strcmp(name, e.name);
-        if (c == 0) {
-            if (out)
-                *out = e;
-            return (int)mid;
-        }
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return AE_ERR_NOTFOUND;
-}
-
-int aefs_find_root(const struct aefs *fs, const uint8_t root[32])
-{
-    uint32_t lo = 0, hi = fs->nblobs;
-
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int c = memcmp(root, fs->blobs + (size_t)mid * sizeof(struct aefs_blob), 32);
+        int c = cmp(fs, mid, key);
         if (c == 0)
             return (int)mid;
         if (c < 0)
@@ -166,6 +147,30 @@ int aefs_find_root(const struct aefs *fs, const uint8_t root[32])
             lo = mid + 1;
     }
     return AE_ERR_NOTFOUND;
+}
+
+static int cmp_name(const struct aefs *fs, uint32_t i, const void *name)
+{
+    return strcmp(name, (const char *)fs->entries + (size_t)i * sizeof(struct aefs_entry));
+}
+
+static int cmp_root(const struct aefs *fs, uint32_t i, const void *root)
+{
+    return memcmp(root, fs->blobs + (size_t)i * sizeof(struct aefs_blob), 32);
+}
+
+int aefs_lookup(const struct aefs *fs, const char *name, struct aefs_entry *out)
+{
+    int i = search(fs, fs->nentries, name, cmp_name);
+
+    if (i >= 0 && out)
+        aefs_entry_get(fs, (uint32_t)i, out);
+    return i;
+}
+
+int aefs_find_root(const struct aefs *fs, const uint8_t root[32])
+{
+    return search(fs, fs->nblobs, root, cmp_root);
 }
 
 const void *aefs_bundle_header(const struct aefs *fs, const struct aefs_entry *e)

@@ -8,6 +8,7 @@
 
 #include "sha256.h"
 #include "sha256_impl.h"
+#include "md_buffer.h"
 
 /* First 32 bits of the fractional parts of the cube roots of the first 64
  * primes (FIPS 180-4, 4.2.2); recomputed by tools/crypto_consts.py. */
@@ -178,54 +179,20 @@ void ae_sha256_init(struct ae_sha256 *s)
     s->nbuf = 0;
 }
 
+static void blocks_fn(void *st, const uint8_t *p, size_t nblocks)
+{
+    sha256_blocks(st, p, nblocks);
+}
+
 void ae_sha256_update(struct ae_sha256 *s, const void *data, size_t len)
 {
-    const uint8_t *p = data;
-
     s->len += len;
-    if (s->nbuf) {
-        size_t take = AE_SHA256_BLOCK - s->nbuf;
-
-        if (take > len)
-            take = len;
-        memcpy(s->buf + s->nbuf, p, take);
-        s->nbuf += (uint32_t)take;
-        p += take;
-        len -= take;
-        if (s->nbuf < AE_SHA256_BLOCK)
-            return;
-        sha256_blocks(s->h, s->buf, 1);
-        s->nbuf = 0;
-    }
-    if (len >= AE_SHA256_BLOCK) {
-        size_t n = len / AE_SHA256_BLOCK;
-
-        sha256_blocks(s->h, p, n);
-        p += n * AE_SHA256_BLOCK;
-        len -= n * AE_SHA256_BLOCK;
-    }
-    if (len) {
-        memcpy(s->buf, p, len);
-        s->nbuf = (uint32_t)len;
-    }
+    md_absorb(s->h, blocks_fn, s->buf, &s->nbuf, AE_SHA256_BLOCK, data, len);
 }
 
 void ae_sha256_final(struct ae_sha256 *s, uint8_t out[AE_SHA256_SIZE])
 {
-    uint64_t bits = s->len << 3;
-    uint32_t n = s->nbuf;
-
-    /* 0x80, zeros, then the bit length in the last 8 bytes of a block. */
-    s->buf[n++] = 0x80;
-    if (n > AE_SHA256_BLOCK - 8) {
-        memset(s->buf + n, 0, AE_SHA256_BLOCK - n);
-        sha256_blocks(s->h, s->buf, 1);
-        n = 0;
-    }
-    memset(s->buf + n, 0, AE_SHA256_BLOCK - 8 - n);
-    store_be32(s->buf + 56, (uint32_t)(bits >> 32));
-    store_be32(s->buf + 60, (uint32_t)bits);
-    sha256_blocks(s->h, s->buf, 1);
+    md_finish(s->h, blocks_fn, s->buf, s->nbuf, AE_SHA256_BLOCK, 8, 0, s->len << 3);
     for (int i = 0; i < 8; i++)
         store_be32(out + 4 * i, s->h[i]);
     memset(s, 0, sizeof(*s));

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sha512.h"
+#include "md_buffer.h"
 
 /* First 64 bits of the fractional parts of the cube roots of the first 80
  * primes (FIPS 180-4, 4.2.3); recomputed by tools/crypto_consts.py. */
@@ -114,54 +115,21 @@ void ae_sha512_init(struct ae_sha512 *s)
     s->nbuf = 0;
 }
 
+static void blocks_fn(void *st, const uint8_t *p, size_t nblocks)
+{
+    sha512_blocks(st, p, nblocks);
+}
+
 void ae_sha512_update(struct ae_sha512 *s, const void *data, size_t len)
 {
-    const uint8_t *p = data;
-
     s->len += len;
-    if (s->nbuf) {
-        size_t take = AE_SHA512_BLOCK - s->nbuf;
-
-        if (take > len)
-            take = len;
-        memcpy(s->buf + s->nbuf, p, take);
-        s->nbuf += (uint32_t)take;
-        p += take;
-        len -= take;
-        if (s->nbuf < AE_SHA512_BLOCK)
-            return;
-        sha512_blocks(s->h, s->buf, 1);
-        s->nbuf = 0;
-    }
-    if (len >= AE_SHA512_BLOCK) {
-        size_t n = len / AE_SHA512_BLOCK;
-
-        sha512_blocks(s->h, p, n);
-        p += n * AE_SHA512_BLOCK;
-        len -= n * AE_SHA512_BLOCK;
-    }
-    if (len) {
-        memcpy(s->buf, p, len);
-        s->nbuf = (uint32_t)len;
-    }
+    md_absorb(s->h, blocks_fn, s->buf, &s->nbuf, AE_SHA512_BLOCK, data, len);
 }
 
 void ae_sha512_final(struct ae_sha512 *s, uint8_t out[AE_SHA512_SIZE])
 {
-    uint32_t n = s->nbuf;
-
-    /* 0x80, zeros, then the length in bits as a 128-bit number in the last
-     * 16 bytes; len counts bytes, so its top 3 bits go to the high half. */
-    s->buf[n++] = 0x80;
-    if (n > AE_SHA512_BLOCK - 16) {
-        memset(s->buf + n, 0, AE_SHA512_BLOCK - n);
-        sha512_blocks(s->h, s->buf, 1);
-        n = 0;
-    }
-    memset(s->buf + n, 0, AE_SHA512_BLOCK - 16 - n);
-    store_be64(s->buf + 112, s->len >> 61);
-    store_be64(s->buf + 120, s->len << 3);
-    sha512_blocks(s->h, s->buf, 1);
+    /* len counts bytes: its top 3 bits are the high half of the bit length. */
+    md_finish(s->h, blocks_fn, s->buf, s->nbuf, AE_SHA512_BLOCK, 16, s->len >> 61, s->len << 3);
     for (int i = 0; i < 8; i++)
         store_be64(out + 8 * i, s->h[i]);
     memset(s, 0, sizeof(*s));
