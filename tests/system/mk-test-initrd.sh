@@ -73,7 +73,7 @@ quiet "$pack" trust sign -k "$keys/dev1.key" "$work/trust3.root"
 
 cp "$build/hwm" "$work/hwm"
 echo "oldie 0.2.0" >> "$work/hwm"
-sort -o "$work/hwm" "$work/hwm"
+LC_ALL=C sort -o "$work/hwm" "$work/hwm"
 
 "$mkfs" -o "$out.tmp" --hwm "$work/hwm" --trust "$work/trust2.root" --trust "$work/trust3.root" \
     "$@" "$work/crashloop.vnode" "$work/toobig.vnode" "$work/tampered.vnode" \
