@@ -54,32 +54,9 @@ static inline void store_be32(uint8_t *p, uint32_t v)
 #define BSIG1(x) (ror32(x, 6) ^ ror32(x, 11) ^ ror32(x, 25))
 #define SSIG0(x) (ror32(x, 7) ^ ror32(x, 18) ^ ((x) >> 3))
 #define SSIG1(x) (ror32(x, 17) ^ ror32(x, 19) ^ ((x) >> 10))
-/* Ch and Maj with one operation fewer than the textbook forms. */
-#define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
-
-/* The message schedule lives in a 16-word ring: W[t] replaces W[t-16]. */
-#define SCHED(t) (w[(t) & 15] += SSIG1(w[((t) - 2) & 15]) + w[((t) - 7) & 15] + \
-                  SSIG0(w[((t) - 15) & 15]))
-#define LOADED(t) (w[t])
-
-/* One round; the caller rotates the names instead of moving eight words. */
-#define ROUND(a, b, c, d, e, f, g, h, t, W) do {                              \
-        uint32_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + ae_sha256_k[t] + W(t);  \
-        (d) += t1_;                                                            \
-        (h) = t1_ + BSIG0(a) + MAJ(a, b, c);                                   \
-    } while (0)
-
-#define ROUNDS8(t, W) do {                                                     \
-        ROUND(a, b, c, d, e, f, g, h, (t) + 0, W);                             \
-        ROUND(h, a, b, c, d, e, f, g, (t) + 1, W);                             \
-        ROUND(g, h, a, b, c, d, e, f, (t) + 2, W);                             \
-        ROUND(f, g, h, a, b, c, d, e, (t) + 3, W);                             \
-        ROUND(e, f, g, h, a, b, c, d, (t) + 4, W);                             \
-        ROUND(d, e, f, g, h, a, b, c, (t) + 5, W);                             \
-        ROUND(c, d, e, f, g, h, a, b, (t) + 6, W);                             \
-        ROUND(b, c, d, e, f, g, h, a, (t) + 7, W);                             \
-    } while (0)
+#define SHA2_WORD uint32_t
+#define SHA2_K ae_sha256_k
+#include "sha2_round.h"
 
 void ae_sha256_blocks_portable(uint32_t st[8], const uint8_t *p, size_t nblocks)
 {

@@ -61,31 +61,9 @@ static inline void store_be64(uint8_t *p, uint64_t v)
 #define BSIG1(x) (ror64(x, 14) ^ ror64(x, 18) ^ ror64(x, 41))
 #define SSIG0(x) (ror64(x, 1) ^ ror64(x, 8) ^ ((x) >> 7))
 #define SSIG1(x) (ror64(x, 19) ^ ror64(x, 61) ^ ((x) >> 6))
-#define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
-
-/* Same structure as the portable SHA-256: a 16-word schedule ring and
- * rounds that rotate the variable names. */
-#define SCHED(t) (w[(t) & 15] += SSIG1(w[((t) - 2) & 15]) + w[((t) - 7) & 15] + \
-                  SSIG0(w[((t) - 15) & 15]))
-#define LOADED(t) (w[t])
-
-#define ROUND(a, b, c, d, e, f, g, h, t, W) do {                             \
-        uint64_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + sha512_k[t] + W(t);    \
-        (d) += t1_;                                                           \
-        (h) = t1_ + BSIG0(a) + MAJ(a, b, c);                                  \
-    } while (0)
-
-#define ROUNDS8(t, W) do {                                                    \
-        ROUND(a, b, c, d, e, f, g, h, (t) + 0, W);                            \
-        ROUND(h, a, b, c, d, e, f, g, (t) + 1, W);                            \
-        ROUND(g, h, a, b, c, d, e, f, (t) + 2, W);                            \
-        ROUND(f, g, h, a, b, c, d, e, (t) + 3, W);                            \
-        ROUND(e, f, g, h, a, b, c, d, (t) + 4, W);                            \
-        ROUND(d, e, f, g, h, a, b, c, (t) + 5, W);                            \
-        ROUND(c, d, e, f, g, h, a, b, (t) + 6, W);                            \
-        ROUND(b, c, d, e, f, g, h, a, (t) + 7, W);                            \
-    } while (0)
+#define SHA2_WORD uint64_t
+#define SHA2_K sha512_k
+#include "sha2_round.h"
 
 static void sha512_blocks(uint64_t st[8], const uint8_t *p, size_t nblocks)
 {
