@@ -134,8 +134,8 @@ static int count_bits(uint32_t v)
     return n;
 }
 
-/* Reads file idx of the bundle payload b (every block checked) into a fresh
- * heap buffer; NUL-terminated for text. */
+/* Reads file f of the bundle payload b (every block checked) into a fresh
+ * heap buffer, NUL-terminated for text. */
 static int read_file(const struct aefs_blob *b, const struct ae_bundle_file *f,
                      void **out)
 {
@@ -200,7 +200,7 @@ int trust_check_bundle(struct vnode *vn, const struct aefs_entry *e, bool full,
     if (full) {
         uint64_t bad;
         r = aefs_verify_blob(&g.fs, &b, &bad);
-        vb->blocks_checked = ae_merkle_leaves(b.size);
+        vb->blocks_checked = r ? bad : ae_merkle_leaves(b.size);
         if (r)
             return r;
     }
@@ -256,7 +256,8 @@ int trust_check_bundle(struct vnode *vn, const struct aefs_entry *e, bool full,
         return r;
     vn->elf = elf;
     vn->elf_size = files[bi].size;
-    vb->blocks_checked = ae_merkle_leaves(b.size);
+    /* The directory block and every block of the two files were read. */
+    vb->blocks_checked = 1 + ae_merkle_leaves(files[mi].size) + ae_merkle_leaves(files[bi].size);
     vb->verify_cycles = ae_rdtsc() - t0;
     ae_hwm_note(&g.hwm, info.name, info.version);
     return AE_OK;
