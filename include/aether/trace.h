@@ -1,0 +1,102 @@
+/*
+ * Kernel tracing (docs/TRACE.md): the layout of the per-CPU trace rings a
+ * TraceBuf holder maps read-only, the record every trace point writes, and
+ * the stream the scope V-Node sends out of COM2 for aether-scope.
+ *
+ * Rings: one per CPU. The TraceBuf mapping is a header page (one 64-byte
+ * struct ae_trace_ring_hdr per CPU, CPU 0 first) followed by each CPU's
+ * ring, AE_TRACE_RING_RECORDS records of 64 bytes (256 KiB), CPU 0 first;
+ * record seq lives at index seq % AE_TRACE_RING_RECORDS. Only the CPU that
+ * owns a ring writes it (with interrupts off), so writers take no lock. A writer fills the record, then
+ * publishes it by storing its sequence number last (release order); a
+ * reader copies a record and accepts it only if seq is the one it expects
+ * both before and after the copy (the ring may have lapped it).
+ */
+#ifndef AETHER_TRACE_H
+#define AETHER_TRACE_H
+
+#include <stdint.h>
+
+#define AE_TRACE_RING_RECORDS 4096u                 /* a power of two */
+#define AE_TRACE_RECORD_SIZE 64u
+#define AE_TRACE_RING_BYTES (AE_TRACE_RECORD_SIZE * AE_TRACE_RING_RECORDS)
+#define AE_TRACE_MAX_CPUS 16u
+
+/* ae_trace_rec.type */
+enum ae_trace_type {
+    AE_TRACE_NONE = 0,
+    AE_TRACE_IPC_SEND = 1,      /* pid -> peer: arg0 badge, arg1 words | handles << 8,
+                                 * arg2 ns blocked before delivery, arg3 label */
+    AE_TRACE_IPC_CALL = 2,      /* as SEND, the caller then waits for the reply */
+    AE_TRACE_IPC_REPLY = 3,     /* pid (server) -> peer (caller): as SEND */
+    AE_TRACE_IPC_RECV = 4,      /* pid received from peer: arg0 badge, arg1 words |
+                                 * handles << 8, arg2 ns blocked waiting */
+    AE_TRACE_SWITCH = 5,        /* on this CPU: from pid/tid to peer/arg0 (tid);
+                                 * arg1 1 if the previous thread blocked */
+    AE_TRACE_PAGE_FAULT = 6,    /* pid faulted: arg0 address, arg1 rip, arg2 error code,
+                                 * arg3 1 if it was fatal */
+    AE_TRACE_QUOTA_DENY = 7,    /* pid refused: arg0 resource (0 pages, 1 threads,
+                                 * 2 handles, 3 kernel bytes), arg1 asked, arg2 left */
+    AE_TRACE_IRQ = 8,           /* arg0 vector, arg1 GSI (or ~0) */
+    AE_TRACE_PROC_SPAWN = 9,    /* pid created peer (the child); arg0..arg2 its name,
+                                 * NUL-padded (24 bytes) */
+    AE_TRACE_PROC_EXIT = 10,    /* pid ended: arg0 exit status, arg1 1 if killed */
+    AE_TRACE_PROC_FAULT = 11,   /* pid killed by a fault: arg0 reason, arg1 address,
+                                 * arg2 rip */
+    AE_TRACE_PROC_RESTART = 12, /* init restarted peer (new pid arg0); user-emitted */
+    AE_TRACE_LOST = 13,         /* stream only: arg0 records lost on CPU `cpu` */
+    AE_TRACE_VNODE = 14,        /* stream only: a V-Node snapshot (see below) */
+};
+
+struct ae_trace_rec {
+    uint64_t seq;               /* per-CPU number, from 1; 0 = never written */
+    uint64_t ts_ns;             /* nanoseconds since boot (the kernel clock) */
+    uint16_t type;              /* enum ae_trace_type */
+    uint16_t cpu;
+    uint32_t pid;               /* the acting process (0: the kernel, idle) */
+    uint32_t tid;               /* the acting thread */
+    uint32_t peer;              /* the other process, if any */
+    uint64_t arg[4];
+};
+_Static_assert(sizeof(struct ae_trace_rec) == AE_TRACE_RECORD_SIZE, "ABI");
+
+/* One per CPU in the header page. */
+struct ae_trace_ring_hdr {
+    uint64_t magic;             /* AE_TRACE_MAGIC */
+    uint32_t cpu;
+    uint32_t nrecords;          /* AE_TRACE_RING_RECORDS */
+    uint64_t head;              /* seq of the newest published record */
+    uint64_t enabled;           /* tracing on (1) or off (0), for readers' information */
+    uint64_t reserved[4];
+};
+_Static_assert(sizeof(struct ae_trace_ring_hdr) == 64, "ABI");
+#define AE_TRACE_MAGIC 0x31454341525441ull     /* "ATRACE1" */
+
+/* A V-Node snapshot: the scope V-Node sends one per V-Node about once a
+ * second ('V' frames below), from init's list. */
+struct ae_trace_vnode {
+    char name[24];
+    uint32_t state;             /* enum ae_vnode_state (proto/init.h) */
+    uint32_t restarts;
+    uint64_t cpu_ns;
+    uint64_t pages_used;
+    uint64_t pages_quota;
+    uint64_t ipc_sent;          /* messages sent so far (calls, sends, replies) */
+    uint64_t ipc_received;
+};
+_Static_assert(sizeof(struct ae_trace_vnode) == 80, "ABI");
+
+/*
+ * The COM2 stream: a sequence of frames, each
+ *     magic "AT" (2 bytes), type (1 byte: 'R' record, 'V' V-Node snapshot,
+ *     'H' hello), length (1 byte: payload bytes), payload, checksum (1 byte:
+ *     the payload bytes summed mod 256)
+ * 'H': payload "AETHER-TRACE 1" and the TSC-free clock base (8 bytes ns);
+ * 'R': a struct ae_trace_rec (64 bytes);
+ * 'V': ts_ns (8 bytes), pid (4), reserved (4), struct ae_trace_vnode (80).
+ * A reader that loses sync skips to the next "AT" whose frame checks out.
+ */
+#define AE_TRACE_FRAME_MAGIC0 'A'
+#define AE_TRACE_FRAME_MAGIC1 'T'
+
+#endif
