@@ -436,5 +436,31 @@ def shl0015(sh):
     assert sh.ok('echo alive') == ['alive']
 
 
+@with_shell()
+def shl0016(sh):
+    """SHL0016 top: per-V-Node CPU %, memory and state; -n N prints N snapshots (one into a pipe); on the terminal it refreshes every second until a key is pressed"""
+    out = sh.ok('top -n 2')
+    heads = [i for i, l in enumerate(out) if l.startswith('top: ')]
+    assert len(heads) == 2, out
+    rows = out[heads[1] + 2:]
+    names = {l.split()[0]: l for l in rows}
+    for name in ('init', 'console', 'vfs', 'shell'):
+        assert re.match(rf'{name}\s+\d+ running\s+\d+\.\d\s+\d+/\d+$', names[name]), names
+    assert re.match(r'crashtest\s+0 stopped\s+0\.0\s+0/\d+$', names['crashtest']), names
+    piped = sh.ok('top | wc')
+    assert int(piped[0].split()[0]) == 2 + len(rows), (piped, rows)   # one snapshot
+    st, out = sh.run('top -n 0')
+    assert st == 2 and out == ["top: bad count '0' (1 to 1000)"], out
+    # Interactive: two refreshes, then a key ends it and the prompt is back.
+    start = sh.q.line_count()
+    sh.q.send('top\r')
+    first, _ = sh.q.wait_line(r'top: \d+ V-Nodes', CMD_TIMEOUT, after=start)
+    second, _ = sh.q.wait_line(r'top: \d+ V-Nodes', CMD_TIMEOUT, after=first + 1)
+    sh.q.wait_line(r'^vfs\s', CMD_TIMEOUT, after=second)     # the refresh's last row
+    sh.q.send('q')
+    out = sh.ok('echo back')
+    assert out == ['back'], out
+
+
 TESTS = [shl0001, shl0002, shl0003, shl0004, shl0005, shl0006, shl0007, shl0008,
-         shl0009, shl0010, shl0011, shl0012, shl0013, shl0014, shl0015]
+         shl0009, shl0010, shl0011, shl0012, shl0013, shl0014, shl0015, shl0016]

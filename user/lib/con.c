@@ -64,6 +64,11 @@ int64_t con_write(const void *data, size_t n)
 
 int64_t con_read(void *dst, size_t max)
 {
+    return con_read_wait(dst, max, AE_WAIT_FOREVER);
+}
+
+int64_t con_read_wait(void *dst, size_t max, uint64_t timeout_ns)
+{
     if (max > CON_BUF_SIZE)
         max = CON_BUF_SIZE;
     for (;;) {
@@ -75,7 +80,9 @@ int64_t con_read(void *dst, size_t max)
             memcpy(dst, ae_bufsvc_buf(&con), m.w[0]);
             return (int64_t)m.w[0];
         }
-        r = ae_notify_wait(input, AE_WAIT_FOREVER);
+        r = ae_notify_wait(input, timeout_ns);
+        if (r == AE_ERR_TIMEOUT)
+            return 0;
         if (r < 0)
             return r;
     }

@@ -22,6 +22,9 @@ int64_t con_open(uint64_t buf_va);
 int64_t con_write(const void *data, size_t n);
 /* Waits for input; returns 1.. bytes (at most max), or an error. */
 int64_t con_read(void *dst, size_t max);
+/* The same, giving up after timeout_ns without input: returns 0 then. A
+ * timeout restarts when a wake-up brings nothing (so it is a lower bound). */
+int64_t con_read_wait(void *dst, size_t max, uint64_t timeout_ns);
 int64_t con_set_raw(int raw);
 
 #endif
