@@ -40,7 +40,8 @@ struct ae_vnode_info {
     ae_handle_t self;           /* its own process [READ] */
     uint64_t tsc_hz;
     uint32_t nhw;
-    uint32_t reserved;
+    ae_handle_t trace;          /* the trace rings [READ MAP MANAGE] if the manifest
+                                 * says trace = yes, else 0 */
     struct ae_vnode_hw hw[AE_VNODE_HW_MAX];
 };
 _Static_assert(sizeof(struct ae_vnode_info) == 456, "ABI");

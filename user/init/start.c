@@ -63,6 +63,13 @@ static int give_handles(struct start_ctx *c)
     if (v < 0)
         return (int)v;
     c->info->self = (ae_handle_t)v;
+    if (m->trace) {
+        v = give(c, ae_handle_derive(bi->trace, AE_RIGHT_READ | AE_RIGHT_MAP | AE_RIGHT_MANAGE,
+                                     0, 0));
+        if (v < 0)
+            return (int)v;
+        c->info->trace = (ae_handle_t)v;
+    }
     /* IRQ handles count GSIs; the V-Node sees the ISA number it asked for. */
     for (unsigned i = 0; i < m->nirqs && !err; i++)
         err = give_hw(c, AE_VNODE_HW_IRQ, bi->irq, bi->isa_irq_gsi[m->irqs[i]], 1, m->irqs[i]);

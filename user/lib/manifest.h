@@ -67,6 +67,8 @@ struct manifest {
     uint32_t backoff_ms;                /* default 100 */
     bool boot;                          /* default true */
     bool watchdog;                      /* default false: init's CPU watchdog applies */
+    bool trace;                         /* default false: given the kernel's trace
+                                         * rings [READ MAP MANAGE] (docs/TRACE.md) */
 };
 
 /* Parses text[0..len) (need not be NUL-terminated; a NUL byte is an error)

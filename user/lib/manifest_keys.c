@@ -297,7 +297,7 @@ static int parse_restart(const struct mf_key *k, struct mf_text v, struct manife
     return fail(why, whylen, "\"%s\" is not always, on-failure or never", q);
 }
 
-/* boot, watchdog: yes or no, into the bool at the key's field. */
+/* boot, watchdog, trace: yes or no, into the bool at the key's field. */
 static int parse_yesno(const struct mf_key *k, struct mf_text v, struct manifest *m,
                        char *why, size_t whylen)
 {
@@ -445,6 +445,7 @@ const struct mf_key mf_keys[] = {
     {"backoff", false, parse_int, 1, 60000, 1, 100, "ms", FIELD(backoff_ms)},
     {"boot", false, parse_yesno, 0, 0, 0, 0, "", FIELD(boot)},
     {"watchdog", false, parse_yesno, 0, 0, 0, 0, "", FIELD(watchdog)},
+    {"trace", false, parse_yesno, 0, 0, 0, 0, "", FIELD(trace)},
 };
 _Static_assert(sizeof(mf_keys) / sizeof(mf_keys[0]) == MF_NKEYS, "MF_NKEYS");
 

@@ -6,7 +6,7 @@
  *
  *   INIT_SETBUF   h[0] VMO [READ WRITE MAP], w[0] size (4096..65536, pages)
  *   INIT_LIST     -> w[0] n: n struct ae_vnode_status in the buffer, init
- *                 itself first (id 0)
+ *                 itself first (id 0); IPC counts from the kernel (process_info)
  *   INIT_START    w[0..2] name -> AE_OK; NOTFOUND; BUSY (running)
  *   INIT_STOP     w[0..2] name -> AE_OK (it is killed, not restarted)
  *   INIT_RESTART  w[0..2] name -> AE_OK (killed if running, started again)
@@ -97,8 +97,10 @@ struct ae_vnode_status {
     uint32_t threads;
     uint32_t handles;
     char reason[80];            /* why refused / how it last ended */
+    uint64_t ipc_sent;          /* messages of its current run: sends, calls, replies */
+    uint64_t ipc_received;
 };
-_Static_assert(sizeof(struct ae_vnode_status) == 160, "ABI");
+_Static_assert(sizeof(struct ae_vnode_status) == 176, "ABI");
 
 /* "running", ... for an ae_vnode_state; "?" for anything else. */
 static inline const char *ae_vnode_state_name(uint32_t s)

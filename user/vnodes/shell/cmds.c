@@ -16,6 +16,8 @@ const struct sh_cmd_def sh_cmds[] = {
     {"ps", "ps", "list V-Nodes: pid, state, restarts, memory used/quota, CPU time", cmd_ps},
     {"top", "top [-n N]", "CPU %, memory and state of every V-Node, every second until a key "
      "is pressed (or N times; once into a pipe)", cmd_top},
+    {"trace", "trace [on | off | dump [N]]", "kernel tracing: its state, switch it on or off, "
+     "or print the newest N (20) trace records (docs/TRACE.md)", cmd_trace},
     {"caps", "caps NAME", "list the handles V-Node NAME holds, with their rights", cmd_caps},
     {"start", "start NAME", "start a V-Node that is not running", cmd_start},
     {"stop", "stop NAME", "stop a V-Node; it is not restarted", cmd_stop},

@@ -1,5 +1,6 @@
 /*
- * top: per-V-Node CPU %, memory and state, refreshed every second until a
+ * top: per-V-Node CPU %, memory, IPC messages a second (sent and received,
+ * the kernel's counters) and state, refreshed every second until a
  * key is pressed (on the terminal), or N times without reading keys (-n N;
  * once when the output goes into a pipe). CPU % is of one CPU over the last interval:
  * the difference of init's cpu_ns samples (INIT_LIST) over the wall time.
@@ -49,18 +50,22 @@ static void show(struct sh_io *io, const struct top_sample *old, const struct to
         sh_printf(io, "\x1b[H\x1b[2J");
     sh_printf(io, "top: %u V-Nodes, every %lu ms; a key ends it\n", now->n,
               (unsigned long)(INTERVAL_NS / 1000000));
-    sh_printf(io, "%-12s %5s %-10s %6s %15s\n", "NAME", "PID", "STATE", "CPU%", "MEM KiB");
+    sh_printf(io, "%-12s %5s %-10s %6s %15s %8s\n", "NAME", "PID", "STATE", "CPU%", "MEM KiB",
+              "IPC/s");
     for (unsigned i = 0; i < now->n; i++) {
         const struct ae_vnode_status *s = &now->s[i], *b = before(old, s);
         uint64_t used = s->pid && b && s->cpu_ns >= b->cpu_ns ? s->cpu_ns - b->cpu_ns
                       : s->pid ? s->cpu_ns : 0;
         uint64_t tenths = dt ? used * 1000 / dt : 0;
+        uint64_t msgs = s->ipc_sent + s->ipc_received;
+        uint64_t was = b ? b->ipc_sent + b->ipc_received : 0;
+        uint64_t rate = dt && s->pid && msgs >= was ? (msgs - was) * 1000000000ull / dt : 0;
         char mem[32];
         ae_snprintf(mem, sizeof(mem), "%lu/%lu", (unsigned long)s->pages_used * 4,
                     (unsigned long)s->pages_quota * 4);
-        sh_printf(io, "%-12s %5lu %-10s %4lu.%lu %15s\n", s->name, (unsigned long)s->pid,
+        sh_printf(io, "%-12s %5lu %-10s %4lu.%lu %15s %8lu\n", s->name, (unsigned long)s->pid,
                   ae_vnode_state_name(s->state), (unsigned long)(tenths / 10),
-                  (unsigned long)(tenths % 10), mem);
+                  (unsigned long)(tenths % 10), mem, (unsigned long)rate);
     }
 }
 

@@ -1,0 +1,106 @@
+/*
+ * The streaming thread: every 20 ms, each CPU's new trace records go out
+ * as 'R' frames (with an AE_TRACE_LOST record when the ring lapped us);
+ * every second, one 'V' frame per V-Node from init's list, so the far end
+ * learns names, states and quotas without parsing anything else.
+ */
+#include <string.h>
+
+#include "scope.h"
+#include "bufsvc.h"
+#include "frame.h"
+#include "trace_read.h"
+#include "aether/proto/init.h"
+
+#define PUMP_PERIOD_NS (20 * 1000 * 1000ull)
+#define SNAPSHOT_PERIOD_NS (1000 * 1000 * 1000ull)
+#define BATCH 128
+
+static struct ae_bufsvc initsvc = AE_BUFSVC("init", AE_INIT_SETBUF, 0x0000140000000000ull, 65536);
+static uint64_t cursor[AE_TRACE_MAX_CPUS];
+static struct ae_trace_rec batch[BATCH];
+
+static void send(char type, const void *payload, uint8_t len)
+{
+    uint8_t f[FRAME_MAX];
+    com2_write(f, frame_put(f, type, payload, len));
+}
+
+static void hello(void)
+{
+    uint8_t p[24] = "AETHER-TRACE 1";
+    uint64_t now = (uint64_t)ae_clock_get();
+
+    memcpy(p + 16, &now, 8);
+    send('H', p, sizeof(p));
+}
+
+static void drain(unsigned cpu)
+{
+    uint64_t lost = 0;
+    size_t n;
+
+    do {
+        n = ae_trace_read(ae_trace_hdr(scope_rings, cpu), ae_trace_ring(scope_rings, cpu),
+                          &cursor[cpu], batch, BATCH, &lost);
+        if (lost) {
+            struct ae_trace_rec r = {.ts_ns = (uint64_t)ae_clock_get(), .type = AE_TRACE_LOST,
+                                     .cpu = (uint16_t)cpu, .arg = {lost}};
+            send('R', &r, sizeof(r));
+            lost = 0;
+        }
+        for (size_t i = 0; i < n; i++)
+            send('R', &batch[i], sizeof(batch[i]));
+    } while (n == BATCH);
+}
+
+static void snapshot(void)
+{
+    struct ae_msg m = {AE_MSG_INFO(AE_INIT_LIST, 0), {0}, {0}, 0};
+    const struct ae_vnode_status *s = ae_bufsvc_buf(&initsvc);
+    uint64_t now = (uint64_t)ae_clock_get();
+
+    if (ae_bufsvc_call(&initsvc, &m))
+        return;                     /* init busy or restarting: next second */
+    for (uint64_t i = 0; i < m.w[0]; i++) {
+        struct {
+            uint64_t ts_ns;
+            uint32_t pid, reserved;
+            struct ae_trace_vnode v;
+        } p;
+        _Static_assert(sizeof(p) == 96, "frame payload");
+        memset(&p, 0, sizeof(p));
+        p.ts_ns = now;
+        p.pid = (uint32_t)s[i].pid;
+        memcpy(p.v.name, s[i].name, sizeof(p.v.name));
+        p.v.state = s[i].state;
+        p.v.restarts = s[i].restarts;
+        p.v.cpu_ns = s[i].cpu_ns;
+        p.v.pages_used = s[i].pages_used;
+        p.v.pages_quota = s[i].pages_quota;
+        p.v.ipc_sent = s[i].ipc_sent;
+        p.v.ipc_received = s[i].ipc_received;
+        send('V', &p, sizeof(p));
+    }
+}
+
+void pump_main(void *arg)
+{
+    uint64_t next_snapshot = 0;
+
+    com2_init();
+    hello();
+    /* Start at what is there now: older records are history, not news. */
+    for (unsigned c = 0; c < scope_nrings; c++)
+        cursor[c] = ae_trace_head(ae_trace_hdr(scope_rings, c));
+    for (;;) {
+        uint64_t now = (uint64_t)ae_clock_get();
+        for (unsigned c = 0; c < scope_nrings; c++)
+            drain(c);
+        if (now >= next_snapshot) {
+            snapshot();
+            next_snapshot = now + SNAPSHOT_PERIOD_NS;
+        }
+        ae_sleep_until(now + PUMP_PERIOD_NS);
+    }
+}
