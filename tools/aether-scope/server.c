@@ -203,6 +203,21 @@ static void accept_all(struct scope *s, uint64_t now)
         for (i = 0; i < MAX_CONNS && s->conns[i].phase != CONN_FREE; i++)
             ;
         if (i == MAX_CONNS) {
+            /* Full: the connection that has been sending its request the
+             * longest gives way, so idle or slow clients cannot lock the
+             * page out until their timeouts. */
+            int oldest = -1;
+
+            for (int k = 0; k < MAX_CONNS; k++)
+                if (s->conns[k].phase == CONN_READING &&
+                    (oldest < 0 || s->conns[k].deadline_ms < s->conns[oldest].deadline_ms))
+                    oldest = k;
+            if (oldest >= 0) {
+                conn_close(&s->conns[oldest]);
+                i = oldest;
+            }
+        }
+        if (i == MAX_CONNS) {
             static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
                                        "Content-Length: 0\r\nConnection: close\r\n\r\n";
             if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
@@ -248,8 +263,8 @@ static int loop(struct scope *s)
         }
         now = src_now_ms();
         src_step(&s->src, p[1].fd >= 0 ? p[1].revents : 0, now);
-        if (p[0].revents & POLLIN)
-            accept_all(s, now);
+        /* Connections first, then new ones: slots of clients that have
+         * gone are free again before anyone is turned away. */
         for (int k = 2; k < np; k++) {
             struct conn *c = &s->conns[owner[k]];
 
@@ -272,6 +287,8 @@ static int loop(struct scope *s)
                     conn_close(c);
             }
         }
+        if (p[0].revents & POLLIN)
+            accept_all(s, now);
     }
     return 0;
 }

@@ -17,6 +17,7 @@
   const nodes = new Map();      // name -> {x, y, vx, vy, g, circle, ring, sub, data}
   const edges = new Map();      // "src\u0000dst" -> {g, path, label, title, data}
   let alpha = 1;                // layout energy: reheated when the graph changes
+  let settle = false;           // run the layout to rest at once (the graph changed)
   let selected = null;
   let lastEventsKey = '';
 
@@ -51,7 +52,7 @@
   function addNode(d) {
     // New V-Nodes start on a golden-angle spiral around the centre; the
     // layout then pulls them where their edges want them.
-    const k = nodes.size, a = k * 2.39996, rad = 60 + 40 * Math.sqrt(k);
+    const k = nodes.size, a = k * 2.39996, rad = 120 + 30 * Math.sqrt(k);
     const g = svg('g', { class: 'node', id: 'node-' + safeId(d.name), 'data-name': d.name }, $('nodes'));
     const n = {
       x: W / 2 + rad * Math.cos(a), y: H / 2 + rad * Math.sin(a), vx: 0, vy: 0, g,
@@ -64,6 +65,7 @@
     g.addEventListener('click', () => select(d.name));
     nodes.set(d.name, n);
     alpha = 1;
+    settle = true;
     return n;
   }
 
@@ -99,12 +101,13 @@
         e = { g, path: svg('path', {}, g), label: svg('text', {}, g), title: svg('title', {}, g) };
         edges.set(key, e);
         alpha = Math.max(alpha, 0.6);
+        settle = true;
       }
       e.data = d;
       e.g.setAttribute('data-rate', d.rate);
       e.g.setAttribute('data-count', d.count);
       e.g.setAttribute('data-active', d.rate > 0 ? 'true' : 'false');
-      e.path.setAttribute('stroke-width', (1.2 + 1.8 * Math.log2(1 + d.rate)).toFixed(2));
+      e.path.setAttribute('stroke-width', Math.min(14, 1.5 + Math.log2(1 + d.rate)).toFixed(2));
       e.label.textContent = d.rate > 0 ? rateText(d.rate) : d.count + ' msgs';
       e.title.textContent = `${d.src} → ${d.dst}: ${d.count} messages ` +
         `(${d.call} calls, ${d.send} sends, ${d.reply} replies), ${rateText(d.rate)}`;
@@ -123,7 +126,7 @@
         const a = list[i], b = list[j];
         let dx = b.x - a.x, dy = b.y - a.y, d2 = dx * dx + dy * dy;
         if (d2 < 1) { dx = Math.random() - 0.5; dy = Math.random() - 0.5; d2 = 1; }
-        const f = Math.min(12000 / d2, 30) * alpha, d = Math.sqrt(d2);
+        const f = Math.min(60000 / d2, 40) * alpha, d = Math.sqrt(d2);
         a.vx -= f * dx / d; a.vy -= f * dy / d; b.vx += f * dx / d; b.vy += f * dy / d;
       }
     }
@@ -131,7 +134,7 @@
       const a = nodes.get(e.data.src), b = nodes.get(e.data.dst);
       if (!a || !b || a === b) continue;
       const dx = b.x - a.x, dy = b.y - a.y, d = Math.max(Math.hypot(dx, dy), 1);
-      const f = (d - 200) * 0.015 * alpha;
+      const f = (d - 230) * 0.02 * alpha;
       a.vx += f * dx / d; a.vy += f * dy / d; b.vx -= f * dx / d; b.vy -= f * dy / d;
     }
     for (const n of list) {
@@ -155,7 +158,7 @@
       lx = a.x; ly = a.y - R - 48;
     } else {
       const dx = b.x - a.x, dy = b.y - a.y, len = Math.max(Math.hypot(dx, dy), 1);
-      const cx = (a.x + b.x) / 2 - dy / len * 28, cy = (a.y + b.y) / 2 + dx / len * 28;
+      const cx = (a.x + b.x) / 2 - dy / len * 36, cy = (a.y + b.y) / 2 + dx / len * 36;
       const u = (px, py, qx, qy, r) => {
         const l = Math.max(Math.hypot(qx - px, qy - py), 1);
         return [px + (qx - px) / l * r, py + (qy - py) / l * r];
@@ -170,6 +173,14 @@
   }
 
   function frame() {
+    // A new V-Node or edge: lay out to rest before drawing, so the graph
+    // does not crawl into place (nor depend on the frame rate); afterwards
+    // the animation only eases small changes.
+    if (settle) {
+      settle = false;
+      alpha = 1;
+      for (let i = 0; i < 300 && alpha > 0.01; i++) layoutStep();
+    }
     if (alpha > 0.01) layoutStep();
     for (const n of nodes.values()) n.g.setAttribute('transform', `translate(${n.x.toFixed(1)},${n.y.toFixed(1)})`);
     for (const e of edges.values()) drawEdge(e);
