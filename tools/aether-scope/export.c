@@ -344,7 +344,8 @@ static void write_ipc(struct exporter *x)
     static const char *const kinds[] = {"send", "call", "reply"};
     char t1[32], t2[32];
 
-    qsort(x->slices, x->nslices, sizeof(*x->slices), by_track_time);
+    if (x->nslices)
+        qsort(x->slices, x->nslices, sizeof(*x->slices), by_track_time);
     for (size_t i = 0; i < x->nslices; i++) {
         struct ipc_slice *s = &x->slices[i];
         const struct ae_trace_rec *m = s->msg;
@@ -503,7 +504,8 @@ int scope_export(FILE *in, FILE *out, const char *out_name)
         rc = 1;
         goto done;
     }
-    qsort(x.recs, x.nrecs, sizeof(*x.recs), by_time);
+    if (x.nrecs)                /* qsort wants a real array even for none */
+        qsort(x.recs, x.nrecs, sizeof(*x.recs), by_time);
 
     sb_puts(&x.out, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"aether-scope export\"");
     sb_printf(&x.out, ",\"stream_bytes\":%" PRIu64 ",\"frames\":%" PRIu64 ",\"bad_frames\":%"
