@@ -248,6 +248,40 @@ $(INITRD): $(BUNDLES) $(HWM) $(MKFS)
 	@echo "  AEFS    $@"
 	$(Q)$(MKFS) -o $@ --hwm $(HWM) $(BUNDLES)
 
+# aether-scope (tools/aether-scope, docs/TRACE.md): shows the trace stream
+# the scope V-Node sends out of COM2 live in a browser, and exports it for
+# Perfetto. The page's files (web/) are compiled into the binary.
+SCOPE       := $(BUILD)/tools/aether-scope
+SCOPE_PURE  := decode.c rate.c model.c buf.c state_json.c http.c routes.c
+SCOPE_SRCS  := $(addprefix tools/aether-scope/,main.c server.c source.c export.c $(SCOPE_PURE))
+SCOPE_WEB   := $(sort $(wildcard tools/aether-scope/web/*))
+SCOPE_WEB_C := $(BUILD)/hostobj/tools/aether-scope/web_assets.c
+
+$(SCOPE_WEB_C): $(SCOPE_WEB) tools/aether-scope/embed_web.py
+	@mkdir -p $(dir $@)
+	@echo "  EMBED   $@"
+	$(Q)$(PYTHON) tools/aether-scope/embed_web.py $@ $(SCOPE_WEB)
+
+$(SCOPE_WEB_C:.c=.o): $(SCOPE_WEB_C) tools/aether-scope/web.h
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -iquote tools/aether-scope -c $< -o $@
+
+$(SCOPE): $(patsubst %.c,$(BUILD)/hostobj/%.o,$(SCOPE_SRCS)) $(SCOPE_WEB_C:.c=.o)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) -o $@ $^ -lm
+
+# The browser test of aether-scope's page (tests/tools/test_aether_scope.py)
+# drives Debian's chromium with playwright-core, installed here from the
+# npm registry at the version tests/tools/browser/package.json pins.
+SCOPE_NPM := $(BUILD)/npm/node_modules/playwright-core/package.json
+$(SCOPE_NPM): tests/tools/browser/package.json | deps
+	@mkdir -p $(BUILD)/npm
+	@echo "  NPM     playwright-core"
+	$(Q)cp tests/tools/browser/package.json $(BUILD)/npm/package.json
+	$(Q)cd $(BUILD)/npm && npm install --no-audit --no-fund --loglevel=error >/dev/null
+	$(Q)touch $@
+
 # The test image's initrd (tests/system/mk-test-initrd.sh): the V-Nodes
 # above, crashloop and toobig, bundles that must be refused (tampered
 # content, an unknown key, too few signers, a bad signature, a rollback),
@@ -317,10 +351,10 @@ unit-test: $(UNIT_BINS)
 system-test: $(ISO) $(TEST_ISOS)
 	$(PYTHON) tests/run_tests.py --system
 
-tool-test: $(PACK)
+tool-test: $(PACK) $(SCOPE) $(SCOPE_NPM)
 	$(PYTHON) tests/run_tests.py --tools
 
-test: $(ISO) $(TEST_ISOS) $(UNIT_BINS) $(PACK)
+test: $(ISO) $(TEST_ISOS) $(UNIT_BINS) $(PACK) $(SCOPE) $(SCOPE_NPM)
 	$(PYTHON) tests/run_tests.py --unit $(UNIT_BINS) --tools --system
 
 bench: $(ISO)

@@ -4,8 +4,11 @@
 # that needs them; a no-op (a few dpkg queries) when everything is present.
 set -eu
 
+# chromium and nodejs (+ npm): the browser test of aether-scope's page
+# (playwright-core from the npm registry drives Debian's chromium).
 PKGS="gcc make binutils python3 qemu-system-x86 grub-pc-bin grub-common \
-xorriso mtools libcmocka-dev cpio libsodium-dev python3-cryptography-vectors"
+xorriso mtools libcmocka-dev cpio libsodium-dev python3-cryptography-vectors \
+chromium nodejs"
 
 missing=""
 for p in $PKGS; do
@@ -13,6 +16,9 @@ for p in $PKGS; do
         missing="$missing $p"
     fi
 done
+# Debian's nodejs comes without npm (a package of its own); other builds of
+# nodejs (NodeSource's) include it and conflict with Debian's npm.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 
 echo "deps: installing missing Debian packages:$missing"

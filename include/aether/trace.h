@@ -83,6 +83,7 @@ struct ae_trace_vnode {
     uint64_t pages_quota;
     uint64_t ipc_sent;          /* messages sent so far (calls, sends, replies) */
     uint64_t ipc_received;
+    uint64_t reserved;          /* zero: pads to the 80 bytes the 'V' frame documents */
 };
 _Static_assert(sizeof(struct ae_trace_vnode) == 80, "ABI");
 

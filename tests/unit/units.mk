@@ -7,7 +7,8 @@ UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 cloc
               shparse ledit admit vfspath merkle bundle aefs \
               libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
               libc_getopt libc_stdio libc_heap \
-              sha256 sha512 ed25519 ed25519_diff
+              sha256 sha512 ed25519 ed25519_diff \
+              scope_decode scope_model scope_http
 
 # The C library's tests link LIBC_HOST: its pure sources built for the host
 # with every symbol renamed lc_NAME (the Makefile builds it), so the same
@@ -66,3 +67,12 @@ unit_ed25519_SRCS      := $(CRYPTO_SRCS)
 unit_ed25519_LIBS      := -lsodium
 unit_ed25519_diff_SRCS := $(CRYPTO_SRCS)
 unit_ed25519_diff_LIBS := -lsodium
+
+# aether-scope's pure parts (tools/aether-scope): the stream decoder, the
+# model with its JSON view, the HTTP request parser.
+SCOPE_DIR := tools/aether-scope
+unit_scope_decode_SRCS := $(SCOPE_DIR)/decode.c
+unit_scope_model_SRCS  := $(addprefix $(SCOPE_DIR)/,model.c rate.c decode.c state_json.c buf.c)
+unit_scope_model_LIBS  := -lm
+unit_scope_http_SRCS   := $(SCOPE_DIR)/http.c $(SCOPE_DIR)/buf.c
+unit_scope_http_LIBS   := -lm

@@ -1,0 +1,91 @@
+/*
+ * Builds trace stream frames (include/aether/trace.h) for the aether-scope
+ * unit tests: the same bytes the scope V-Node writes, little-endian.
+ */
+#ifndef TESTS_UNIT_SCOPE_FRAMES_H
+#define TESTS_UNIT_SCOPE_FRAMES_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include <aether/trace.h>
+
+static inline void put_le(uint8_t *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Frames payload into out; returns the frame's length. */
+static inline size_t frame(uint8_t *out, char type, const uint8_t *payload, uint8_t len)
+{
+    uint8_t sum = 0;
+
+    out[0] = 'A';
+    out[1] = 'T';
+    out[2] = (uint8_t)type;
+    out[3] = len;
+    memcpy(out + 4, payload, len);
+    for (unsigned i = 0; i < len; i++)
+        sum = (uint8_t)(sum + payload[i]);
+    out[4 + len] = sum;
+    return 5u + len;
+}
+
+static inline size_t rec_frame(uint8_t *out, const struct ae_trace_rec *r)
+{
+    uint8_t p[64];
+
+    put_le(p, r->seq, 8);
+    put_le(p + 8, r->ts_ns, 8);
+    put_le(p + 16, r->type, 2);
+    put_le(p + 18, r->cpu, 2);
+    put_le(p + 20, r->pid, 4);
+    put_le(p + 24, r->tid, 4);
+    put_le(p + 28, r->peer, 4);
+    for (int i = 0; i < 4; i++)
+        put_le(p + 32 + 8 * i, r->arg[i], 8);
+    return frame(out, 'R', p, 64);
+}
+
+/* A 'V' frame; len 96 (the whole struct) or 88 (without the reserved tail). */
+static inline size_t vnode_frame(uint8_t *out, uint64_t ts, uint32_t pid, const char *name,
+                                 uint32_t state, uint64_t cpu_ns, uint64_t used, uint64_t quota,
+                                 uint8_t len)
+{
+    uint8_t p[96];
+
+    memset(p, 0, sizeof(p));
+    put_le(p, ts, 8);
+    put_le(p + 8, pid, 4);
+    strncpy((char *)p + 16, name, 24);
+    put_le(p + 40, state, 4);
+    put_le(p + 44, 1, 4);               /* restarts */
+    put_le(p + 48, cpu_ns, 8);
+    put_le(p + 56, used, 8);
+    put_le(p + 64, quota, 8);
+    put_le(p + 72, 11, 8);              /* ipc_sent */
+    put_le(p + 80, 22, 8);              /* ipc_received */
+    return frame(out, 'V', p, len);
+}
+
+static inline size_t hello_frame(uint8_t *out, const char *text, uint64_t base)
+{
+    uint8_t p[80];
+    size_t n = strlen(text);
+
+    memcpy(p, text, n);
+    put_le(p + n, base, 8);
+    return frame(out, 'H', p, (uint8_t)(n + 8));
+}
+
+static inline struct ae_trace_rec mkrec(uint64_t ts, uint16_t type, uint16_t cpu, uint32_t pid,
+                                        uint32_t tid, uint32_t peer, uint64_t a0, uint64_t a1,
+                                        uint64_t a2, uint64_t a3)
+{
+    struct ae_trace_rec r = {.seq = ts + 1, .ts_ns = ts, .type = type, .cpu = cpu, .pid = pid,
+                             .tid = tid, .peer = peer, .arg = {a0, a1, a2, a3}};
+    return r;
+}
+
+#endif
