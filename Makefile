@@ -34,7 +34,7 @@ KSRCS_C  := $(shell find kernel common -name '*.c' | sort)
 KSRCS_S  := $(shell find kernel -name '*.S' | sort)
 KOBJS    := $(patsubst %.c,$(KOBJ)/%.o,$(KSRCS_C)) $(patsubst %.S,$(KOBJ)/%.o,$(KSRCS_S))
 
-.PHONY: all deps run test unit-test tool-test system-test bench clean
+.PHONY: all deps run scope test unit-test tool-test system-test bench clean
 all: $(ISO)
 
 deps:
@@ -310,6 +310,11 @@ $(BUILD)/test/%.iso: $(BUILD)/aether.elf $(USER_ELFS) $(INITRD) $(INITRD_TEST) $
 
 run: $(ISO)
 	sh scripts/run-qemu.sh $(ISO)
+
+# make run with the live dashboard (docs/TRACE.md): COM2 on a loopback
+# socket, aether-scope reading it; the dashboard's URL is printed.
+scope: $(ISO) $(BUILD)/tools/aether-scope
+	sh scripts/scope.sh $(ISO)
 
 
 # ---- tests ---------------------------------------------------------------

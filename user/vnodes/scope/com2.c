@@ -14,10 +14,21 @@
 #define REG_LCR 3
 #define REG_MCR 4
 #define REG_LSR 5
+#define REG_SCRATCH 7
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
 #define LSR_THR_EMPTY 0x20
 #define FIFO_BYTES 16
+
+/* A UART answers its scratch register; a missing one reads 0xff. */
+bool com2_present(void)
+{
+    outb(COM2 + REG_SCRATCH, 0x5a);
+    if (inb(COM2 + REG_SCRATCH) != 0x5a)
+        return false;
+    outb(COM2 + REG_SCRATCH, 0xa5);
+    return inb(COM2 + REG_SCRATCH) == 0xa5;
+}
 
 void com2_init(void)
 {

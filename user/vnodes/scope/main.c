@@ -109,6 +109,10 @@ int main(const struct ae_vnode_info *vi)
     }
     scope_rings = (const void *)RINGS_VA;
     scope_nrings = ae_trace_nrings((uint64_t)r);
+    /* A COM2 that is wired up means someone reads the stream (make scope):
+     * trace from the start. Otherwise the shell's trace on does it. */
+    if (com2_present() && ae_trace_ctl(trace, AE_TRACE_CTL_SET, 1) >= 0)
+        ae_printf("scope: COM2 present: tracing on, streaming");
     r = ae_thread_spawn(vi->self, pump_main, NULL, PUMP_STACK_VA, PUMP_STACK_SIZE);
     if (r < 0) {
         ae_printf("scope: no pump thread: %s", ae_strerror(r));

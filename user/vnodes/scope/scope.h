@@ -2,6 +2,7 @@
 #ifndef SCOPE_SCOPE_H
 #define SCOPE_SCOPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,7 @@ extern unsigned scope_nrings;
 /* pump.c: the streaming thread. */
 void pump_main(void *arg);
 /* com2.c */
+bool com2_present(void);
 void com2_init(void);
 void com2_write(const void *data, size_t n);
 
