@@ -32,6 +32,7 @@
 #include "sched/thread.h"
 #include "syscall/syscall.h"
 #include "syscall/uaccess.h"
+#include "trace/trace.h"
 #include "crashtest.h"
 #include "selftest.h"
 #include "ksyms.h"
@@ -160,6 +161,8 @@ static __attribute__((noreturn)) void start_user_space(void)
     uaccess_init(cpu_features()->smap);
     fpu_init_cpu();
     sched_init_queues();
+    /* Before init's quota is set: the rings are the kernel's memory. */
+    trace_init(cmdline_has(boot_info.cmdline, "trace"));
     irq_disable();              /* the kernel lock is only taken with IF off */
     bkl_lock();
     if (init_load(&boot_info, &init)) {

@@ -13,7 +13,7 @@
 #include "aether/types.h"
 
 #define AE_BOOTINFO_MAGIC 0x4945544845524241ull     /* "ABREHTEI" */
-#define AE_BOOTINFO_VERSION 2          /* 2: log handle, ACPI power data */
+#define AE_BOOTINFO_VERSION 3          /* 2: log handle, ACPI power data; 3: trace */
 #define AE_BOOTINFO_VA 0x00007ff000000000ull
 #define AE_STACK_TOP 0x00007fff00000000ull          /* init's first stack */
 #define AE_STACK_SIZE (256 * 1024ull)
@@ -78,12 +78,16 @@ struct ae_bootinfo {
     char cmdline[256];
     /* version 2 */
     ae_handle_t log;            /* the kernel log [READ DERIVE GRANT] (log_read) */
-    uint32_t reserved;
+    /* version 3 (was a reserved 0 word before) */
+    ae_handle_t trace;          /* the trace rings [READ WRITE MAP MANAGE DERIVE GRANT]
+                                 * (trace_map, trace_ctl, trace_emit) */
     struct ae_acpi_power acpi;
     uint32_t isa_irq_gsi[16];   /* the GSI each ISA IRQ arrives on (firmware
                                  * overrides applied): IRQ handles count GSIs */
 };
 _Static_assert(sizeof(struct ae_bootinfo) == 40 + 8 * 64 + 16 + 256 + 8 + 32 + 64, "ABI");
+_Static_assert(offsetof(struct ae_bootinfo, log) == 824, "ABI");
+_Static_assert(offsetof(struct ae_bootinfo, trace) == 828, "ABI");
 _Static_assert(offsetof(struct ae_bootinfo, acpi) == 832, "ABI");
 
 #endif

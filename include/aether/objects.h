@@ -13,6 +13,7 @@
 #define AE_OBJ_IOPORTS       7u     /* an I/O port range */
 #define AE_OBJ_DEVMEM        8u     /* a range of physical pages outside RAM */
 #define AE_OBJ_LOG           9u     /* the kernel log (one object, the kernel's) */
+#define AE_OBJ_TRACE        10u     /* the kernel trace rings (TraceBuf: one object) */
 #define AE_OBJ_ANY           0xffu  /* syscall accepts a handle of any type */
 
 /* "process", ... for an AE_OBJ_* type; "?" for anything else. */
@@ -20,7 +21,7 @@ static inline const char *ae_obj_type_name(unsigned type)
 {
     static const char *const names[] = {"none", "process", "thread", "endpoint",
                                         "notification", "vmo", "irq", "ioports", "devmem",
-                                        "log"};
+                                        "log", "trace"};
     return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
 }
 

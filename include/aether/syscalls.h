@@ -118,7 +118,14 @@
       (ae_handle_t log, uint64_t *cursor, char *buf, uint64_t len),           \
       (log, cursor, buf, len)) \
     X(41, process_handles,   AE_OBJ_PROCESS,      AE_RIGHT_READ,   CALL,      \
-      (ae_handle_t p, struct ae_handle_entry *out, uint64_t max), (p, out, max))
+      (ae_handle_t p, struct ae_handle_entry *out, uint64_t max), (p, out, max)) \
+    X(42, trace_map,         AE_OBJ_TRACE,        AE_RIGHT_READ | AE_RIGHT_MAP, CALL, \
+      (ae_handle_t trace, uint64_t va), (trace, va))                          \
+    X(43, trace_ctl,         AE_OBJ_TRACE,        AE_RIGHT_MANAGE, CALL,      \
+      (ae_handle_t trace, uint64_t op, uint64_t arg), (trace, op, arg))       \
+    X(44, trace_emit,        AE_OBJ_TRACE,        AE_RIGHT_WRITE,  CALL,      \
+      (ae_handle_t trace, uint64_t type, uint64_t peer, uint64_t a0,          \
+       uint64_t a1), (trace, type, peer, a0, a1))
 
 enum ae_syscall {
 #define AE_X_SYSNUM(num, name, type, rights, stub, params, args) AE_SYS_##name = num,

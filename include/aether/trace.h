@@ -7,10 +7,18 @@
  * struct ae_trace_ring_hdr per CPU, CPU 0 first) followed by each CPU's
  * ring, AE_TRACE_RING_RECORDS records of 64 bytes (256 KiB), CPU 0 first;
  * record seq lives at index seq % AE_TRACE_RING_RECORDS. Only the CPU that
- * owns a ring writes it (with interrupts off), so writers take no lock. A writer fills the record, then
- * publishes it by storing its sequence number last (release order); a
- * reader copies a record and accepts it only if seq is the one it expects
- * both before and after the copy (the ring may have lapped it).
+ * owns a ring writes it (with interrupts off), so writers take no lock. A
+ * writer first sets the slot's seq to 0 (the slot is being rewritten),
+ * then fills the record, then publishes it by storing its sequence number
+ * last (release order), then the header's head; a reader copies a record
+ * and accepts it only if seq is the one it expects both before and after
+ * the copy (the ring may have lapped it). The first store matters: without
+ * it a reader could see the old seq on both sides of a copy that caught
+ * half of the new record. user/lib/trace_read.h is such a reader.
+ *
+ * The mapping (trace_map): AE_TRACE_MAP_BYTES(n) bytes for n CPUs, the
+ * CPUs 0..n-1 that exist (at most AE_TRACE_MAX_CPUS); header i describes
+ * ring i.
  */
 #ifndef AETHER_TRACE_H
 #define AETHER_TRACE_H
@@ -21,6 +29,20 @@
 #define AE_TRACE_RECORD_SIZE 64u
 #define AE_TRACE_RING_BYTES (AE_TRACE_RECORD_SIZE * AE_TRACE_RING_RECORDS)
 #define AE_TRACE_MAX_CPUS 16u
+#define AE_TRACE_HEADER_BYTES 4096u                 /* one page of ring headers */
+#define AE_TRACE_MAP_BYTES(ncpus) \
+    (AE_TRACE_HEADER_BYTES + (uint64_t)(ncpus) * AE_TRACE_RING_BYTES)
+
+/* trace_ctl ops */
+#define AE_TRACE_CTL_SET 0u         /* arg 0 off, 1 on: returns the previous state */
+#define AE_TRACE_CTL_QUERY 1u       /* returns the state (0 off, 1 on) */
+
+/* AE_TRACE_QUOTA_DENY arg0: the resource refused */
+#define AE_TRACE_RES_PAGES 0u       /* asked, left: pages */
+#define AE_TRACE_RES_THREADS 1u
+#define AE_TRACE_RES_HANDLES 2u
+#define AE_TRACE_RES_KBYTES 3u      /* kernel memory: asked, left in bytes */
+#define AE_TRACE_RES_CPU 4u         /* CPU share (per-mille) */
 
 /* ae_trace_rec.type */
 enum ae_trace_type {
@@ -30,13 +52,16 @@ enum ae_trace_type {
     AE_TRACE_IPC_CALL = 2,      /* as SEND, the caller then waits for the reply */
     AE_TRACE_IPC_REPLY = 3,     /* pid (server) -> peer (caller): as SEND */
     AE_TRACE_IPC_RECV = 4,      /* pid received from peer: arg0 badge, arg1 words |
-                                 * handles << 8, arg2 ns blocked waiting */
+                                 * handles << 8, arg2 ns blocked waiting, arg3 label
+                                 * (peer 0: a kernel fault report) */
     AE_TRACE_SWITCH = 5,        /* on this CPU: from pid/tid to peer/arg0 (tid);
-                                 * arg1 1 if the previous thread blocked */
+                                 * arg1 1 if the previous thread blocked, 2 if it
+                                 * exited, 0 if it is still runnable */
     AE_TRACE_PAGE_FAULT = 6,    /* pid faulted: arg0 address, arg1 rip, arg2 error code,
                                  * arg3 1 if it was fatal */
     AE_TRACE_QUOTA_DENY = 7,    /* pid refused: arg0 resource (0 pages, 1 threads,
-                                 * 2 handles, 3 kernel bytes), arg1 asked, arg2 left */
+                                 * 2 handles, 3 kernel bytes, 4 CPU share:
+                                 * AE_TRACE_RES_*), arg1 asked, arg2 left */
     AE_TRACE_IRQ = 8,           /* arg0 vector, arg1 GSI (or ~0) */
     AE_TRACE_PROC_SPAWN = 9,    /* pid created peer (the child); arg0..arg2 its name,
                                  * NUL-padded (24 bytes) */

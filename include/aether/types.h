@@ -56,8 +56,12 @@ struct ae_process_info {
     uint64_t kernel_bytes;          /* kernel memory charged to it in bytes (its
                                      * objects, handles, tables): these occupy
                                      * ceil(kernel_bytes / 4096) of used.pages */
+    uint64_t ipc_sent;              /* IPC messages it sent: sends, calls, replies
+                                     * delivered (counted whether tracing is on or not) */
+    uint64_t ipc_received;          /* messages delivered to it: received sends and
+                                     * calls, replies to its calls, fault reports */
 };
-_Static_assert(sizeof(struct ae_process_info) == 136, "ABI");
+_Static_assert(sizeof(struct ae_process_info) == 152, "ABI");
 
 /* Pages of QUOTA_PAGES every thread holds while it lives: its kernel stack
  * (its thread object is charged in kernel_bytes). */

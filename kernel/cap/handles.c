@@ -10,6 +10,7 @@
 #include "obj/kobj.h"
 #include "proc/process.h"
 #include "quota/quota.h"
+#include "trace/trace_points.h"
 #include "lib/string.h"
 #include "aether/errors.h"
 #include "aether/rights.h"
@@ -58,8 +59,10 @@ static int cap_alloc(struct process *p, struct cap **out)
     void *c;
     int err = quota_charge(&p->acct->q, QUOTA_HANDLES, 1);
 
-    if (err)
+    if (err) {
+        trace_quota_deny(&p->acct->q, QUOTA_HANDLES, 1);
         return err;
+    }
     err = kcharge_zalloc(&p->acct->q, sizeof(struct cap), &c);
     if (err) {
         quota_uncharge(&p->acct->q, QUOTA_HANDLES, 1);
@@ -206,8 +209,10 @@ int handle_transfer(struct process *src, const ae_handle_t *hs, unsigned n,
     /* Within one process the charges stay where they are. Otherwise the
      * nodes' bytes are charged to dst before anything moves, and dst's
      * table is filled next: those are the steps that can fail. */
-    if (src != dst && quota_available(&dst->acct->q, QUOTA_HANDLES) < n)
+    if (src != dst && quota_available(&dst->acct->q, QUOTA_HANDLES) < n) {
+        trace_quota_deny(&dst->acct->q, QUOTA_HANDLES, n);
         return AE_ERR_QUOTA;
+    }
     err = src != dst ? kcharge(&dst->acct->q, n * sizeof(struct cap)) : AE_OK;
     if (err)
         return err;

@@ -18,6 +18,7 @@
 #include "aether/ipc.h"
 #include "aether/rights.h"
 #include "mm/kcharge.h"
+#include "trace/trace_points.h"
 #include "panic.h"
 
 struct fault_msg {
@@ -136,10 +137,13 @@ static int transfer(struct thread *from, struct thread *to, uint64_t badge)
     d->r9 = s->r9;
     d->r12 = out[0] | ((uint64_t)out[1] << 32);
     d->r13 = out[2] | ((uint64_t)out[3] << 32);
+    from->ipc_sent++;           /* process_info's counters, traced or not */
+    to->ipc_received++;
     return AE_OK;
 }
 
-static void deliver_fault(struct fault_msg *m, struct thread *to)
+/* waited: `to` was blocked receiving (for its trace record). */
+static void deliver_fault(struct fault_msg *m, struct thread *to, bool waited)
 {
     struct trap_frame *d = thread_frame(to);
 
@@ -150,6 +154,8 @@ static void deliver_fault(struct fault_msg *m, struct thread *to)
     d->r8 = m->words[2];
     d->r9 = m->words[3];
     d->r12 = d->r13 = 0;
+    to->ipc_received++;
+    trace_fault_msg(to, m->badge, waited);
 }
 
 static void block_on(struct endpoint *ep, struct list_node *q, struct thread *t)
@@ -160,6 +166,7 @@ static void block_on(struct endpoint *ep, struct list_node *q, struct thread *t)
     t->waiting_on = q;
     kobj_ref(&ep->obj);
     t->blocked_obj = &ep->obj;
+    trace_ipc_wait(t);
 }
 
 /* Runs `next` now if it lives on this CPU, else readies it there. The
@@ -203,6 +210,8 @@ int64_t ipc_send(struct endpoint *ep, uint64_t badge, bool call)
     err = transfer(t, r, badge);
     if (err)
         return err;
+    trace_ipc(call ? AE_TRACE_IPC_CALL : AE_TRACE_IPC_SEND, t, r, badge,
+              TRACE_WAITED_RECEIVER);
     unqueue(r);
     r->wait_result = AE_OK;
     if (!call) {
@@ -221,7 +230,7 @@ static bool take_pending(struct endpoint *ep, struct thread *t)
 
     if (n) {
         list_del(n);
-        deliver_fault(container_of(n, struct fault_msg, link), t);
+        deliver_fault(container_of(n, struct fault_msg, link), t, false);
         kfree(container_of(n, struct fault_msg, link));
         return true;
     }
@@ -232,6 +241,8 @@ static bool take_pending(struct endpoint *ep, struct thread *t)
             thread_wake(s, err);        /* its handles went bad meanwhile */
             continue;
         }
+        trace_ipc(s->ipc_call ? AE_TRACE_IPC_CALL : AE_TRACE_IPC_SEND, s, t, s->ipc_badge,
+                  TRACE_WAITED_SENDER);
         if (s->ipc_call) {
             pair_reply(t, s);
         } else {
@@ -285,6 +296,7 @@ int64_t ipc_reply(struct endpoint *then_recv)
     err = transfer(t, c, 0);
     if (err)
         return err;
+    trace_ipc(AE_TRACE_IPC_REPLY, t, c, 0, 0);
     t->reply_to = NULL;
     c->reply_from = NULL;
     c->wait_result = AE_OK;
@@ -324,7 +336,7 @@ int ipc_post_fault(struct endpoint *ep, uint64_t badge, const uint64_t words[4])
         m->words[i] = words[i];
     r = first_waiter(&ep->receivers);
     if (r) {
-        deliver_fault(m, r);
+        deliver_fault(m, r, true);
         kfree(m);
         unqueue(r);
         r->state = THREAD_BLOCKED;

@@ -1,6 +1,7 @@
 #include "mm/kcharge.h"
 #include "mm/kheap.h"
 #include "quota/quota.h"
+#include "trace/trace_points.h"
 #include "aether/errors.h"
 #include "panic.h"
 
@@ -13,8 +14,10 @@ int kcharge(struct quota *q, uint64_t size)
     if (!q)
         return AE_OK;
     err = quota_charge_bytes(q, size);
-    if (err)
+    if (err) {
+        trace_kbytes_deny(q, size);
         return err;
+    }
     total += size;
     return AE_OK;
 }

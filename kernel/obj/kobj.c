@@ -54,6 +54,8 @@ static void destroy(struct kobj *o)
         break;
     case AE_OBJ_LOG:                /* static: the kernel's reference never goes */
         panic("kobj: the kernel log object lost its kernel reference");
+    case AE_OBJ_TRACE:              /* likewise */
+        panic("kobj: the trace object lost its kernel reference");
     default:
         panic("kobj: no destroy for type %u", o->type);
     }

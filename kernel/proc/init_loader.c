@@ -21,6 +21,7 @@
 #include "vm/aspace.h"
 #include "vm/vmo.h"
 #include "hw/hw.h"
+#include "trace/trace.h"
 #include "aether/bootinfo.h"
 #include "aether/errors.h"
 #include "aether/rights.h"
@@ -148,6 +149,10 @@ static int build_bootinfo(struct process *p, const struct boot_info *bi)
     if (!err)
         err = handle_install(p, log_object(), AE_RIGHT_READ | AE_RIGHT_DERIVE |
                              AE_RIGHT_GRANT, 0, &info.log);
+    if (!err)
+        err = handle_install(p, trace_object(), AE_RIGHT_READ | AE_RIGHT_WRITE | AE_RIGHT_MAP |
+                             AE_RIGHT_MANAGE | AE_RIGHT_DERIVE | AE_RIGHT_GRANT, 0,
+                             &info.trace);
     if (!err)
         err = give_hardware(p, &info);
     if (!err)

@@ -18,6 +18,7 @@
 #include "mm/kheap.h"
 #include "vm/vmo.h"
 #include "hw/hw.h"
+#include "trace/trace_points.h"
 #include "lib/string.h"
 #include "aether/errors.h"
 #include "panic.h"
@@ -105,6 +106,7 @@ int process_create_root(const uint64_t limits[QUOTA_KINDS], const char *name,
         return err;
     }
     root_account = a;
+    trace_spawn(NULL, *out);
     return AE_OK;
 }
 
@@ -120,14 +122,17 @@ int process_create(struct process *parent, const uint64_t limits[QUOTA_KINDS],
     err = quota_carve(pq, &a->q, limits);
     if (err) {
         kcharge_free(pq, a, sizeof(*a));
+        trace_carve_deny(pq, limits);
         return err;
     }
     err = process_alloc(a, pq, name, out);
     if (err) {
         quota_release(&a->q);
         kcharge_free(pq, a, sizeof(*a));
+        return err;
     }
-    return err;
+    trace_spawn(parent, *out);
+    return AE_OK;
 }
 
 static void process_die(struct process *p)
@@ -157,6 +162,7 @@ static void process_die(struct process *p)
         struct thread *t = container_of(n, struct thread, wait_link);
         thread_wake(t, p->exit_status);
     }
+    trace_exit(p);
     log_debug("process %lu (%s) exited with status %ld", (unsigned long)p->pid,
               p->name, (long)p->exit_status);
     if (p->pid == 1)

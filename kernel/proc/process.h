@@ -34,6 +34,7 @@ struct process {
     char name[PROCESS_NAME_MAX];
     enum process_state state;
     bool killing;               /* process_kill ran: its status is final */
+    bool exit_requested;        /* ... by process_exit, not by another's kill */
     int64_t exit_status;
     struct account *acct;
     struct aspace as;
@@ -52,6 +53,10 @@ struct process {
     bool throttled;             /* over budget: threads parked until the next period */
     struct list_node parked;    /* its READY threads held back while throttled */
     struct list_node throttle_link;
+    /* IPC messages of its threads that are gone (live threads count their
+     * own: thread.ipc_sent, ipc_received). */
+    uint64_t ipc_sent;
+    uint64_t ipc_received;
     struct cap *fault_cap;      /* kernel-held endpoint cap for fault reports */
     uint64_t fault_badge;
 };

@@ -21,6 +21,7 @@
 #include "vm/aspace.h"
 #include "aether/errors.h"
 #include "syscall/syscall.h"
+#include "trace/trace_points.h"
 #include "panic.h"
 
 struct runqueue {
@@ -203,6 +204,7 @@ void sched_first_run(void)
 static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 {
     account(c, prev);
+    trace_switch(prev, next);
     rqs[c->id].slice_left = SCHED_SLICE_TICKS;
     next->state = THREAD_RUNNING;
     if (prev->proc)

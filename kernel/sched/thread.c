@@ -22,6 +22,7 @@
 #include "mm/kstack.h"
 #include "mm/uframe.h"
 #include "proc/process.h"
+#include "trace/trace_points.h"
 #include "lib/string.h"
 #include "aether/errors.h"
 #include "panic.h"
@@ -60,8 +61,10 @@ int thread_create_user(struct process *p, uint64_t entry, uint64_t stack,
     if (p->state != PROCESS_ALIVE)
         return AE_ERR_PEER_CLOSED;
     err = quota_charge(&p->acct->q, QUOTA_THREADS, 1);
-    if (err)
+    if (err) {
+        trace_quota_deny(&p->acct->q, QUOTA_THREADS, 1);
         return err;
+    }
     err = uframe_charge_held(&p->acct->q, KSTACK_PAGES);
     if (err)
         goto no_stack;
@@ -104,8 +107,10 @@ int thread_start(struct thread *t)
 {
     if (t->state != THREAD_NEW)
         return AE_ERR_BUSY;
-    if (sched_budget_ns(t->proc) == 0)
+    if (sched_budget_ns(t->proc) == 0) {
+        trace_quota_deny(&t->proc->acct->q, QUOTA_CPU, 1);
         return AE_ERR_QUOTA;            /* no CPU share: it could never run */
+    }
     kobj_ref(&t->obj);          /* the scheduler's, until it is off its stack */
     sched_ready(t);
     return AE_OK;
@@ -135,6 +140,8 @@ static void mark_dead(struct thread *t, int64_t code)
         thread_wake(j, code);
     }
     list_del(&t->proc_link);
+    p->ipc_sent += t->ipc_sent;         /* the process keeps its dead threads' counts */
+    p->ipc_received += t->ipc_received;
     uframe_uncharge_held(&p->acct->q, KSTACK_PAGES);
     quota_uncharge(&p->acct->q, QUOTA_THREADS, 1);
     process_thread_gone(p);

@@ -56,6 +56,10 @@ struct thread {
     struct thread *reply_to;    /* IPC: caller awaiting this thread's reply */
     struct thread *reply_from;  /* IPC: server holding this thread's reply */
     struct kobj *blocked_obj;   /* object it is blocked on (holds a ref) */
+    uint64_t ipc_sent;          /* messages delivered from it (process_info sums them) */
+    uint64_t ipc_received;      /* messages delivered to it */
+    uint64_t trace_wait_ns;     /* tracing: when it began waiting on an endpoint ... */
+    uint64_t trace_wait_epoch;  /* ... valid while this is trace_epoch */
     uint8_t fpu[512] __attribute__((aligned(16)));
 };
 

@@ -116,7 +116,10 @@ int64_t sys_process_info(struct trap_frame *f, struct cap *c)
         .nthreads = p->nthreads,
         .exit_status = p->exit_status,
         .cpu_ns = p->cpu_ns,
+        .ipc_sent = p->ipc_sent,
+        .ipc_received = p->ipc_received,
     };
+    struct list_node *n, *tmp;
 
     if (p->acct) {
         __builtin_memcpy(&info.limit, p->acct->q.limit, sizeof(info.limit));
@@ -124,12 +127,21 @@ int64_t sys_process_info(struct trap_frame *f, struct cap *c)
         __builtin_memcpy(&info.carved, p->acct->q.carved, sizeof(info.carved));
         info.kernel_bytes = p->acct->q.kbytes;
     }
+    list_for_each_safe(n, tmp, &p->threads) {
+        const struct thread *t = container_of(n, struct thread, proc_link);
+        info.ipc_sent += t->ipc_sent;
+        info.ipc_received += t->ipc_received;
+    }
     return copy_to_user(f->rsi, &info, sizeof(info));
 }
 
 int64_t sys_process_exit(struct trap_frame *f, struct cap *c)
 {
-    process_kill(process_current(), (int64_t)f->rdi);
+    struct process *p = process_current();
+
+    if (!p->killing)
+        p->exit_requested = true;   /* an exit, not a kill (trace records tell) */
+    process_kill(p, (int64_t)f->rdi);
     return AE_OK;       /* the caller is marked killed and exits on return */
 }
 

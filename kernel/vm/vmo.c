@@ -14,6 +14,7 @@
 #include "mm/frame.h"
 #include "acpi/acpi.h"
 #include "lib/string.h"
+#include "trace/trace_points.h"
 #include "aether/errors.h"
 #include "panic.h"
 
@@ -121,6 +122,23 @@ int vmo_create_device(struct process *p, uint64_t phys, uint64_t size, struct vm
     return AE_OK;
 }
 
+int vmo_create_kernel(const uint64_t *pages, uint64_t npages, struct vmo **out)
+{
+    struct vmo *v;
+    int err;
+
+    if (!npages || npages > VMO_MAX_PAGES)
+        return AE_ERR_INVAL;
+    err = vmo_alloc(NULL, npages, &v);
+    if (err)
+        return err;
+    v->npages = npages;             /* charged stays NULL: nobody pays, nothing frees */
+    for (uint64_t i = 0; i < npages; i++)
+        v->pages[i] = pages[i];
+    *out = v;
+    return AE_OK;
+}
+
 int vmo_create(struct process *p, uint64_t size, uint32_t flags, struct vmo **out)
 {
     uint64_t npages = (size + PAGE - 1) / PAGE;
@@ -131,8 +149,10 @@ int vmo_create(struct process *p, uint64_t size, uint32_t flags, struct vmo **ou
         return AE_ERR_INVAL;
     if (flags & AE_VMO_CONTIGUOUS)
         return vmo_create_contig(p, npages, out);
-    if (quota_available(&p->acct->q, QUOTA_PAGES) < npages)
+    if (quota_available(&p->acct->q, QUOTA_PAGES) < npages) {
+        trace_quota_deny(&p->acct->q, QUOTA_PAGES, npages);
         return AE_ERR_QUOTA;
+    }
     err = vmo_alloc(&p->acct->q, npages, &v);
     if (err)
         return err;
@@ -363,8 +383,10 @@ int vmo_move_prepare(struct process *from, struct process *to,
         return AE_OK;
     move_charges(from, caps, n, &pages, &bytes);
     err = quota_charge(&to->acct->q, QUOTA_PAGES, pages);
-    if (err)
+    if (err) {
+        trace_quota_deny(&to->acct->q, QUOTA_PAGES, pages);
         return err;
+    }
     err = kcharge(&to->acct->q, bytes);
     if (err)
         quota_uncharge(&to->acct->q, QUOTA_PAGES, pages);

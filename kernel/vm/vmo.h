@@ -49,6 +49,12 @@ int vmo_create(struct process *p, uint64_t size, uint32_t flags, struct vmo **ou
  * aligned), none of it RAM or kernel-owned; mapped uncached, never freed.
  * AE_ERR_INVAL (alignment, size), AE_ERR_ACCESS (RAM or kernel-owned). */
 int vmo_create_device(struct process *p, uint64_t phys, uint64_t size, struct vmo **out);
+/* Kernel memory shown to user space (the trace rings): a VMO over the
+ * given frames, charged to no one. The caller keeps the reference it
+ * returns for ever, so the VMO is never destroyed and the frames never
+ * freed; mappings of it are charged like any (page tables, the record).
+ * No handle to it is ever given out. AE_ERR_INVAL, AE_ERR_NOMEM. */
+int vmo_create_kernel(const uint64_t *pages, uint64_t npages, struct vmo **out);
 /* Maps len bytes at offset of v into p at va, with prot (AE_PROT_*).
  * AE_ERR_INVAL (alignment, zero length, W+X, outside user space),
  * AE_ERR_RANGE (beyond the VMO), AE_ERR_EXISTS (overlaps a mapping),

@@ -7,7 +7,7 @@ UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 cloc
               shparse ledit admit vfspath merkle bundle aefs \
               libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
               libc_getopt libc_stdio libc_heap \
-              sha256 sha512 ed25519 ed25519_diff \
+              sha256 sha512 ed25519 ed25519_diff trace_read \
               scope_decode scope_model scope_http
 
 # The C library's tests link LIBC_HOST: its pure sources built for the host
@@ -40,6 +40,8 @@ unit_ledit_SRCS      := user/vnodes/shell/ledit.c
 unit_admit_SRCS      := user/init/admit.c
 unit_vfspath_SRCS    := user/vnodes/vfs/path.c
 unit_log_ring_SRCS   := kernel/lib/log_ring.c
+unit_trace_read_SRCS := user/lib/trace_read.c
+unit_trace_read_LIBS := -lpthread
 # The trust library links CRYPTO_SRCS (user/lib/crypto); the tests make keys
 # and reference hashes with libsodium.
 unit_merkle_SRCS     := user/lib/trust/merkle.c $(CRYPTO_SRCS)

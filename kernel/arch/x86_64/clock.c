@@ -85,6 +85,12 @@ uint64_t clock_ns(void)
     return clock_ticks_to_ns(&tsc_scale, rdtsc() - entry_tsc);
 }
 
+void clock_conversion(uint64_t *base_tsc, uint64_t *mult)
+{
+    *base_tsc = entry_tsc;
+    *mult = tsc_scale.mult;
+}
+
 uint64_t clock_tsc_hz(void)
 {
     return calibrated ? tsc_scale.hz : 0;

@@ -15,6 +15,10 @@ void clock_early_init(uint64_t entry_tsc);
 void clock_calibrate(void);
 /* Nanoseconds since kernel entry; 0 before calibration. */
 uint64_t clock_ns(void);
+/* What clock_ns computes, for code that converts TSC values itself (the
+ * trace writer): ns = (tsc - base_tsc) * mult >> 32 (128-bit product).
+ * Valid after clock_calibrate. */
+void clock_conversion(uint64_t *base_tsc, uint64_t *mult);
 uint64_t clock_tsc_hz(void);
 uint64_t clock_lapic_timer_hz(void);
 uint64_t clock_entry_tsc(void);

@@ -20,6 +20,7 @@
 #define MAX_CPUS 64
 
 struct thread;
+struct trace_ring;
 
 struct cpu {
     struct cpu *self;           /* gs:0 */
@@ -37,6 +38,7 @@ struct cpu {
     uint64_t kstack_top;        /* this CPU's guarded kernel stack */
     volatile uint64_t ticks;    /* LAPIC timer interrupts taken */
     volatile bool online;       /* set by the CPU itself once running */
+    struct trace_ring *trace;   /* its trace ring (trace/), NULL: none */
     struct gdt_block gdt;       /* GDT + TSS, per CPU (TSS busy bit) */
 };
 

@@ -23,6 +23,7 @@
 #include "syscall/uaccess.h"
 #include "vm/aspace.h"
 #include "vm/tlb.h"
+#include "trace/trace_points.h"
 #include "aether/ipc.h"
 #include "aether/errors.h"
 #include "panic.h"
@@ -196,6 +197,9 @@ static void user_fault(struct trap_frame *f)
     default: reason = AE_FAULT_OTHER; addr = f->vector; break;
     }
     uint64_t words[4] = {reason, addr, f->rip, p->pid};
+    if (f->vector == 14)
+        trace_page_fault(p, cr2, f->rip, f->error, true);
+    trace_proc_fault(p, reason, addr, f->rip);
     log_warn("fault: process %lu (%s) %s at rip %#lx, address %#lx: killed",
              (unsigned long)p->pid, p->name, exception_names[f->vector],
              (unsigned long)f->rip, (unsigned long)addr);
@@ -229,12 +233,14 @@ void trap_dispatch(struct trap_frame *f)
     if (f->vector == 2 && panic_in_progress() && !panic_on_this_cpu())
         panic_stop_this_cpu();  /* stopped by the panicking CPU */
     if (f->vector == VEC_IPI_TLB) {
+        trace_irq(f->vector);
         tlb_service_requests(); /* never takes the kernel lock */
         lapic_eoi();
         return;
     }
     if (f->vector < 32 && !from_user) {
         if (f->vector == 14 && uaccess_fixup(f->rip, &resume)) {
+            trace_page_fault(process_current(), read_cr2(), f->rip, f->error, false);
             f->rip = resume;    /* a bad user pointer: the copy fails */
             return;
         }
@@ -248,6 +254,8 @@ void trap_dispatch(struct trap_frame *f)
     } else if (f->vector == VEC_SPURIOUS) {
         spurious_count++;       /* spurious interrupts take no EOI */
     } else {
+        if (f->vector != VEC_TIMER)
+            trace_irq(f->vector);   /* not the 1 kHz tick: it would flood the rings */
         if (handlers[f->vector])
             handlers[f->vector](f);
         else

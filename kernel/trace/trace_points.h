@@ -1,0 +1,127 @@
+/*
+ * The trace points. Each inline wrapper tests trace_on() and calls the
+ * out-of-line writer only when tracing is on, so the code that stays on
+ * the hot path is one load and one branch. Records go to the ring of the
+ * CPU that runs the trace point; `pid` is the process the event is about
+ * (include/aether/trace.h lists each type's fields).
+ */
+#ifndef KERNEL_TRACE_TRACE_POINTS_H
+#define KERNEL_TRACE_TRACE_POINTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace/trace.h"
+#include "quota/quota.h"
+#include "aether/trace.h"
+
+struct process;
+struct thread;
+
+/* Who had been waiting before a delivery (its wait is measured from its
+ * trace_ipc_wait stamp). */
+#define TRACE_WAITED_SENDER 1u
+#define TRACE_WAITED_RECEIVER 2u
+
+void trace_ipc_rec(uint16_t type, struct thread *from, struct thread *to, uint64_t badge,
+                   unsigned waited);
+void trace_fault_msg_rec(struct thread *to, uint64_t badge, bool waited);
+void trace_wait_rec(struct thread *t);
+void trace_switch_rec(struct thread *prev, struct thread *next);
+void trace_page_fault_rec(struct process *p, uint64_t addr, uint64_t rip, uint64_t error,
+                          bool fatal);
+void trace_proc_fault_rec(struct process *p, uint64_t reason, uint64_t addr, uint64_t rip);
+void trace_quota_rec(const struct quota *q, enum quota_kind kind, uint64_t asked);
+void trace_kbytes_rec(const struct quota *q, uint64_t asked);
+void trace_carve_rec(const struct quota *q, const uint64_t limits[QUOTA_KINDS]);
+void trace_irq_rec(uint64_t vector);
+void trace_spawn_rec(const struct process *parent, const struct process *child);
+void trace_exit_rec(const struct process *p);
+/* trace_emit: a user-emitted record from the current process; false when
+ * tracing is off (nothing written). */
+bool trace_user_rec(uint16_t type, uint32_t peer, uint64_t a0, uint64_t a1);
+
+/* A message moved from `from` to `to` (type SEND, CALL or REPLY; SEND and
+ * CALL also write the receiver's RECV record). After the transfer. */
+static inline void trace_ipc(uint16_t type, struct thread *from, struct thread *to,
+                             uint64_t badge, unsigned waited)
+{
+    if (trace_on())
+        trace_ipc_rec(type, from, to, badge, waited);
+}
+
+/* A kernel fault report delivered to `to`: its RECV record, peer 0. */
+static inline void trace_fault_msg(struct thread *to, uint64_t badge, bool waited)
+{
+    if (trace_on())
+        trace_fault_msg_rec(to, badge, waited);
+}
+
+/* t starts waiting on an endpoint: stamps when, for the wait it reports
+ * on delivery. */
+static inline void trace_ipc_wait(struct thread *t)
+{
+    if (trace_on())
+        trace_wait_rec(t);
+}
+
+static inline void trace_switch(struct thread *prev, struct thread *next)
+{
+    if (trace_on())
+        trace_switch_rec(prev, next);
+}
+
+static inline void trace_page_fault(struct process *p, uint64_t addr, uint64_t rip,
+                                    uint64_t error, bool fatal)
+{
+    if (trace_on())
+        trace_page_fault_rec(p, addr, rip, error, fatal);
+}
+
+static inline void trace_proc_fault(struct process *p, uint64_t reason, uint64_t addr,
+                                    uint64_t rip)
+{
+    if (trace_on())
+        trace_proc_fault_rec(p, reason, addr, rip);
+}
+
+/* A charge of `asked` of kind was refused on q. */
+static inline void trace_quota_deny(const struct quota *q, enum quota_kind kind, uint64_t asked)
+{
+    if (trace_on())
+        trace_quota_rec(q, kind, asked);
+}
+
+/* A charge of `asked` bytes of kernel memory was refused on q. */
+static inline void trace_kbytes_deny(const struct quota *q, uint64_t asked)
+{
+    if (trace_on())
+        trace_kbytes_rec(q, asked);
+}
+
+/* A child's limits did not fit in q: the first kind that did not. */
+static inline void trace_carve_deny(const struct quota *q, const uint64_t limits[QUOTA_KINDS])
+{
+    if (trace_on())
+        trace_carve_rec(q, limits);
+}
+
+static inline void trace_irq(uint64_t vector)
+{
+    if (trace_on())
+        trace_irq_rec(vector);
+}
+
+static inline void trace_spawn(const struct process *parent, const struct process *child)
+{
+    if (trace_on())
+        trace_spawn_rec(parent, child);
+}
+
+static inline void trace_exit(const struct process *p)
+{
+    if (trace_on())
+        trace_exit_rec(p);
+}
+
+#endif
