@@ -64,8 +64,9 @@ static int give_handles(struct start_ctx *c)
         return (int)v;
     c->info->self = (ae_handle_t)v;
     if (m->trace) {
-        v = give(c, ae_handle_derive(bi->trace, AE_RIGHT_READ | AE_RIGHT_MAP | AE_RIGHT_MANAGE,
-                                     0, 0));
+        /* GRANT only so that it can be moved into the child, as SELF_RIGHTS. */
+        v = give(c, ae_handle_derive(bi->trace, AE_RIGHT_READ | AE_RIGHT_MAP | AE_RIGHT_MANAGE |
+                                     AE_RIGHT_GRANT, 0, 0));
         if (v < 0)
             return (int)v;
         c->info->trace = (ae_handle_t)v;

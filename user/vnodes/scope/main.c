@@ -9,6 +9,7 @@
 #include "scope.h"
 #include "clientbuf.h"
 #include "serve.h"
+#include "svc.h"
 #include "trace_read.h"
 #include "aether/proto/scope.h"
 #include "aether/vnode.h"
@@ -97,10 +98,13 @@ static const struct ae_serve_op ops[] = {
     {AE_SCOPE_DUMP, op_dump},
 };
 
-int main(const struct ae_vnode_info *vi)
+int main(const struct ae_bootinfo *bi)
 {
+    const struct ae_vnode_info *vi = ae_vnode_info();
     int64_t r;
 
+    if (!vi)
+        return 1;
     trace = vi->trace;
     r = trace ? ae_trace_map(trace, RINGS_VA) : AE_ERR_BAD_HANDLE;
     if (r < 0) {
@@ -109,6 +113,15 @@ int main(const struct ae_vnode_info *vi)
     }
     scope_rings = (const void *)RINGS_VA;
     scope_nrings = ae_trace_nrings((uint64_t)r);
+    /* The ports its manifest grants (COM2) must be switched on first. */
+    r = AE_ERR_NOTFOUND;
+    for (uint32_t i = 0; i < vi->nhw && r; i++)
+        if (vi->hw[i].kind == AE_VNODE_HW_IOPORTS && vi->hw[i].base == 0x2f8 && vi->hw[i].count == 8)
+            r = ae_ioport_enable(vi->hw[i].handle, 0x2f8, 8);
+    if (r < 0) {
+        ae_printf("scope: no COM2 ports: %s", ae_strerror(r));
+        return 1;
+    }
     /* A COM2 that is wired up means someone reads the stream (make scope):
      * trace from the start. Otherwise the shell's trace on does it. */
     if (com2_present() && ae_trace_ctl(trace, AE_TRACE_CTL_SET, 1) >= 0)
