@@ -28,14 +28,14 @@ def typed(line, prompted, after_cut, sent):
 
 
 class Shell:
-    def __init__(self, ctx, image, smp=2, debug_exit=False):
+    def __init__(self, ctx, image, smp=2, debug_exit=False, extra=()):
         # A private copy: a QEMU still dying from the last test holds a
         # lock on the image it booted.
         self.image = os.path.join(ctx.log_dir, ctx.name + '.iso')
         os.makedirs(ctx.log_dir, exist_ok=True)
         shutil.copyfile(image, self.image)
         self.q = Qemu.boot(ctx.name, ctx.log_dir, self.image, smp=smp, mem='1G',
-                           debug_exit=debug_exit)
+                           debug_exit=debug_exit, extra=extra)
         self.n = 0
         try:
             self.q.wait_for(BANNER, BOOT_TIMEOUT)

@@ -5,6 +5,7 @@
  * the hardware ranges its manifest names. Nothing else.
  */
 #include "init.h"
+#include "aether/trace.h"
 #include "elf_load.h"
 #include "scratch.h"
 #include "common/fmt.h"
@@ -180,9 +181,13 @@ int vnode_start(struct vnode *vn)
         ae_handle_close(c.proc);
         return err;
     }
+    uint64_t old_pid = vn->generation ? vn->pid : 0;
     vn->proc = c.proc;
     vn->pid = ae_process_info(c.proc, &pi) == AE_OK ? pi.pid : 0;
     vn->generation++;
+    /* A trace reader learns that the new pid is the same V-Node. */
+    if (old_pid && g.bi->trace)
+        ae_trace_emit(g.bi->trace, AE_TRACE_PROC_RESTART, old_pid, vn->pid, 0);
     vn->started_ns = (uint64_t)ae_clock_get();
     vn->fault_seen = false;
     vn->watch_at = 0;

@@ -28,17 +28,24 @@ static void send(char type, const void *payload, uint8_t len)
 
 static void hello(void)
 {
-    uint8_t p[24] = "AETHER-TRACE 1";
+    static const char magic[14] = "AETHER-TRACE 1";   /* no NUL: the format's 14 bytes */
+    uint8_t p[sizeof(magic) + 8];
     uint64_t now = (uint64_t)ae_clock_get();
 
-    memcpy(p + 16, &now, 8);
+    memcpy(p, magic, sizeof(magic));
+    memcpy(p + sizeof(magic), &now, 8);
     send('H', p, sizeof(p));
 }
+
+/* At most DRAIN_BATCHES batches of a CPU a period: under a flood the
+ * snapshots must still go out (the rest waits, or is counted lost). */
+#define DRAIN_BATCHES 8
 
 static void drain(unsigned cpu)
 {
     uint64_t lost = 0;
     size_t n;
+    unsigned batches = 0;
 
     do {
         n = ae_trace_read(ae_trace_hdr(scope_rings, cpu), ae_trace_ring(scope_rings, cpu),
@@ -51,7 +58,7 @@ static void drain(unsigned cpu)
         }
         for (size_t i = 0; i < n; i++)
             send('R', &batch[i], sizeof(batch[i]));
-    } while (n == BATCH);
+    } while (n == BATCH && ++batches < DRAIN_BATCHES);
 }
 
 static void snapshot(void)
@@ -60,8 +67,15 @@ static void snapshot(void)
     const struct ae_vnode_status *s = ae_bufsvc_buf(&initsvc);
     uint64_t now = (uint64_t)ae_clock_get();
 
-    if (ae_bufsvc_call(&initsvc, &m))
-        return;                     /* init busy or restarting: next second */
+    int64_t r = ae_bufsvc_call(&initsvc, &m);
+    static bool said;
+
+    if (r) {                        /* init restarting, say: next second */
+        if (!said)
+            ae_printf("scope: no V-Node list from init: %s", ae_strerror(r));
+        said = true;
+        return;
+    }
     for (uint64_t i = 0; i < m.w[0]; i++) {
         struct {
             uint64_t ts_ns;
