@@ -58,6 +58,8 @@ static void list_init(struct ae_vnode_status *s)
         s->cpu_ns = pi.cpu_ns;
         s->threads = pi.nthreads;
         s->handles = (uint32_t)pi.used.handles;
+        s->ipc_sent = pi.ipc_sent;
+        s->ipc_received = pi.ipc_received;
     }
 }
 
@@ -88,6 +90,8 @@ static int64_t list(struct vnode *caller, struct ae_msg *m)
             s->cpu_ns = pi.cpu_ns;
             s->threads = pi.nthreads;
             s->handles = (uint32_t)pi.used.handles;
+            s->ipc_sent = pi.ipc_sent;
+            s->ipc_received = pi.ipc_received;
         }
     }
     m->w[0] = n;

@@ -97,8 +97,10 @@ struct ae_vnode_status {
     uint32_t threads;
     uint32_t handles;
     char reason[80];            /* why refused / how it last ended */
+    uint64_t ipc_sent;          /* IPC messages of its current run (process_info) */
+    uint64_t ipc_received;
 };
-_Static_assert(sizeof(struct ae_vnode_status) == 160, "ABI");
+_Static_assert(sizeof(struct ae_vnode_status) == 176, "ABI");
 
 /* "running", ... for an ae_vnode_state; "?" for anything else. */
 static inline const char *ae_vnode_state_name(uint32_t s)
