@@ -150,11 +150,10 @@ static __attribute__((noinline)) int transfer(struct thread *from, struct thread
     return AE_OK;
 }
 
-/* deliver with tracing on: the records are written here, inline, since a
- * traced round trip pays for every instruction of them. */
-static __attribute__((noinline)) int deliver_traced(struct thread *from,
-                                                         struct thread *to, uint64_t badge,
-                                                         bool call, unsigned how)
+/* deliver with tracing on. The records are written here (trace_ipc.h is
+ * inline): a traced round trip pays for every instruction of them. */
+static __attribute__((noinline)) int deliver_traced(struct thread *from, struct thread *to,
+                                                    uint64_t badge, bool call, unsigned how)
 {
     int err = transfer(from, to, badge);
 
