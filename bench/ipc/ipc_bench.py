@@ -39,6 +39,7 @@ ROWS = [
     ("null system call", "null_syscall", "getppid"),
     ("yield, nothing else ready", "yield", None),
     ("IPC round trip, 2 processes", "ipc_call_xproc", "pipe_pingpong"),
+    ("IPC round trip, 2 processes, tracing on", "ipc_call_xproc_traced", None),
     ("IPC round trip, 2 threads", "ipc_call_xthread", None),
     ("notification round trip, 2 threads", "notify_pingpong", "futex_pingpong"),
     ("map + unmap 1 page", "map_unmap_4k", "mmap_munmap_4k"),
@@ -60,6 +61,8 @@ NOTES = {
                     "Linux: getppid()",
     "ipc_call_xproc": "AetherOS: ae_call to a server process looping on ae_reply_recv; "
                       "Linux: fork, two pipes, 1-byte write + read back",
+    "ipc_call_xproc_traced": "the same with kernel tracing on (trace_ctl): each round "
+                             "trip writes CALL, RECV, REPLY and 2 SWITCH records",
     "notify_pingpong": "AetherOS: signal notification A, wait on B, partner thread "
                        "mirrors; Linux: the same with two futex words (FUTEX_WAKE/WAIT)",
     "map_unmap_4k": "AetherOS: vmo_map + vmo_unmap of one page (mapping is eager); "
@@ -204,6 +207,10 @@ def ambitions(ae, lx):
     add("IPC round trip (2 processes) <= 1/10 of Linux's pipe round trip", ipc,
         pipe / 10 if pipe is not None else None,
         ipc is not None and pipe is not None and ipc * 10 <= pipe)
+    traced = median_of(ae, "ipc_call_xproc_traced")
+    add("IPC round trip with tracing on <= +10% of it with tracing off", traced,
+        ipc * 1.1 if ipc is not None else None,
+        traced is not None and ipc is not None and traced * 10 <= ipc * 11)
     mv = median_of(ae, "vmo_move_1m")
     for what, ref in (("AetherOS memcpy (rep movsb)", median_of(ae, "memcpy_1m")),
                       ("AetherOS SSE2 copy loop", median_of(ae, "memcpy_1m_sse2")),

@@ -18,6 +18,7 @@
 #include "aether/ipc.h"
 #include "aether/rights.h"
 #include "mm/kcharge.h"
+#include "trace/trace_ipc.h"
 #include "trace/trace_points.h"
 #include "panic.h"
 
@@ -100,8 +101,10 @@ static int check_message(const struct trap_frame *f)
     return AE_MSG_NHANDLES(f->rsi) > AE_MSG_HANDLES ? AE_ERR_INVAL : AE_OK;
 }
 
-/* Copies the message in from's frame to to's and moves its handles. */
-static int transfer(struct thread *from, struct thread *to, uint64_t badge)
+/* Copies the message in from's frame to to's and moves its handles;
+ * counts it for process_info. Not traced (deliver is). */
+static __attribute__((noinline)) int transfer(struct thread *from, struct thread *to,
+                                              uint64_t badge)
 {
     struct trap_frame *s = thread_frame(from), *d = thread_frame(to);
     unsigned nh = AE_MSG_NHANDLES(s->rsi);
@@ -109,6 +112,10 @@ static int transfer(struct thread *from, struct thread *to, uint64_t badge)
                          (uint32_t)s->r13, (uint32_t)(s->r13 >> 32)};
     ae_handle_t out[4] = {0, 0, 0, 0};
 
+    /* Counted first, while from and to are at hand; a refused transfer
+     * takes it back. */
+    from->ipc_sent++;
+    to->ipc_received++;
     if (nh) {
         struct cap *caps[4];
         bool move = !(s->rsi & AE_MSG_SHARE);
@@ -122,8 +129,11 @@ static int transfer(struct thread *from, struct thread *to, uint64_t badge)
             if (err && move)
                 vmo_move_abort(from->proc, to->proc, caps, nh);
         }
-        if (err)
+        if (err) {
+            from->ipc_sent--;
+            to->ipc_received--;
             return err;
+        }
         /* The sender's mappings go before the receiver runs (it cannot run
          * before this returns: the kernel lock is held). */
         if (move)
@@ -137,12 +147,38 @@ static int transfer(struct thread *from, struct thread *to, uint64_t badge)
     d->r9 = s->r9;
     d->r12 = out[0] | ((uint64_t)out[1] << 32);
     d->r13 = out[2] | ((uint64_t)out[3] << 32);
-    from->ipc_sent++;           /* process_info's counters, traced or not */
-    to->ipc_received++;
     return AE_OK;
 }
 
-/* waited: `to` was blocked receiving (for its trace record). */
+/* deliver with tracing on. The records are written here (trace_ipc.h is
+ * inline): a traced round trip pays for every instruction of them. */
+static __attribute__((noinline)) int deliver_traced(struct thread *from, struct thread *to,
+                                                    uint64_t badge, bool call, unsigned how)
+{
+    int err = transfer(from, to, badge);
+
+    if (err)
+        return err;
+    if (call)
+        trace_ipc_delivered(from, to, badge, how | AE_TRACE_IPC_CALL);
+    else
+        trace_ipc_delivered(from, to, badge, (how & ~TRACE_HANDOFF) | AE_TRACE_IPC_SEND);
+    return AE_OK;
+}
+
+/* A send or a call delivered: transfer, and with tracing on its records
+ * (how: trace_ipc_delivered's flags; a call hands off, a send does not).
+ * Tracing is tested first, while the arguments are still in their
+ * registers, and the flags are worked out only when it is on: the
+ * untraced path pays the test alone. */
+static inline int deliver(struct thread *from, struct thread *to, uint64_t badge, bool call,
+                          unsigned how)
+{
+    if (trace_on())
+        return deliver_traced(from, to, badge, call, how);
+    return transfer(from, to, badge);
+}
+
 static void deliver_fault(struct fault_msg *m, struct thread *to, bool waited)
 {
     struct trap_frame *d = thread_frame(to);
@@ -166,7 +202,6 @@ static void block_on(struct endpoint *ep, struct list_node *q, struct thread *t)
     t->waiting_on = q;
     kobj_ref(&ep->obj);
     t->blocked_obj = &ep->obj;
-    trace_ipc_wait(t);
 }
 
 /* Runs `next` now if it lives on this CPU, else readies it there. The
@@ -207,11 +242,9 @@ int64_t ipc_send(struct endpoint *ep, uint64_t badge, bool call)
         schedule();
         return t->wait_result;
     }
-    err = transfer(t, r, badge);
+    err = deliver(t, r, badge, call, TRACE_WAITED_RECEIVER | TRACE_HANDOFF);
     if (err)
         return err;
-    trace_ipc(call ? AE_TRACE_IPC_CALL : AE_TRACE_IPC_SEND, t, r, badge,
-              TRACE_WAITED_RECEIVER);
     unqueue(r);
     r->wait_result = AE_OK;
     if (!call) {
@@ -221,6 +254,11 @@ int64_t ipc_send(struct endpoint *ep, uint64_t badge, bool call)
     pair_reply(r, t);
     hand_off(r);
     return t->wait_result;
+}
+
+static bool has_pending(const struct endpoint *ep)
+{
+    return !list_empty(&ep->faults) || !list_empty(&ep->senders);
 }
 
 /* Takes the first deliverable message queued on ep for t; false if none. */
@@ -235,14 +273,12 @@ static bool take_pending(struct endpoint *ep, struct thread *t)
         return true;
     }
     for (struct thread *s; (s = first_waiter(&ep->senders));) {
-        int err = transfer(s, t, s->ipc_badge);
+        int err = deliver(s, t, s->ipc_badge, s->ipc_call, TRACE_WAITED_SENDER);
         unqueue(s);
         if (err) {
             thread_wake(s, err);        /* its handles went bad meanwhile */
             continue;
         }
-        trace_ipc(s->ipc_call ? AE_TRACE_IPC_CALL : AE_TRACE_IPC_SEND, s, t, s->ipc_badge,
-                  TRACE_WAITED_SENDER);
         if (s->ipc_call) {
             pair_reply(t, s);
         } else {
@@ -296,19 +332,27 @@ int64_t ipc_reply(struct endpoint *then_recv)
     err = transfer(t, c, 0);
     if (err)
         return err;
-    trace_ipc(AE_TRACE_IPC_REPLY, t, c, 0, 0);
     t->reply_to = NULL;
     c->reply_from = NULL;
     c->wait_result = AE_OK;
     if (!then_recv) {
+        trace_reply(t, c, false);
         sched_ready(c);
         return AE_OK;
     }
+    if (!has_pending(then_recv)) {
+        /* The usual server loop: wait for the next message, run the caller. */
+        block_on(then_recv, &then_recv->receivers, t);
+        trace_reply(t, c, true);
+        hand_off(c);
+        return t->wait_result;
+    }
+    trace_reply(t, c, false);           /* before the next message's records */
     if (take_pending(then_recv, t)) {
         sched_ready(c);
         return AE_OK;
     }
-    block_on(then_recv, &then_recv->receivers, t);
+    block_on(then_recv, &then_recv->receivers, t);  /* every queued sender failed */
     hand_off(c);
     return t->wait_result;
 }

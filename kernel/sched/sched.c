@@ -204,7 +204,7 @@ void sched_first_run(void)
 static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 {
     account(c, prev);
-    trace_switch(prev, next);
+    trace_switch(c, prev, next);
     rqs[c->id].slice_left = SCHED_SLICE_TICKS;
     next->state = THREAD_RUNNING;
     if (prev->proc)

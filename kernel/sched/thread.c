@@ -82,6 +82,7 @@ int thread_create_user(struct process *p, uint64_t entry, uint64_t stack,
     t->proc = p;
     kobj_ref(&p->obj);
     t->id = next_tid++;
+    t->trace_pid_hi = p->pid << 32;
     t->state = THREAD_NEW;
     t->priority = THREAD_PRIO_DEFAULT;
     t->cpu = sched_pick_cpu();

@@ -37,7 +37,6 @@ struct trace_clock trace_clock;
 
 /* Static, with the kernel's reference, never dropped (like the log). */
 static struct kobj trace_obj = {.type = AE_OBJ_TRACE, .refs = 1};
-static struct trace_ring rings[AE_TRACE_MAX_CPUS];
 static struct ae_trace_ring_hdr *headers;
 static unsigned nrings;
 static struct vmo *trace_vmo;
@@ -50,6 +49,7 @@ struct kobj *trace_object(void)
 void trace_init(bool on)
 {
     uint64_t hdr_phys, *pages, npages;
+    struct cpu *c;
     unsigned n = cpu_count() < AE_TRACE_MAX_CPUS ? cpu_count() : AE_TRACE_MAX_CPUS;
 
     clock_conversion(&trace_clock.base_tsc, &trace_clock.mult);
@@ -68,8 +68,11 @@ void trace_init(bool on)
             pages[1 + cpu * RING_PAGES + i] = phys + i * PAGE;
         headers[cpu] = (struct ae_trace_ring_hdr){
             .magic = AE_TRACE_MAGIC, .cpu = cpu, .nrecords = AE_TRACE_RING_RECORDS};
-        rings[cpu] = (struct trace_ring){phys_to_virt(phys), &headers[cpu], (uint16_t)cpu};
-        cpu_get(cpu)->trace = &rings[cpu];
+        c = cpu_get(cpu);
+        c->trace_published = &headers[cpu].head;
+        c->trace_cpu_bits = (uint64_t)cpu << 16;
+        c->trace_head = 0;
+        c->trace_recs = phys_to_virt(phys);     /* last: the ring is ready */
     }
     if (vmo_create_kernel(pages, npages, &trace_vmo))
         panic("trace: no memory for the ring object");

@@ -1,10 +1,13 @@
 /*
  * The writers behind the trace points (trace_points.h), run only while
- * tracing is on. Each takes this CPU's ring, turns interrupts off (they
- * are off already on every path that gets here), takes the timestamp and
- * writes its record(s).
+ * tracing is on. The IPC and switch writers are the ones a traced round
+ * trip pays for, so they are written for few instructions: one batch per
+ * system call, words built from per-thread pieces, the switch that an
+ * IPC hand-off is about to make recorded with the delivery (and noted, so
+ * switch_to does not record it again). trace_ipc.h has their inline parts.
  */
 #include "trace/trace_points.h"
+#include "trace/trace_ipc.h"
 #include "trace/trace_ring.h"
 #include "arch/x86_64/vectors.h"
 #include "proc/process.h"
@@ -12,109 +15,88 @@
 #include "aether/ipc.h"
 #include "aether/trace.h"
 
-static inline uint32_t pid_of(const struct thread *t)
+void trace_reply_rec(struct thread *from, struct thread *to, bool handoff)
 {
-    return t->proc ? (uint32_t)t->proc->pid : 0;
+    uint64_t info = thread_frame(from)->rsi, from_to;
+    struct trace_batch b;
+
+    if (!trace_begin(&b))
+        return;
+    from_to = TRACE_W2(from->id, to->trace_pid_hi);
+    trace_put(&b, TRACE_W1(AE_TRACE_IPC_REPLY, from->trace_pid_hi), from_to, 0,
+              trace_msg_words(info), 0, (uint32_t)info);
+    if (handoff)
+        trace_put_handoff(&b, from, to, from_to);
+    trace_end(&b);
 }
+
+void trace_fault_msg_rec(struct thread *to, uint64_t badge, bool waited)
+{
+    struct trace_batch b;
+    uint64_t flags;
+
+    if (!trace_begin_irqsave(&b, &flags))
+        return;
+    trace_put(&b, TRACE_W1(AE_TRACE_IPC_RECV, to->trace_pid_hi), TRACE_W2(to->id, 0), badge,
+              AE_MSG_WORDS, waited ? trace_waited_ns(to, b.ts) : 0, AE_MSG_FAULT);
+    trace_end_irqrestore(&b, flags);
+}
+
+void trace_switch_rec(struct cpu *c, struct thread *prev, struct thread *next)
+{
+    struct trace_batch b;
+    uint64_t how;
+
+    c->trace_switch_noted = NULL;       /* (it named another thread: stale) */
+    if (!trace_begin(&b))
+        return;
+    how = prev->state == THREAD_BLOCKED ? 1 : prev->state == THREAD_DEAD ? 2 : 0;
+    trace_put(&b, TRACE_W1(AE_TRACE_SWITCH, prev->trace_pid_hi),
+              TRACE_W2(prev->id, next->trace_pid_hi), next->id, how, 0, 0);
+    trace_end(&b);
+    if (how == 1)
+        trace_stamp_wait(prev, b.ts);
+}
+
+/* ---- the rarer trace points: one record each, by the current thread --- */
 
 static struct thread *current_thread(void)
 {
     return this_cpu()->current;
 }
 
-/* One record about process `pid`, by the current thread. */
-static void put(uint16_t type, uint32_t pid, uint32_t peer, uint64_t a0, uint64_t a1,
+static uint64_t pid_hi(uint64_t pid)
+{
+    return pid << 32;
+}
+
+static void put(uint16_t type, uint64_t pid, uint32_t peer, uint64_t a0, uint64_t a1,
                 uint64_t a2, uint64_t a3)
 {
-    struct trace_ring *r = trace_ring_here();
+    struct trace_batch b;
     uint64_t flags;
 
-    if (!r)
+    if (!trace_begin_irqsave(&b, &flags))
         return;
-    flags = trace_irq_save();
-    trace_ring_put(r, trace_now(), type, pid, (uint32_t)current_thread()->id, peer,
-                   a0, a1, a2, a3);
-    trace_irq_restore(flags);
+    trace_put(&b, TRACE_W1(type, pid_hi((uint32_t)pid)),
+              TRACE_W2(current_thread()->id, pid_hi(peer)), a0, a1, a2, a3);
+    trace_end_irqrestore(&b, flags);
 }
 
-/* How long t waited, if it was stamped while tracing was on; each stamp is
- * used once. */
-static uint64_t waited_ns(struct thread *t, uint64_t now, bool waited)
+static uint64_t current_pid(void)
 {
-    if (!waited || t->trace_wait_epoch != trace_epoch)
-        return 0;
-    t->trace_wait_epoch = 0;
-    return now > t->trace_wait_ns ? now - t->trace_wait_ns : 0;
-}
-
-void trace_wait_rec(struct thread *t)
-{
-    t->trace_wait_ns = trace_now();
-    t->trace_wait_epoch = trace_epoch;
-}
-
-void trace_ipc_rec(uint16_t type, struct thread *from, struct thread *to, uint64_t badge,
-                   unsigned waited)
-{
-    struct trace_ring *r = trace_ring_here();
-    uint64_t info = thread_frame(from)->rsi, flags, now;
-    uint64_t words = AE_MSG_WORDS | (uint64_t)AE_MSG_NHANDLES(info) << 8;
-    uint32_t fpid = pid_of(from), tpid = pid_of(to);
-
-    if (!r)
-        return;
-    flags = trace_irq_save();
-    now = trace_now();
-    trace_ring_put(r, now, type, fpid, (uint32_t)from->id, tpid, badge, words,
-                   waited_ns(from, now, waited & TRACE_WAITED_SENDER), AE_MSG_LABEL(info));
-    if (type != AE_TRACE_IPC_REPLY)
-        trace_ring_put(r, now, AE_TRACE_IPC_RECV, tpid, (uint32_t)to->id, fpid, badge, words,
-                       waited_ns(to, now, waited & TRACE_WAITED_RECEIVER),
-                       AE_MSG_LABEL(info));
-    trace_irq_restore(flags);
-}
-
-void trace_fault_msg_rec(struct thread *to, uint64_t badge, bool waited)
-{
-    struct trace_ring *r = trace_ring_here();
-    uint64_t flags, now;
-
-    if (!r)
-        return;
-    flags = trace_irq_save();
-    now = trace_now();
-    trace_ring_put(r, now, AE_TRACE_IPC_RECV, pid_of(to), (uint32_t)to->id, 0, badge,
-                   AE_MSG_WORDS, waited_ns(to, now, waited), AE_MSG_FAULT);
-    trace_irq_restore(flags);
-}
-
-void trace_switch_rec(struct thread *prev, struct thread *next)
-{
-    struct trace_ring *r = trace_ring_here();
-    uint64_t flags, how = prev->state == THREAD_BLOCKED ? 1 : prev->state == THREAD_DEAD ? 2 : 0;
-
-    if (!r)
-        return;
-    flags = trace_irq_save();
-    trace_ring_put(r, trace_now(), AE_TRACE_SWITCH, pid_of(prev), (uint32_t)prev->id,
-                   pid_of(next), next->id, how, 0, 0);
-    trace_irq_restore(flags);
+    return current_thread()->trace_pid_hi >> 32;
 }
 
 void trace_page_fault_rec(struct process *p, uint64_t addr, uint64_t rip, uint64_t error,
                           bool fatal)
 {
-    put(AE_TRACE_PAGE_FAULT, p ? (uint32_t)p->pid : 0, 0, addr, rip, error, fatal);
+    put(AE_TRACE_PAGE_FAULT, p ? p->pid : 0, 0, addr, rip, error, fatal);
 }
 
 void trace_proc_fault_rec(struct process *p, uint64_t reason, uint64_t addr, uint64_t rip)
 {
-    put(AE_TRACE_PROC_FAULT, (uint32_t)p->pid, 0, reason, addr, rip, 0);
-}
-
-static uint32_t current_pid(void)
-{
-    return pid_of(current_thread());
+    put(AE_TRACE_PROC_FAULT, p->pid, 0, reason, addr, rip, 0);
 }
 
 void trace_quota_rec(const struct quota *q, enum quota_kind kind, uint64_t asked)
@@ -159,15 +141,15 @@ void trace_spawn_rec(const struct process *parent, const struct process *child)
 {
     uint64_t name[3] = {0, 0, 0};
 
-    __builtin_memcpy(name, child->name, sizeof(name) < sizeof(child->name)
-                                            ? sizeof(name) : sizeof(child->name));
-    put(AE_TRACE_PROC_SPAWN, parent ? (uint32_t)parent->pid : 0, (uint32_t)child->pid,
+    _Static_assert(sizeof(name) <= sizeof(child->name), "24 bytes of the name");
+    __builtin_memcpy(name, child->name, sizeof(name));
+    put(AE_TRACE_PROC_SPAWN, parent ? parent->pid : 0, (uint32_t)child->pid,
         name[0], name[1], name[2], 0);
 }
 
 void trace_exit_rec(const struct process *p)
 {
-    put(AE_TRACE_PROC_EXIT, (uint32_t)p->pid, 0, (uint64_t)p->exit_status,
+    put(AE_TRACE_PROC_EXIT, p->pid, 0, (uint64_t)p->exit_status,
         p->killing && !p->exit_requested, 0, 0);
 }
 

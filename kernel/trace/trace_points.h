@@ -9,25 +9,30 @@
 #define KERNEL_TRACE_TRACE_POINTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "trace/trace.h"
 #include "quota/quota.h"
+#include "arch/x86_64/percpu.h"
 #include "aether/trace.h"
 
 struct process;
 struct thread;
 
-/* Who had been waiting before a delivery (its wait is measured from its
- * trace_ipc_wait stamp). */
-#define TRACE_WAITED_SENDER 1u
-#define TRACE_WAITED_RECEIVER 2u
+/* trace_ipc_delivered's `how` (trace_ipc.h): the type (AE_TRACE_IPC_SEND
+ * or _CALL), who had been waiting (its wait is measured from when it was
+ * switched out), and whether the sender switches straight to the receiver
+ * next if it is on this CPU (ipc_send's hand_off), which then gets its
+ * SWITCH record in the same batch. */
+#define TRACE_TYPE_MASK 0xffu
+#define TRACE_WAITED_SENDER 0x100u
+#define TRACE_WAITED_RECEIVER 0x200u
+#define TRACE_HANDOFF 0x400u
 
-void trace_ipc_rec(uint16_t type, struct thread *from, struct thread *to, uint64_t badge,
-                   unsigned waited);
+void trace_reply_rec(struct thread *from, struct thread *to, bool handoff);
 void trace_fault_msg_rec(struct thread *to, uint64_t badge, bool waited);
-void trace_wait_rec(struct thread *t);
-void trace_switch_rec(struct thread *prev, struct thread *next);
+void trace_switch_rec(struct cpu *c, struct thread *prev, struct thread *next);
 void trace_page_fault_rec(struct process *p, uint64_t addr, uint64_t rip, uint64_t error,
                           bool fatal);
 void trace_proc_fault_rec(struct process *p, uint64_t reason, uint64_t addr, uint64_t rip);
@@ -41,13 +46,12 @@ void trace_exit_rec(const struct process *p);
  * tracing is off (nothing written). */
 bool trace_user_rec(uint16_t type, uint32_t peer, uint64_t a0, uint64_t a1);
 
-/* A message moved from `from` to `to` (type SEND, CALL or REPLY; SEND and
- * CALL also write the receiver's RECV record). After the transfer. */
-static inline void trace_ipc(uint16_t type, struct thread *from, struct thread *to,
-                             uint64_t badge, unsigned waited)
+/* A reply moved from `from` to `to`; handoff: `from` is blocked and
+ * switches straight to `to` next if it is on this CPU (ipc_reply_recv). */
+static inline void trace_reply(struct thread *from, struct thread *to, bool handoff)
 {
     if (trace_on())
-        trace_ipc_rec(type, from, to, badge, waited);
+        trace_reply_rec(from, to, handoff);
 }
 
 /* A kernel fault report delivered to `to`: its RECV record, peer 0. */
@@ -57,18 +61,16 @@ static inline void trace_fault_msg(struct thread *to, uint64_t badge, bool waite
         trace_fault_msg_rec(to, badge, waited);
 }
 
-/* t starts waiting on an endpoint: stamps when, for the wait it reports
- * on delivery. */
-static inline void trace_ipc_wait(struct thread *t)
+/* c switches from prev to next. A switch recorded with the IPC delivery
+ * that caused it (c->trace_switch_noted) is not recorded again. */
+static inline void trace_switch(struct cpu *c, struct thread *prev, struct thread *next)
 {
-    if (trace_on())
-        trace_wait_rec(t);
-}
-
-static inline void trace_switch(struct thread *prev, struct thread *next)
-{
-    if (trace_on())
-        trace_switch_rec(prev, next);
+    if (trace_on()) {
+        if (c->trace_switch_noted == next)
+            c->trace_switch_noted = NULL;
+        else
+            trace_switch_rec(c, prev, next);
+    }
 }
 
 static inline void trace_page_fault(struct process *p, uint64_t addr, uint64_t rip,

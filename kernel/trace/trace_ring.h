@@ -1,25 +1,44 @@
 /*
  * The ring writer. Only a ring's own CPU writes it, with interrupts off,
- * so there is no lock: a writer can be interrupted by nothing but an NMI,
- * which never traces. Protocol (include/aether/trace.h): the slot's seq is
- * set to 0, the record filled, its seq stored (release), then the header's
- * head. Timestamps are taken inside the interrupts-off section, so records
- * of one CPU have non-decreasing timestamps in seq order.
+ * so there is no lock: nothing but an NMI, which never traces, can cut in.
+ * Protocol (include/aether/trace.h): the slot's seq is set to 0, the
+ * record filled, its seq stored, then the header's head. The stores go
+ * through volatile pointers, so the compiler keeps them in program order,
+ * and x86 keeps stores in order: that is the release order the protocol
+ * needs, with no fence instruction.
+ *
+ * A batch writes one or more records with one timestamp (taken once
+ * interrupts are off, so each CPU's timestamps never decrease along its
+ * seqs) and publishes the head once. Callers hold the kernel lock or run
+ * in an interrupt handler: interrupts are off (bkl_lock asserts it, and
+ * nothing turns them on while the lock is held). trace_begin_irqsave is
+ * for callers that cannot promise that.
+ *
+ * Records are written as 8 words; words 2 and 3 are built from per-thread
+ * pieces kept ready (thread.trace_pid_hi = pid << 32), see TRACE_W1/W2.
  */
 #ifndef KERNEL_TRACE_TRACE_RING_H
 #define KERNEL_TRACE_TRACE_RING_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "aether/trace.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 
-struct trace_ring {
-    struct ae_trace_rec *recs;          /* the ring, through the direct map */
-    struct ae_trace_ring_hdr *hdr;      /* its header in the header page */
-    uint16_t cpu;
-};
+_Static_assert(offsetof(struct ae_trace_rec, type) == 16 &&
+               offsetof(struct ae_trace_rec, cpu) == 18 &&
+               offsetof(struct ae_trace_rec, pid) == 20 &&
+               offsetof(struct ae_trace_rec, tid) == 24 &&
+               offsetof(struct ae_trace_rec, peer) == 28 &&
+               offsetof(struct ae_trace_rec, arg) == 32, "record words");
+
+/* Word 2: type, cpu (added by trace_put), pid; pid_hi = pid << 32. */
+#define TRACE_W1(type, pid_hi) ((uint64_t)(type) | (pid_hi))
+/* Word 3: tid, peer; peer_hi = peer << 32. */
+#define TRACE_W2(tid, peer_hi) ((uint64_t)(uint32_t)(tid) | (peer_hi))
 
 /* The kernel clock's conversion (arch/x86_64/clock.c), copied at
  * trace_init so a timestamp is a TSC read, a subtraction, a multiply and
@@ -30,64 +49,80 @@ struct trace_clock {
 };
 extern struct trace_clock trace_clock;
 
-static inline uint64_t trace_tsc_to_ns(uint64_t tsc)
+static inline __attribute__((always_inline)) uint64_t
+trace_now(void)
 {
-    return (uint64_t)(((unsigned __int128)(tsc - trace_clock.base_tsc) *
+    return (uint64_t)(((unsigned __int128)(rdtsc() - trace_clock.base_tsc) *
                        trace_clock.mult) >> 32);
 }
 
-static inline uint64_t trace_now(void)
+struct trace_batch {
+    struct cpu *c;
+    volatile uint64_t *recs;            /* the ring, as words */
+    uint64_t cpu_bits;                  /* cpu << 16 */
+    uint64_t seq;                       /* the last seq written */
+    uint64_t ts;
+};
+
+/* False when this CPU has no ring (before trace_init; CPUs past
+ * AE_TRACE_MAX_CPUS). Interrupts must be off. */
+static inline __attribute__((always_inline)) bool
+trace_begin(struct trace_batch *b)
 {
-    return trace_tsc_to_ns(rdtsc());
+    struct cpu *c = this_cpu();
+
+    if (__builtin_expect(!c->trace_recs, 0))
+        return false;
+    b->c = c;
+    b->recs = (volatile uint64_t *)c->trace_recs;
+    b->cpu_bits = c->trace_cpu_bits;
+    b->seq = c->trace_head;
+    b->ts = trace_now();
+    return true;
 }
 
-/* Interrupts off for a write; the kernel runs with them off already, so
- * this is normally only a flags read. */
-static inline uint64_t trace_irq_save(void)
+static inline __attribute__((always_inline)) void
+trace_put(struct trace_batch *b, uint64_t w1, uint64_t w2, uint64_t a0, uint64_t a1,
+          uint64_t a2, uint64_t a3)
 {
-    uint64_t flags;
+    uint64_t seq = ++b->seq;
+    volatile uint64_t *w = b->recs + (seq & (AE_TRACE_RING_RECORDS - 1)) * 8;
 
-    __asm__ volatile("pushfq; popq %0" : "=r"(flags) : : "memory");
-    if (__builtin_expect(flags & RFLAGS_IF, 0))
-        __asm__ volatile("cli" ::: "memory");
-    return flags;
+    w[0] = 0;                           /* this slot is being rewritten */
+    w[1] = b->ts;
+    w[2] = w1 | b->cpu_bits;
+    w[3] = w2;
+    w[4] = a0;
+    w[5] = a1;
+    w[6] = a2;
+    w[7] = a3;
+    w[0] = seq;                         /* published */
 }
 
-static inline void trace_irq_restore(uint64_t flags)
+static inline __attribute__((always_inline)) void
+trace_end(struct trace_batch *b)
 {
-    if (__builtin_expect(flags & RFLAGS_IF, 0))
+    b->c->trace_head = b->seq;
+    *(volatile uint64_t *)b->c->trace_published = b->seq;
+}
+
+/* For trace points that may run with interrupts on: turns them off for
+ * the batch; trace_end_irqrestore puts them back. */
+static inline bool trace_begin_irqsave(struct trace_batch *b, uint64_t *flags)
+{
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(*flags) : : "memory");
+    if (trace_begin(b))
+        return true;
+    if (*flags & RFLAGS_IF)
         __asm__ volatile("sti" ::: "memory");
+    return false;
 }
 
-/* This CPU's ring; NULL before trace_init and on CPUs past
- * AE_TRACE_MAX_CPUS. */
-static inline struct trace_ring *trace_ring_here(void)
+static inline void trace_end_irqrestore(struct trace_batch *b, uint64_t flags)
 {
-    return this_cpu()->trace;
-}
-
-/* Writes one record; interrupts must be off (trace_irq_save). */
-static inline void trace_ring_put(struct trace_ring *r, uint64_t ts, uint16_t type,
-                                  uint32_t pid, uint32_t tid, uint32_t peer, uint64_t a0,
-                                  uint64_t a1, uint64_t a2, uint64_t a3)
-{
-    uint64_t seq = r->hdr->head + 1;
-    struct ae_trace_rec *rec = &r->recs[seq & (AE_TRACE_RING_RECORDS - 1)];
-
-    __atomic_store_n(&rec->seq, 0, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE);        /* 0 is seen before any new byte */
-    rec->ts_ns = ts;
-    rec->type = type;
-    rec->cpu = r->cpu;
-    rec->pid = pid;
-    rec->tid = tid;
-    rec->peer = peer;
-    rec->arg[0] = a0;
-    rec->arg[1] = a1;
-    rec->arg[2] = a2;
-    rec->arg[3] = a3;
-    __atomic_store_n(&rec->seq, seq, __ATOMIC_RELEASE);
-    __atomic_store_n(&r->hdr->head, seq, __ATOMIC_RELEASE);
+    trace_end(b);
+    if (flags & RFLAGS_IF)
+        __asm__ volatile("sti" ::: "memory");
 }
 
 #endif

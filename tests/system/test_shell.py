@@ -121,11 +121,12 @@ def with_shell(image=ISO, **kw):
 
 @with_shell()
 def shl0001(sh):
-    """SHL0001 make run's image boots to the aether> prompt; ps lists init, console, vfs and shell running, with pids, memory used/quota and CPU time"""
+    """SHL0001 make run's image boots to the aether> prompt; ps lists init, console, vfs and shell running, with pids, memory used/quota, CPU time and IPC messages out/in"""
     out = sh.ok('ps')
-    expect(out, r'^NAME\s+PID\s+STATE\s+RESTARTS\s+MEM KiB\s+CPU ms', 'ps header')
+    expect(out, r'^NAME\s+PID\s+STATE\s+RESTARTS\s+MEM KiB\s+CPU ms\s+IPC OUT/IN', 'ps header')
     for name in ('init', 'console', 'vfs', 'shell'):
-        expect(out, rf'^{name}\s+\d+\s+running\s+0\s+\d+/\d+\s+\d+', f'ps row of {name}')
+        expect(out, rf'^{name}\s+\d+\s+running\s+0\s+\d+/\d+\s+\d+\s+[1-9]\d*/[1-9]\d*',
+               f'ps row of {name} (with IPC messages sent and received)')
     expect(out, r'^crashtest\s+0\s+stopped', 'crashtest is admitted, not started')
     return f'{len(out) - 1} V-Nodes listed'
 
@@ -188,7 +189,7 @@ def shl0004(sh):
     assert sh.ok('cat /boot/vnodes/shell/manifest') == want
     assert sh.ok('cat /boot/vnodes/shell/manifest | grep needs') == [l for l in want if 'needs' in l]
     expect(sh.ok('ls /sys'), r'^vnodes\b', '/sys/vnodes')
-    expect(sh.ok('cat /sys/vnodes'), r'^shell \d+ running 0 \d+ 512 \d+$', '/sys/vnodes row')
+    expect(sh.ok('cat /sys/vnodes'), r'^shell \d+ running 0 \d+ 512 \d+ \d+ \d+$', '/sys/vnodes row')
     expect(sh.ok('cat /sys/memory'), r'^total_kib \d+$', '/sys/memory')
     assert sh.ok('cat /sys/cpus') == ['2']
     t1 = float(sh.ok('cat /sys/uptime')[0])

@@ -23,6 +23,9 @@
  *   yield              ae_yield() with no other thread ready
  *   ipc_call_xproc     ae_call -> server in another process (ae_reply_recv
  *                      loop) -> reply: the round trip, 0 handles
+ *   ipc_call_xproc_traced  the same with kernel tracing on (trace_ctl on the
+ *                      boot info's TraceBuf handle): every round trip writes its
+ *                      CALL, RECV, REPLY and context-switch records
  *   ipc_call_xthread   the same with the server a thread of this process
  *   notify_pingpong    signal notification A, wait on B; a second thread
  *                      waits on A and signals B (two threads, one process)
@@ -82,7 +85,7 @@
 
 enum { L_ECHO = 1, L_MOVE, L_MOVE_MAP, L_EXIT };
 
-static ae_handle_t self;
+static ae_handle_t self, trace;
 /* The server's CPU share is set in main to half of init's: the kernel holds
  * a process back for the rest of a 100 ms period once it has used its share
  * (shares cannot be oversubscribed, and a ping-pong keeps both processes
@@ -309,6 +312,21 @@ static void bench_move(ae_handle_t ep, const char *name, uint64_t va, uint64_t s
     ae_handle_close((ae_handle_t)v);
 }
 
+/* The same round trips with tracing on (off again before the report, which
+ * is IPC-free but would be traced). */
+static void bench_traced(ae_handle_t ep)
+{
+    int64_t r = ae_trace_ctl(trace, AE_TRACE_CTL_SET, 1);
+
+    if (r != 0)
+        ib_fail("trace_ctl(on)", r);
+    time_calls(ep, N_CHEAP);
+    r = ae_trace_ctl(trace, AE_TRACE_CTL_SET, 0);
+    if (r != 1)
+        ib_fail("trace_ctl(off)", r);
+    ib_report("ipc_call_xproc_traced", N_CHEAP);
+}
+
 static void bench_ipc_process(void)
 {
     int64_t ep = ae_endpoint_create(), keep = ae_vmo_create(4096, 0);
@@ -321,6 +339,7 @@ static void bench_ipc_process(void)
     p = start_server_process((ae_handle_t)ep, -1);
     time_calls((ae_handle_t)ep, N_CHEAP);
     ib_report("ipc_call_xproc", N_CHEAP);
+    bench_traced((ae_handle_t)ep);
     bench_move((ae_handle_t)ep, "vmo_move_4k", IB_MOVE_BUF_VA, 4096, N_CHEAP, 0);
     bench_move((ae_handle_t)ep, "vmo_move_4k_lone", IB_LONE_VA, 4096, N_CHEAP, 0);
     bench_move((ae_handle_t)ep, "vmo_move_1m", IB_MOVE_BUF_VA, MIB, N_MOVE_1M, 0);
@@ -577,6 +596,7 @@ int main(const struct ae_bootinfo *bi)
     int err;
 
     self = bi->self;
+    trace = bi->trace;
     server_limits.cpu_permille = 500ull * (bi->ncpus ? bi->ncpus : 1);
     ae_printf("ipcbench: start: %u CPUs, TSC %lu Hz", bi->ncpus, (unsigned long)bi->tsc_hz);
     err = ib_stats_init();

@@ -14,6 +14,7 @@
 #include "aether/objects.h"
 #include "aether/rights.h"
 #include "aether/syscalls.h"
+#include "aether/trace.h"
 #include "aether/types.h"
 
 #define AE_PROT_READ 1u

@@ -20,7 +20,7 @@
 #define MAX_CPUS 64
 
 struct thread;
-struct trace_ring;
+struct ae_trace_rec;
 
 struct cpu {
     struct cpu *self;           /* gs:0 */
@@ -38,7 +38,12 @@ struct cpu {
     uint64_t kstack_top;        /* this CPU's guarded kernel stack */
     volatile uint64_t ticks;    /* LAPIC timer interrupts taken */
     volatile bool online;       /* set by the CPU itself once running */
-    struct trace_ring *trace;   /* its trace ring (trace/), NULL: none */
+    /* Its trace ring (trace/trace_ring.h), written only by this CPU. */
+    struct ae_trace_rec *trace_recs;    /* NULL: none */
+    uint64_t trace_head;        /* seq of the newest record written */
+    uint64_t *trace_published;  /* the ring header's head, which readers see */
+    uint64_t trace_cpu_bits;    /* id << 16: the record's cpu field in place */
+    struct thread *trace_switch_noted;  /* the switch to it is recorded already */
     struct gdt_block gdt;       /* GDT + TSS, per CPU (TSS busy bit) */
 };
 

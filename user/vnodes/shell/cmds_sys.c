@@ -26,15 +26,17 @@ int cmd_ps(int argc, char **argv, struct sh_io *io)
     r = sh_call(&sh_init, &m);
     if (r)
         return init_error(io, "ps", r);
-    sh_printf(io, "%-12s %5s %-10s %8s %15s %9s  %s\n", "NAME", "PID", "STATE", "RESTARTS",
-              "MEM KiB", "CPU ms", "NOTE");
+    sh_printf(io, "%-12s %5s %-10s %8s %15s %9s %15s  %s\n", "NAME", "PID", "STATE",
+              "RESTARTS", "MEM KiB", "CPU ms", "IPC OUT/IN", "NOTE");
     for (uint64_t i = 0; i < m.w[0]; i++) {
-        char mem[32];
+        char mem[32], ipc[48];
         ae_snprintf(mem, sizeof(mem), "%lu/%lu", (unsigned long)s[i].pages_used * 4,
                     (unsigned long)s[i].pages_quota * 4);
-        sh_printf(io, "%-12s %5lu %-10s %8u %15s %9lu  %s\n", s[i].name,
+        ae_snprintf(ipc, sizeof(ipc), "%lu/%lu", (unsigned long)s[i].ipc_sent,
+                    (unsigned long)s[i].ipc_received);
+        sh_printf(io, "%-12s %5lu %-10s %8u %15s %9lu %15s  %s\n", s[i].name,
                   (unsigned long)s[i].pid, ae_vnode_state_name(s[i].state), s[i].restarts, mem,
-                  (unsigned long)(s[i].cpu_ns / 1000000), s[i].reason);
+                  (unsigned long)(s[i].cpu_ns / 1000000), ipc, s[i].reason);
     }
     return 0;
 }

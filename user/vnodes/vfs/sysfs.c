@@ -23,13 +23,16 @@ static int gen_vnodes(char *t, size_t cap, size_t *len)
 
     if (r)
         return (int)r;
-    n += (size_t)ae_snprintf(t + n, cap - n, "# name pid state restarts pages_used pages_quota cpu_ms\n");
+    n += (size_t)ae_snprintf(t + n, cap - n, "# name pid state restarts pages_used pages_quota "
+                                             "cpu_ms ipc_sent ipc_received\n");
     for (uint64_t i = 0; i < m.w[0] && n < cap; i++)
-        n += (size_t)ae_snprintf(t + n, cap - n, "%s %lu %s %u %lu %lu %lu\n", s[i].name,
+        n += (size_t)ae_snprintf(t + n, cap - n, "%s %lu %s %u %lu %lu %lu %lu %lu\n", s[i].name,
                                  (unsigned long)s[i].pid, ae_vnode_state_name(s[i].state),
                                  s[i].restarts, (unsigned long)s[i].pages_used,
                                  (unsigned long)s[i].pages_quota,
-                                 (unsigned long)(s[i].cpu_ns / 1000000));
+                                 (unsigned long)(s[i].cpu_ns / 1000000),
+                                 (unsigned long)s[i].ipc_sent,
+                                 (unsigned long)s[i].ipc_received);
     *len = n < cap ? n : cap - 1;
     return AE_OK;
 }
