@@ -5,7 +5,7 @@
  *
  * Rings: one per CPU. The TraceBuf mapping is a header page (one 64-byte
  * struct ae_trace_ring_hdr per CPU, CPU 0 first) followed by each CPU's
- * ring, AE_TRACE_RING_RECORDS records of 64 bytes (256 KiB), CPU 0 first;
+ * ring, AE_TRACE_RING_RECORDS records of 64 bytes (1 MiB), CPU 0 first;
  * record seq lives at index seq % AE_TRACE_RING_RECORDS. Only the CPU that
  * owns a ring writes it (with interrupts off), so writers take no lock. A
  * writer first sets the slot's seq to 0 (the slot is being rewritten),
@@ -25,7 +25,7 @@
 
 #include <stdint.h>
 
-#define AE_TRACE_RING_RECORDS 4096u                 /* a power of two */
+#define AE_TRACE_RING_RECORDS 16384u                /* a power of two: 1 MiB a CPU */
 #define AE_TRACE_RECORD_SIZE 64u
 #define AE_TRACE_RING_BYTES (AE_TRACE_RECORD_SIZE * AE_TRACE_RING_RECORDS)
 #define AE_TRACE_MAX_CPUS 16u

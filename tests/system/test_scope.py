@@ -82,6 +82,24 @@ class Watcher:
         self.proc.wait()
 
 
+def workload_counts(record):
+    """(messages vfs sent by the kernel's counter, records of them in the
+    stream, window start, window end) over the last span in which vfs's
+    counter changed between two snapshots. Lost records in the window are
+    an error at once: they can never arrive."""
+    recs, snaps = decoded(record)
+    vfs_pid = max(pid for _, pid, name, _ in snaps if name == 'vfs')
+    vsnaps = [(ts, sent) for ts, pid, name, sent in snaps if name == 'vfs' and pid == vfs_pid]
+    changes = [(a, b) for a, b in zip(vsnaps, vsnaps[1:]) if b[1] != a[1]]
+    assert changes, vsnaps
+    (t0, c0), (t1, c1) = changes[-1]
+    lost = sum(1 for r in recs if r['type'] == 13 and t0 < r['ts'] <= t1)
+    assert not lost, f'{lost} LOST records during the workload'
+    traced = sum(1 for r in recs if r['pid'] == vfs_pid and r['type'] in IPC_SENDS
+                 and t0 < r['ts'] <= t1)
+    return c1 - c0, traced, t0, t1, vfs_pid
+
+
 def vfs_snapshots(record):
     return sum(1 for _, _, name, _ in decoded(record)[1] if name == 'vfs')
 
@@ -156,6 +174,14 @@ def scp0001(ctx):
         for _ in range(5):
             sh.ok('cat /boot/vnodes/shell/manifest | wc')
         wait_snapshots(record, 2)
+        # The stream may lag the rings (COM2 is slow): wait until every
+        # record of the workload has arrived, or some were lost.
+        deadline = time.monotonic() + BOOT_TIMEOUT
+        while True:
+            kernel, traced, t0, t1, _ = workload_counts(record)
+            if traced >= kernel or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
     finally:
         if w:
             w.stop()
@@ -164,16 +190,7 @@ def scp0001(ctx):
             srv.wait(timeout=30)
         sh.stop()
 
-    recs, snaps = decoded(record)
-    vfs_pid = max(pid for _, pid, name, _ in snaps if name == 'vfs')
-    vsnaps = [(ts, sent) for ts, pid, name, sent in snaps if name == 'vfs' and pid == vfs_pid]
-    # The workload sits between the last two spans of unchanged counters.
-    changes = [(a, b) for a, b in zip(vsnaps, vsnaps[1:]) if b[1] != a[1]]
-    assert changes, vsnaps
-    (t0, c0), (t1, c1) = changes[-1]
-    kernel = c1 - c0
-    traced = sum(1 for r in recs if r['pid'] == vfs_pid and r['type'] in IPC_SENDS
-                 and t0 < r['ts'] <= t1)
+    kernel, traced, t0, t1, vfs_pid = workload_counts(record)
     assert kernel >= 5 * 3 and traced == kernel, (kernel, traced, t0, t1)
 
     out = os.path.join(ctx.log_dir, 'scope-trace.json')
