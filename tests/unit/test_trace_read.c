@@ -169,10 +169,10 @@ static void TRD0006_mapping_layout(void **state)
     assert_int_equal(ae_trace_nrings(0), 0);
     assert_int_equal(ae_trace_nrings(AE_TRACE_MAP_BYTES(1)), 1);
     assert_int_equal(ae_trace_nrings(AE_TRACE_MAP_BYTES(4)), 4);
-    assert_int_equal(AE_TRACE_MAP_BYTES(2), 4096 + 2 * 256 * 1024);
+    assert_int_equal(AE_TRACE_MAP_BYTES(2), 4096 + 2 * 1024 * 1024);
     assert_ptr_equal(ae_trace_hdr(map, 2), (const void *)(map + 128));
     assert_ptr_equal(ae_trace_ring(map, 0), (const void *)(map + 4096));
-    assert_ptr_equal(ae_trace_ring(map, 3), (const void *)(map + 4096 + 3 * 262144));
+    assert_ptr_equal(ae_trace_ring(map, 3), (const void *)(map + 4096 + 3 * 1048576));
 }
 
 #define RACE_RECORDS 2000000u
