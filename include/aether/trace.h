@@ -10,7 +10,8 @@
  * owns a ring writes it (with interrupts off), so writers take no lock. A
  * writer first sets the slot's seq to 0 (the slot is being rewritten),
  * then fills the record, then publishes it by storing its sequence number
- * last (release order), then the header's head; a reader copies a record
+ * last (release order), then the header's head (once per batch of records
+ * written together, which share a timestamp); a reader copies a record
  * and accepts it only if seq is the one it expects both before and after
  * the copy (the ring may have lapped it). The first store matters: without
  * it a reader could see the old seq on both sides of a copy that caught

@@ -60,9 +60,21 @@ void trace_switch_rec(struct cpu *c, struct thread *prev, struct thread *next)
 
 /* ---- the rarer trace points: one record each, by the current thread --- */
 
-static struct thread *current_thread(void)
+/* The current thread's id and process, 0 when none: at boot, before the
+ * scheduler runs (init is created then, with `trace` on), there is no
+ * current thread yet. */
+static uint64_t current_tid(void)
 {
-    return this_cpu()->current;
+    struct thread *t = this_cpu()->current;
+
+    return t ? t->id : 0;
+}
+
+static uint64_t current_pid(void)
+{
+    struct thread *t = this_cpu()->current;
+
+    return t ? t->trace_pid_hi >> 32 : 0;
 }
 
 static uint64_t pid_hi(uint64_t pid)
@@ -78,14 +90,9 @@ static void put(uint16_t type, uint64_t pid, uint32_t peer, uint64_t a0, uint64_
 
     if (!trace_begin_irqsave(&b, &flags))
         return;
-    trace_put(&b, TRACE_W1(type, pid_hi((uint32_t)pid)),
-              TRACE_W2(current_thread()->id, pid_hi(peer)), a0, a1, a2, a3);
+    trace_put(&b, TRACE_W1(type, pid_hi((uint32_t)pid)), TRACE_W2(current_tid(), pid_hi(peer)),
+              a0, a1, a2, a3);
     trace_end_irqrestore(&b, flags);
-}
-
-static uint64_t current_pid(void)
-{
-    return current_thread()->trace_pid_hi >> 32;
 }
 
 void trace_page_fault_rec(struct process *p, uint64_t addr, uint64_t rip, uint64_t error,

@@ -48,6 +48,22 @@ def boot_and_check(ctx, image, smp, mem, mem_mib, media='disk', debug_exit=True,
         q.stop()
 
 
+def sys0013(ctx):
+    """SYS0013 kernel option `trace`: tracing on from boot, the V-Node set comes up to the shell's prompt on 2 CPUs with every trace point writing"""
+    q = Qemu.boot(ctx.name, ctx.log_dir, test_image('trace-boot'), smp=2, mem='1G',
+                  debug_exit=False)
+    try:
+        detail = check_ready(q, 2, 1024)
+        q.wait_for(r'trace: 2 rings of 4096 records \(\d+ KiB\), tracing on', BOOT_TIMEOUT)
+        q.wait_for(r'\[init:1\] init: ready', BOOT_TIMEOUT)
+        q.wait_for(r'shell: first prompt at TSC', BOOT_TIMEOUT)
+        if 'KERNEL PANIC' in q.output():
+            raise AssertionError('the kernel panicked')
+        return detail
+    finally:
+        q.stop()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
@@ -289,7 +305,7 @@ def make_ktest(run, smp, num):
 
 
 TESTS = [sys0001, sys0002, make_smp(1, 3), make_smp(2, 4), make_smp(4, 5), sys0007, sys0008,
-         sys0010, sys0011, sys0012]
+         sys0010, sys0011, sys0012, sys0013]
 TESTS += [make_crash(img, 20 + i) for i, img in enumerate(CRASHES)]
 TESTS += [sys0030, sys0031]
 TESTS += [make_ktest(1, 2, 40), make_ktest(2, 4, 41), make_ktest(3, 1, 42)]
