@@ -54,7 +54,7 @@ def sys0013(ctx):
                   debug_exit=False)
     try:
         detail = check_ready(q, 2, 1024)
-        q.wait_for(r'trace: 2 rings of 4096 records \(\d+ KiB\), tracing on', BOOT_TIMEOUT)
+        q.wait_for(r'trace: 2 rings of 16384 records \(\d+ KiB\), tracing on', BOOT_TIMEOUT)
         q.wait_for(r'\[init:1\] init: ready', BOOT_TIMEOUT)
         q.wait_for(r'shell: first prompt at TSC', BOOT_TIMEOUT)
         if 'KERNEL PANIC' in q.output():
