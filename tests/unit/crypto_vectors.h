@@ -8,6 +8,7 @@
 #define TESTS_UNIT_CRYPTO_VECTORS_H
 
 #include "unit.h"
+#include "common/hex.h"
 
 #define CAVP_SHA2_DIR "/usr/lib/python3/dist-packages/cryptography_vectors/hashes/SHA2/"
 #define VECTORS_ED25519_DIR "/usr/lib/python3/dist-packages/cryptography_vectors/asymmetric/Ed25519/"
@@ -20,22 +21,11 @@ struct hash_impl {
     hash_fn fn;
 };
 
-static inline int hex_nibble(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes exactly 2*len hex digits into out; fails the test otherwise. */
 static inline void unhex(uint8_t *out, size_t len, const char *hex)
 {
     for (size_t i = 0; i < len; i++) {
-        int hi = hex_nibble(hex[2 * i]), lo = hi < 0 ? -1 : hex_nibble(hex[2 * i + 1]);
+        int hi = ae_hex_digit(hex[2 * i]), lo = hi < 0 ? -1 : ae_hex_digit(hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0)
             fail_msg("bad hex digit at %zu in \"%.40s...\"", 2 * i, hex);

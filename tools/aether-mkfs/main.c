@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "aefs.h"
+#include "common/hex.h"
 #include "aether/errors.h"
 #include "image.h"
 #include "trust/bundle.h"
@@ -58,12 +59,6 @@ static void fail(const char *what, const char *path, int err)
     exit(1);
 }
 
-static void hex(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        printf("%02x", p[i]);
-}
-
 static int list(const char *path)
 {
     static const char *const kinds[] = {"?", "file", "bundle", "trust"};
@@ -85,7 +80,9 @@ static int list(const char *path)
         r = aefs_verify_blob(&fs, &b, &at);
         printf("%-6s %-28s %8llu ", kinds[e.kind <= 3 ? e.kind : 0], e.name,
                (unsigned long long)b.size);
-        hex(b.root, 32);
+        char root[65];
+        ae_hex_encode(b.root, 32, root);
+        fputs(root, stdout);
         if (r) {
             printf(" BAD (block %llu: %s)", (unsigned long long)at, ae_strerror(r));
             bad = 1;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "aether/errors.h"
+#include "common/hex.h"
 #include "util.h"
 
 /* Bigger than any bundle the system loads; keeps a wrong path from eating
@@ -123,13 +124,7 @@ fail:
 
 void to_hex(const uint8_t *p, size_t n, char *out)
 {
-    static const char digits[] = "0123456789abcdef";
-
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    out[2 * n] = '\0';
+    ae_hex_encode(p, n, out);
 }
 
 int parse_opts(int argc, char **argv, const struct opt *opts, char **pos, int maxpos)

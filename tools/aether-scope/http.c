@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "common/hex.h"
 #include "http.h"
 
 /* Where the head ends (after the blank line), or 0 if not yet. A bare LF
@@ -100,17 +101,6 @@ enum http_result http_parse(const char *buf, size_t len, struct http_req *r)
     return headers_ok(buf + i + 1, buf + end) ? HTTP_OK : HTTP_BAD;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int http_query(const char *query, const char *key, char *out, size_t outlen)
 {
     size_t klen = strlen(key);
@@ -128,9 +118,9 @@ int http_query(const char *query, const char *key, char *out, size_t outlen)
                 if (ch == '+') {
                     ch = ' ';
                 } else if (ch == '%') {
-                    if (stop - c < 3 || hexval(c[1]) < 0 || hexval(c[2]) < 0)
+                    if (stop - c < 3 || ae_hex_digit(c[1]) < 0 || ae_hex_digit(c[2]) < 0)
                         return -1;
-                    ch = hexval(c[1]) * 16 + hexval(c[2]);
+                    ch = ae_hex_digit(c[1]) * 16 + ae_hex_digit(c[2]);
                     c += 2;
                 }
                 if (ch == 0 || o + 1 >= outlen)

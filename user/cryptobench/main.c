@@ -22,6 +22,7 @@
 
 #include "aether.h"
 #include "common/fmt.h"
+#include "common/hex.h"
 #include "crypto/ed25519.h"
 #include "crypto/sha256.h"
 #include "trust/merkle.h"
@@ -55,15 +56,6 @@ static void bench_sha(const char *name, const uint8_t *buf, size_t len)
         samples[i] = ae_rdtsc() - t0;
     }
     report(name, N_HASH, len);
-}
-
-static void unhex(const char *h, uint8_t *out)
-{
-    for (; h[0] && h[1]; h += 2) {
-        int hi = h[0] <= '9' ? h[0] - '0' : h[0] - 'a' + 10;
-        int lo = h[1] <= '9' ? h[1] - '0' : h[1] - 'a' + 10;
-        *out++ = (uint8_t)(hi << 4 | lo);
-    }
 }
 
 int main(const struct ae_bootinfo *bi)
@@ -105,8 +97,11 @@ int main(const struct ae_bootinfo *bi)
     report("merkle_root_64k", N_HASH, big);
 
     /* RFC 8032, section 7.1, TEST 1: the empty message. */
-    unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", pk);
-    unhex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b", sig);
+    if (ae_hex_decode("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", pk, 32) ||
+        ae_hex_decode("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b", sig, 64)) {
+        ae_printf("cryptobench: error: bad test vector");
+        return 1;
+    }
     for (unsigned i = 0; i < N_VERIFY; i++) {
         uint64_t t0 = ae_rdtsc();
         int r = ae_ed25519_verify(sig, "", 0, pk);

@@ -11,6 +11,7 @@
 
 #include "manifest_keys.h"
 #include "common/fmt.h"
+#include "common/hex.h"
 #include "common/string.h"
 
 #define PAGE 4096ull
@@ -116,17 +117,6 @@ static enum num decimal(struct mf_text t, uint64_t max, uint64_t *out)
     return big ? NUM_BIG : NUM_OK;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* "0x" and hex digits, a value <= max. */
 static enum num hex(struct mf_text t, uint64_t max, uint64_t *out)
 {
@@ -136,7 +126,7 @@ static enum num hex(struct mf_text t, uint64_t max, uint64_t *out)
     if (t.n < 3 || t.p[0] != '0' || t.p[1] != 'x')
         return NUM_SYNTAX;
     for (size_t i = 2; i < t.n; i++) {
-        int d = hex_digit(t.p[i]);
+        int d = ae_hex_digit(t.p[i]);
         if (d < 0)
             return NUM_SYNTAX;
         if (!big && ((uint64_t)d > max || v > (max - (uint64_t)d) / 16))

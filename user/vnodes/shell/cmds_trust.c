@@ -2,18 +2,9 @@
  * (init's INIT_BUNDLES, INIT_VERIFY and INIT_TRUST; docs/BUNDLE.md). */
 #include "cmds.h"
 #include "aether/proto/init.h"
+#include "common/hex.h"
 #include "common/string.h"
 #include "trust/bundle.h"
-
-static void hex(char *out, const uint8_t *p, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    out[2 * n] = 0;
-}
 
 /* "0,2": the trust-root keys that signed. */
 static void signer_list(uint32_t mask, char *out, size_t len)
@@ -44,7 +35,7 @@ static int vnode_list(struct sh_io *io)
     for (uint64_t i = 0; i < m.w[0]; i++) {
         char ver[24], root[65], who[40], signers[64];
         ae_bundle_version_format(s[i].version, ver, sizeof(ver));
-        hex(root, s[i].root, 8);
+        ae_hex_encode(s[i].root, 8, root);
         signer_list(s[i].signers, who, sizeof(who));
         ae_snprintf(signers, sizeof(signers), "%u/%u%s%s%s", s[i].nsigners, nkeys,
                     who[0] ? " (" : "", who, who[0] ? ")" : "");
@@ -71,7 +62,7 @@ static int vnode_verify(struct sh_io *io, const char *name)
     if (r == AE_ERR_NOTFOUND || r == AE_ERR_INVAL)
         return sh_fail(io, 1, "vnode", "%s: %s", name, ae_strerror(r));
     ae_bundle_version_format(s->version, ver, sizeof(ver));
-    hex(root, s->root, 32);
+    ae_hex_encode(s->root, 32, root);
     if (r)
         return sh_fail(io, 1, "vnode", "%s %s: BAD: %s (%s)", name, ver, ae_strerror(r),
                        s->stage);
@@ -105,7 +96,7 @@ int cmd_trust(int argc, char **argv, struct sh_io *io)
               t->version, t->threshold, t->nkeys, t->rotations);
     for (uint32_t i = 0; i < t->nkeys && i < 16; i++) {
         char key[65];
-        hex(key, t->keys[i], 32);
+        ae_hex_encode(t->keys[i], 32, key);
         sh_printf(io, "  key %u: %s\n", i, key);
     }
     return 0;
