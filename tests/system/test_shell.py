@@ -308,28 +308,26 @@ def shl0010(sh):
     assert count('log 200') > 20
 
 
-def shl0011(ctx):
-    """SHL0011 poweroff ends QEMU by ACPI, with status 0"""
+def ends_qemu(ctx, cmd):
+    """Types cmd at the prompt; QEMU must then exit by itself with status 0."""
     sh = Shell(ctx, ISO)
     try:
-        sh.q.send('poweroff\r')
+        sh.q.send(cmd + '\r')
         status = sh.q.wait_exit(BOOT_TIMEOUT)
         if status != 0:
             raise AssertionError(f'QEMU exit status {status}, expected 0')
     finally:
         sh.stop()
+
+
+def shl0011(ctx):
+    """SHL0011 poweroff ends QEMU by ACPI, with status 0"""
+    ends_qemu(ctx, 'poweroff')
 
 
 def shl0012(ctx):
     """SHL0012 reboot restarts the machine (QEMU -no-reboot exits at the reset)"""
-    sh = Shell(ctx, ISO)
-    try:
-        sh.q.send('reboot\r')
-        status = sh.q.wait_exit(BOOT_TIMEOUT)
-        if status != 0:
-            raise AssertionError(f'QEMU exit status {status}, expected 0')
-    finally:
-        sh.stop()
+    ends_qemu(ctx, 'reboot')
 
 
 @with_shell(VNODES_ISO, debug_exit=True)

@@ -73,8 +73,9 @@ unit_ed25519_diff_LIBS := -lsodium
 # aether-scope's pure parts (tools/aether-scope): the stream decoder, the
 # model with its JSON view, the HTTP request parser.
 SCOPE_DIR := tools/aether-scope
-unit_scope_decode_SRCS := $(SCOPE_DIR)/decode.c
-unit_scope_model_SRCS  := $(addprefix $(SCOPE_DIR)/,model.c rate.c decode.c state_json.c buf.c)
+unit_scope_decode_SRCS := $(SCOPE_DIR)/decode.c user/vnodes/scope/frame.c
+unit_scope_model_SRCS  := $(addprefix $(SCOPE_DIR)/,model.c rate.c decode.c state_json.c buf.c) \
+                          user/vnodes/scope/frame.c
 unit_scope_model_LIBS  := -lm
 unit_scope_http_SRCS   := $(SCOPE_DIR)/http.c $(SCOPE_DIR)/buf.c
 unit_scope_http_LIBS   := -lm

@@ -71,13 +71,12 @@ static int64_t intern_blob(struct image *im, const void *data, uint64_t size)
     return im->nblobs++;
 }
 
+/* A fresh entry at the end of the table (the caller checked the name is
+ * free), counted once the caller has filled it. */
 static struct image_entry *new_entry(struct image *im, const char *name, uint32_t kind)
 {
     struct image_entry *ne;
 
-    for (uint32_t i = 0; i < im->nentries; i++)
-        if (!strcmp(im->entries[i].name, name))
-            return NULL;
     if (im->nentries == AEFS_MAX_ENTRIES)
         return NULL;
     ne = realloc(im->entries, (im->nentries + 1) * sizeof(*ne));

@@ -297,6 +297,16 @@ static void on_spawn(struct sm_model *m, const struct ae_trace_rec *r)
         m->nodes[parent].spawns++;
 }
 
+/* A fatal fault of node n (may be -1): shown as faulted for a while. */
+static void note_fault(struct sm_model *m, int n, const struct ae_trace_rec *r)
+{
+    if (n < 0)
+        return;
+    m->nodes[n].fault_ts = r->ts_ns;
+    m->nodes[n].fault_pid = r->pid;
+    m->nodes[n].faults++;
+}
+
 static void on_record(struct sm_model *m, const struct ae_trace_rec *r)
 {
     int n;
@@ -322,11 +332,7 @@ static void on_record(struct sm_model *m, const struct ae_trace_rec *r)
             m->nodes[n].page_faults++;
         if (!(r->arg[3] & 1))
             break;              /* demand paging: too common to list */
-        if (n >= 0) {
-            m->nodes[n].fault_ts = r->ts_ns;
-            m->nodes[n].fault_pid = r->pid;
-            m->nodes[n].faults++;
-        }
+        note_fault(m, n, r);
         push_event(m, r, r->type);
         break;
     case AE_TRACE_QUOTA_DENY:
@@ -350,11 +356,7 @@ static void on_record(struct sm_model *m, const struct ae_trace_rec *r)
         break;
     case AE_TRACE_PROC_FAULT:
         n = node_for_pid(m, r->pid);
-        if (n >= 0) {
-            m->nodes[n].fault_ts = r->ts_ns;
-            m->nodes[n].fault_pid = r->pid;
-            m->nodes[n].faults++;
-        }
+        note_fault(m, n, r);
         push_event(m, r, r->type);
         break;
     case AE_TRACE_PROC_RESTART:

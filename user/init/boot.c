@@ -11,20 +11,13 @@
 
 static void refuse(struct vnode *vn, int err, const char *what)
 {
-    char detail[128];
-
     vn->state = VN_REFUSED;
     vn->bundle.status = err;
     vn->bundle.stage = what;
-    /* A manifest problem already wrote its own words into reason. */
-    memcpy(detail, vn->reason, sizeof(detail));
-    if (detail[0])
-        ae_snprintf(vn->reason, sizeof(vn->reason), "%s", detail);
-    else if (err == AE_ERR_ROLLBACK)
-        ae_snprintf(vn->reason, sizeof(vn->reason), "%s (version below the mark)",
-                    ae_strerror(err));
-    else
-        ae_snprintf(vn->reason, sizeof(vn->reason), "%s (%s)", ae_strerror(err), what);
+    /* A manifest problem has already written its own words into reason. */
+    if (!vn->reason[0])
+        ae_snprintf(vn->reason, sizeof(vn->reason), "%s (%s)", ae_strerror(err),
+                    err == AE_ERR_ROLLBACK ? "version below the mark" : what);
     ae_printf("init: refused %s: %s", vn->m.name, vn->reason);
 }
 

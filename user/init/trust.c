@@ -21,7 +21,7 @@
 
 static bool have_trust;
 
-static const void *module(const char *name, uint64_t va, uint64_t *size, ae_handle_t *vmo)
+const void *trust_map_module(const char *name, uint64_t va, uint64_t *size, ae_handle_t *vmo)
 {
     const struct ae_bootinfo *bi = g.bi;
 
@@ -37,11 +37,6 @@ static const void *module(const char *name, uint64_t va, uint64_t *size, ae_hand
         return (const void *)va;
     }
     return NULL;
-}
-
-const void *trust_map_module(const char *name, uint64_t va, uint64_t *size, ae_handle_t *vmo)
-{
-    return module(name, va, size, vmo);
 }
 
 /* Successor roots in the image, in version order; each must be accepted by
@@ -106,7 +101,7 @@ static void load_hwm(void)
 int trust_init(void)
 {
     uint64_t size;
-    const void *anchor = module("trust", TRUST_VA, &size, NULL);
+    const void *anchor = trust_map_module("trust", TRUST_VA, &size, NULL);
     int r;
 
     if (!anchor) {

@@ -9,6 +9,14 @@ const struct ae_vnode_info *ae_vnode_info(void)
     return vi && vi->magic == AE_VNODE_INFO_MAGIC ? vi : NULL;
 }
 
+const struct ae_vnode_hw *ae_vnode_hw(const struct ae_vnode_info *vi, uint32_t kind)
+{
+    for (uint32_t i = 0; vi && i < vi->nhw && i < AE_VNODE_HW_MAX; i++)
+        if (vi->hw[i].kind == kind)
+            return &vi->hw[i];
+    return NULL;
+}
+
 int ae_ns_pack_name(const char *name, uint64_t w[3])
 {
     size_t n = name ? strlen(name) : 0;

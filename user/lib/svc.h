@@ -27,6 +27,8 @@ struct ae_svc {
 
 /* The info page of a V-Node started by init, or NULL (init itself, ktest). */
 const struct ae_vnode_info *ae_vnode_info(void);
+/* The first hardware grant of this kind in vi (AE_VNODE_HW_*), or NULL. */
+const struct ae_vnode_hw *ae_vnode_hw(const struct ae_vnode_info *vi, uint32_t kind);
 
 /* Packs a service name into three message words; AE_ERR_INVAL when it is
  * empty or too long. */

@@ -5,36 +5,30 @@
  */
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/cpu.h"
+#include "common/uart16550.h"
 
-#define COM1 0x3f8
-#define REG_DATA 0
-#define REG_IER 1
-#define REG_FCR 2
-#define REG_LCR 3
-#define REG_MCR 4
-#define REG_LSR 5
-#define LSR_THRE 0x20
+#define COM1 UART_COM1
 #define TX_SPIN_LIMIT 100000
 
 void serial_init(void)
 {
-    outb(COM1 + REG_IER, 0x00);     /* no interrupts: polled */
-    outb(COM1 + REG_LCR, 0x80);     /* DLAB on to set the divisor */
-    outb(COM1 + REG_DATA, 0x01);    /* 115200 = 115200 / 1 */
-    outb(COM1 + REG_IER, 0x00);
-    outb(COM1 + REG_LCR, 0x03);     /* 8 bits, no parity, 1 stop, DLAB off */
-    outb(COM1 + REG_FCR, 0xc7);     /* enable + clear FIFOs, 14-byte trigger */
-    outb(COM1 + REG_MCR, 0x03);     /* DTR + RTS */
+    outb(COM1 + UART_IER, 0x00);    /* no interrupts: polled */
+    outb(COM1 + UART_LCR, UART_LCR_DLAB);   /* to set the divisor */
+    outb(COM1 + UART_DATA, 0x01);   /* 115200 = 115200 / 1 */
+    outb(COM1 + UART_IER, 0x00);
+    outb(COM1 + UART_LCR, UART_LCR_8N1);    /* DLAB off */
+    outb(COM1 + UART_FCR, 0xc7);    /* enable + clear FIFOs, 14-byte trigger */
+    outb(COM1 + UART_MCR, UART_MCR_DTR_RTS);
 }
 
 void serial_putc(char c)
 {
     for (int i = 0; i < TX_SPIN_LIMIT; i++) {
-        if (inb(COM1 + REG_LSR) & LSR_THRE)
+        if (inb(COM1 + UART_LSR) & UART_LSR_THR_EMPTY)
             break;
         __asm__ volatile("pause");
     }
-    outb(COM1 + REG_DATA, (uint8_t)c);
+    outb(COM1 + UART_DATA, (uint8_t)c);
 }
 
 void serial_write(const char *s, size_t n)

@@ -10,25 +10,15 @@
 // of what it saw, and exits 0. Exits 1 with the reason on stderr.
 'use strict';
 const path = require('path');
-
-const NPM = process.env.AETHER_NPM || path.join(__dirname, '..', '..', '..', 'build', 'npm');
-const { chromium } = require(path.join(NPM, 'node_modules', 'playwright-core'));
+const { launch } = require(path.join(__dirname, '..', '..', 'tools', 'browser', 'launch.cjs'));
 
 const [url, shot, userData] = process.argv.slice(2);
 const WAIT = { timeout: 240000, polling: 200 };
 
 async function main() {
-  const ctx = await chromium.launchPersistentContext(userData, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 1000 },
-  });
   const seen = { errors: [] };
+  const { ctx, page } = await launch(userData, seen.errors);
   try {
-    const page = ctx.pages()[0] || await ctx.newPage();
-    page.on('pageerror', (e) => seen.errors.push(String(e)));
     await page.goto(url);
     await page.waitForFunction(() => ['init', 'console', 'vfs', 'shell'].every(
       (n) => document.querySelector(`#nodes g.node[data-name="${n}"]`)), null, WAIT);

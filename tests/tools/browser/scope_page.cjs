@@ -8,10 +8,8 @@
 // on stderr when the page does not show what it should.
 'use strict';
 const fs = require('fs');
-const path = require('path');
 
-const NPM = process.env.AETHER_NPM || path.join(__dirname, '..', '..', '..', 'build', 'npm');
-const { chromium } = require(path.join(NPM, 'node_modules', 'playwright-core'));
+const { launch } = require('./launch.cjs');
 
 const [url, live, part1, part2, part3, shot, userData] = process.argv.slice(2);
 const WAIT = { timeout: 20000, polling: 100 };
@@ -22,17 +20,9 @@ const consoleState = (state) => `(() => {
 })()`;
 
 async function main() {
-  const ctx = await chromium.launchPersistentContext(userData, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 1000 },
-  });
   const seen = { errors: [] };
+  const { ctx, page } = await launch(userData, seen.errors);
   try {
-    const page = ctx.pages()[0] || await ctx.newPage();
-    page.on('pageerror', (e) => seen.errors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error') seen.errors.push(m.text()); });
     await page.goto(url);
     // Every state the console node shows, in order, as the page changes it.

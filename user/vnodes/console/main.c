@@ -7,6 +7,7 @@
  * into each other. A small lock guards the rings and the UART.
  */
 #include "aether.h"
+#include "common/uart16550.h"
 #include "aelibc.h"
 #include "clientbuf.h"
 #include "serve.h"
@@ -246,32 +247,21 @@ static const struct ae_serve_op ops[] = {
     {AE_CONSOLE_MODE, op_mode},
 };
 
-static int find_hw(const struct ae_vnode_info *vi, uint32_t kind, const struct ae_vnode_hw **out)
-{
-    for (uint32_t i = 0; i < vi->nhw && i < AE_VNODE_HW_MAX; i++) {
-        if (vi->hw[i].kind == kind) {
-            *out = &vi->hw[i];
-            return 1;
-        }
-    }
-    return 0;
-}
-
 int main(const struct ae_bootinfo *bi)
 {
     const struct ae_vnode_info *vi = ae_vnode_info();
-    const struct ae_vnode_hw *ports, *irq;
+    const struct ae_vnode_hw *ports = ae_vnode_hw(vi, AE_VNODE_HW_IOPORTS);
+    const struct ae_vnode_hw *irq = ae_vnode_hw(vi, AE_VNODE_HW_IRQ);
     int64_t r;
 
-    if (!vi || !find_hw(vi, AE_VNODE_HW_IOPORTS, &ports) || !find_hw(vi, AE_VNODE_HW_IRQ, &irq) ||
-        ports->count < 8) {
+    if (!ports || !irq || ports->count < UART_PORTS) {
         ae_printf("console: needs an I/O port range and an IRQ line in its manifest");
         return 1;
     }
     port_base = (uint16_t)ports->base;
     irq_handle = irq->handle;
     ldisc_init(&ld);
-    r = ae_ioport_enable(ports->handle, port_base, 8);
+    r = ae_ioport_enable(ports->handle, port_base, UART_PORTS);
     if (r) {
         ae_printf("console: ports %#x: %s", port_base, ae_strerror(r));
         return 1;

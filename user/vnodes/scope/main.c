@@ -13,6 +13,7 @@
 #include "trace_read.h"
 #include "aether/proto/scope.h"
 #include "aether/vnode.h"
+#include "common/uart16550.h"
 
 #define RINGS_VA 0x0000200000000000ull
 #define BUF_VA 0x0000300000000000ull
@@ -114,10 +115,9 @@ int main(const struct ae_bootinfo *bi)
     scope_rings = (const void *)RINGS_VA;
     scope_nrings = ae_trace_nrings((uint64_t)r);
     /* The ports its manifest grants (COM2) must be switched on first. */
-    r = AE_ERR_NOTFOUND;
-    for (uint32_t i = 0; i < vi->nhw && r; i++)
-        if (vi->hw[i].kind == AE_VNODE_HW_IOPORTS && vi->hw[i].base == 0x2f8 && vi->hw[i].count == 8)
-            r = ae_ioport_enable(vi->hw[i].handle, 0x2f8, 8);
+    const struct ae_vnode_hw *ports = ae_vnode_hw(vi, AE_VNODE_HW_IOPORTS);
+    r = ports && ports->base == UART_COM2 && ports->count == UART_PORTS
+            ? ae_ioport_enable(ports->handle, UART_COM2, UART_PORTS) : AE_ERR_NOTFOUND;
     if (r < 0) {
         ae_printf("scope: no COM2 ports: %s", ae_strerror(r));
         return 1;
