@@ -7,7 +7,7 @@ set -eu
 # chromium and nodejs (+ npm): the browser test of aether-scope's page
 # (playwright-core from the npm registry drives Debian's chromium).
 PKGS="gcc make binutils python3 qemu-system-x86 grub-pc-bin grub-common \
-xorriso mtools libcmocka-dev cpio libsodium-dev python3-cryptography-vectors \
+xorriso mtools libcmocka-dev libsodium-dev python3-cryptography-vectors \
 chromium nodejs"
 
 missing=""
