@@ -29,7 +29,7 @@
 #define AE_TRACE_RING_RECORDS 16384u                /* a power of two: 1 MiB a CPU */
 #define AE_TRACE_RECORD_SIZE 64u
 #define AE_TRACE_RING_BYTES (AE_TRACE_RECORD_SIZE * AE_TRACE_RING_RECORDS)
-#define AE_TRACE_MAX_CPUS 16u
+#define AE_TRACE_MAX_CPUS 64u                      /* every CPU the kernel runs */
 #define AE_TRACE_HEADER_BYTES 4096u                 /* one page of ring headers */
 #define AE_TRACE_MAP_BYTES(ncpus) \
     (AE_TRACE_HEADER_BYTES + (uint64_t)(ncpus) * AE_TRACE_RING_BYTES)
@@ -48,16 +48,24 @@
 /* ae_trace_rec.type */
 enum ae_trace_type {
     AE_TRACE_NONE = 0,
-    AE_TRACE_IPC_SEND = 1,      /* pid -> peer: arg0 badge, arg1 words | handles << 8,
-                                 * arg2 ns blocked before delivery, arg3 label */
+    AE_TRACE_IPC_SEND = 1,      /* a message delivered, pid (tid) -> peer: arg0 badge,
+                                 * arg1 its info word as delivered (label bits
+                                 * 0-31, handles moved bits 32-34: aether/ipc.h),
+                                 * arg2 ns the side that had been blocked waited
+                                 * (0 if unknown), arg3 AE_TRACE_IPC_* flags
+                                 * (bits 0-31) and the receiving tid (32-63).
+                                 * Every message has AE_MSG_WORDS words. The
+                                 * receipt is part of this record. */
     AE_TRACE_IPC_CALL = 2,      /* as SEND, the caller then waits for the reply */
-    AE_TRACE_IPC_REPLY = 3,     /* pid (server) -> peer (caller): as SEND */
-    AE_TRACE_IPC_RECV = 4,      /* pid received from peer: arg0 badge, arg1 words |
-                                 * handles << 8, arg2 ns blocked waiting, arg3 label
-                                 * (peer 0: a kernel fault report) */
+    AE_TRACE_IPC_REPLY = 3,     /* as SEND, pid the server, peer the caller (who had
+                                 * waited since its call: RECEIVER_WAITED) */
+    AE_TRACE_IPC_RECV = 4,      /* a kernel fault report received by pid (peer 0):
+                                 * arg0 badge, arg1 info (label AE_MSG_FAULT),
+                                 * arg2 ns it waited, arg3 0 */
     AE_TRACE_SWITCH = 5,        /* on this CPU: from pid/tid to peer/arg0 (tid);
                                  * arg1 1 if the previous thread blocked, 2 if it
-                                 * exited, 0 if it is still runnable */
+                                 * exited, 0 if it is still runnable (an IPC
+                                 * hand-off is in its IPC record instead) */
     AE_TRACE_PAGE_FAULT = 6,    /* pid faulted: arg0 address, arg1 rip, arg2 error code,
                                  * arg3 1 if it was fatal */
     AE_TRACE_QUOTA_DENY = 7,    /* pid refused: arg0 resource (0 pages, 1 threads,
@@ -73,6 +81,17 @@ enum ae_trace_type {
     AE_TRACE_LOST = 13,         /* stream only: arg0 records lost on CPU `cpu` */
     AE_TRACE_VNODE = 14,        /* stream only: a V-Node snapshot (see below) */
 };
+
+/* arg3 of an IPC_SEND/CALL/REPLY record */
+#define AE_TRACE_IPC_RECV_TID(a3) ((uint32_t)((a3) >> 32))        /* receiving thread */
+/* The sender blocked and the receiver ran next on this CPU, at the
+ * record's time: the context switch has no SWITCH record of its own. */
+#define AE_TRACE_IPC_HANDOFF 1u
+/* The receiver had been blocked waiting (in recv, or for this reply):
+ * arg2 is how long. */
+#define AE_TRACE_IPC_RECEIVER_WAITED 2u
+/* The sender had been queued, the receiver busy: arg2 is how long. */
+#define AE_TRACE_IPC_SENDER_WAITED 4u
 
 struct ae_trace_rec {
     uint64_t seq;               /* per-CPU number, from 1; 0 = never written */
@@ -93,7 +112,9 @@ struct ae_trace_ring_hdr {
     uint32_t nrecords;          /* AE_TRACE_RING_RECORDS */
     uint64_t head;              /* seq of the newest published record */
     uint64_t enabled;           /* tracing on (1) or off (0), for readers' information */
-    uint64_t reserved[4];
+    uint64_t tsc_base;          /* the clock: ns = (tsc - tsc_base) * tsc_mult >> 32 */
+    uint64_t tsc_mult;
+    uint64_t reserved[2];
 };
 _Static_assert(sizeof(struct ae_trace_ring_hdr) == 64, "ABI");
 #define AE_TRACE_MAGIC 0x31454341525441ull     /* "ATRACE1" */

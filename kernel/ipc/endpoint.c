@@ -18,7 +18,6 @@
 #include "aether/ipc.h"
 #include "aether/rights.h"
 #include "mm/kcharge.h"
-#include "trace/trace_ipc.h"
 #include "trace/trace_points.h"
 #include "panic.h"
 
@@ -102,7 +101,8 @@ static int check_message(const struct trap_frame *f)
 }
 
 /* Copies the message in from's frame to to's and moves its handles;
- * counts it for process_info. Not traced (deliver is). */
+ * counts it for process_info. Not traced: its callers write the record
+ * (trace_ipc) once they know whether the receiver runs next here. */
 static __attribute__((noinline)) int transfer(struct thread *from, struct thread *to,
                                               uint64_t badge)
 {
@@ -150,35 +150,6 @@ static __attribute__((noinline)) int transfer(struct thread *from, struct thread
     return AE_OK;
 }
 
-/* deliver with tracing on. The records are written here (trace_ipc.h is
- * inline): a traced round trip pays for every instruction of them. */
-static __attribute__((noinline)) int deliver_traced(struct thread *from, struct thread *to,
-                                                    uint64_t badge, bool call, unsigned how)
-{
-    int err = transfer(from, to, badge);
-
-    if (err)
-        return err;
-    if (call)
-        trace_ipc_delivered(from, to, badge, how | AE_TRACE_IPC_CALL);
-    else
-        trace_ipc_delivered(from, to, badge, (how & ~TRACE_HANDOFF) | AE_TRACE_IPC_SEND);
-    return AE_OK;
-}
-
-/* A send or a call delivered: transfer, and with tracing on its records
- * (how: trace_ipc_delivered's flags; a call hands off, a send does not).
- * Tracing is tested first, while the arguments are still in their
- * registers, and the flags are worked out only when it is on: the
- * untraced path pays the test alone. */
-static inline int deliver(struct thread *from, struct thread *to, uint64_t badge, bool call,
-                          unsigned how)
-{
-    if (trace_on())
-        return deliver_traced(from, to, badge, call, how);
-    return transfer(from, to, badge);
-}
-
 static void deliver_fault(struct fault_msg *m, struct thread *to, bool waited)
 {
     struct trap_frame *d = thread_frame(to);
@@ -205,12 +176,24 @@ static void block_on(struct endpoint *ep, struct list_node *q, struct thread *t)
 }
 
 /* Runs `next` now if it lives on this CPU, else readies it there. The
- * current thread must already be blocked or queued. */
-static void hand_off(struct thread *next)
+ * current thread must already be blocked or queued. how: the trace record
+ * of the message that causes this (TRACE_HOW: written here, where it is
+ * known whether the switch is a hand-off), or 0 when that message is
+ * recorded already: the switch then gets a SWITCH record of its own. */
+static inline __attribute__((always_inline)) void hand_off(struct thread *next, uint64_t how)
 {
-    if (next->cpu == this_cpu()->id && !next->killed) {
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->current;
+
+    if (next->cpu == c->id && !next->killed) {
+        if (how)
+            trace_ipc(cur, next, how | AE_TRACE_IPC_HANDOFF);
+        else
+            trace_switch(c, cur, next);
         sched_switch_to(next);
     } else {
+        if (how)
+            trace_ipc(cur, next, how);
         sched_ready(next);
         schedule();
     }
@@ -242,17 +225,18 @@ int64_t ipc_send(struct endpoint *ep, uint64_t badge, bool call)
         schedule();
         return t->wait_result;
     }
-    err = deliver(t, r, badge, call, TRACE_WAITED_RECEIVER | TRACE_HANDOFF);
+    err = transfer(t, r, badge);
     if (err)
         return err;
     unqueue(r);
     r->wait_result = AE_OK;
     if (!call) {
+        trace_ipc(t, r, TRACE_HOW(AE_TRACE_IPC_SEND, AE_TRACE_IPC_RECEIVER_WAITED));
         sched_ready(r);
         return AE_OK;
     }
     pair_reply(r, t);
-    hand_off(r);
+    hand_off(r, TRACE_HOW(AE_TRACE_IPC_CALL, AE_TRACE_IPC_RECEIVER_WAITED));
     return t->wait_result;
 }
 
@@ -273,12 +257,14 @@ static bool take_pending(struct endpoint *ep, struct thread *t)
         return true;
     }
     for (struct thread *s; (s = first_waiter(&ep->senders));) {
-        int err = deliver(s, t, s->ipc_badge, s->ipc_call, TRACE_WAITED_SENDER);
+        int err = transfer(s, t, s->ipc_badge);
         unqueue(s);
         if (err) {
             thread_wake(s, err);        /* its handles went bad meanwhile */
             continue;
         }
+        trace_ipc(s, t, TRACE_HOW(s->ipc_call ? AE_TRACE_IPC_CALL : AE_TRACE_IPC_SEND,
+                                  AE_TRACE_IPC_SENDER_WAITED));
         if (s->ipc_call) {
             pair_reply(t, s);
         } else {
@@ -336,24 +322,23 @@ int64_t ipc_reply(struct endpoint *then_recv)
     c->reply_from = NULL;
     c->wait_result = AE_OK;
     if (!then_recv) {
-        trace_reply(t, c, false);
+        trace_ipc(t, c, TRACE_REPLY);
         sched_ready(c);
         return AE_OK;
     }
     if (!has_pending(then_recv)) {
         /* The usual server loop: wait for the next message, run the caller. */
         block_on(then_recv, &then_recv->receivers, t);
-        trace_reply(t, c, true);
-        hand_off(c);
+        hand_off(c, TRACE_REPLY);
         return t->wait_result;
     }
-    trace_reply(t, c, false);           /* before the next message's records */
+    trace_ipc(t, c, TRACE_REPLY);       /* before the next message's record */
     if (take_pending(then_recv, t)) {
         sched_ready(c);
         return AE_OK;
     }
     block_on(then_recv, &then_recv->receivers, t);  /* every queued sender failed */
-    hand_off(c);
+    hand_off(c, 0);
     return t->wait_result;
 }
 

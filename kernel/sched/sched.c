@@ -204,7 +204,6 @@ void sched_first_run(void)
 static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 {
     account(c, prev);
-    trace_switch(c, prev, next);
     rqs[c->id].slice_left = SCHED_SLICE_TICKS;
     next->state = THREAD_RUNNING;
     if (prev->proc)
@@ -249,6 +248,7 @@ void schedule(void)
         cur->state = THREAD_RUNNING;
         return;
     }
+    trace_switch(c, cur, next);
     switch_to(c, cur, next);
 }
 

@@ -36,7 +36,8 @@ void sched_ready(struct thread *t);
  * it (BLOCKED, DEAD). */
 void schedule(void);
 /* Switches straight to next (not in any run queue), as IPC call/reply do;
- * the current thread must already be BLOCKED or requeued by the caller. */
+ * the current thread must already be BLOCKED or requeued by the caller,
+ * who also traces the switch (an IPC record says it, or trace_switch). */
 void sched_switch_to(struct thread *next);
 /* CPU budgets: each process may use (its CPU share - what it carved for its
  * children) per-mille of one CPU in every BUDGET_PERIOD_NS, sampled on the

@@ -59,8 +59,7 @@ struct thread {
     uint64_t ipc_sent;          /* messages delivered from it (process_info sums them) */
     uint64_t ipc_received;      /* messages delivered to it */
     uint64_t trace_pid_hi;      /* tracing: its process's pid << 32 (trace_ring.h) */
-    uint64_t trace_wait_ns;     /* tracing: when it was last switched out blocked ... */
-    uint64_t trace_wait_epoch;  /* ... valid while this is trace_epoch */
+    uint64_t trace_wait_tsc;    /* tracing: when it was last switched out blocked */
     uint8_t fpu[512] __attribute__((aligned(16)));
 };
 

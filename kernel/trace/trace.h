@@ -21,18 +21,19 @@ struct process;
  * ordering (a byte load is atomic; a trace point that runs just after a
  * switch may still see the old value, which is harmless). */
 extern bool trace_enabled;
-/* Bumped each time tracing is switched on: a wait stamped (in a thread)
- * under an older epoch is not measured. Never 0. */
-extern uint64_t trace_epoch;
+/* When tracing was last switched on (TSC): a wait stamped (in a thread)
+ * before it is unknown. */
+extern uint64_t trace_since;
 
 static inline bool trace_on(void)
 {
     return __builtin_expect(trace_enabled, 0);
 }
 
-/* Boot, before init is loaded: a ring for each CPU that exists (up to
- * AE_TRACE_MAX_CPUS), allocated from the kernel's own memory. on: start
- * tracing now (the `trace` command-line option). */
+/* Boot, before init is loaded: a ring for each CPU that exists, allocated
+ * from the kernel's own memory. on: start tracing now (the `trace`
+ * command-line option). Tracing is off before this runs, so trace points
+ * find every CPU's ring set. */
 void trace_init(bool on);
 /* Switches tracing on or off; returns the previous state. */
 bool trace_set_enabled(bool on);

@@ -1,6 +1,6 @@
 /*
  * The trace rings and the TraceBuf object. At boot each CPU that exists
- * (up to AE_TRACE_MAX_CPUS) gets a ring of AE_TRACE_RING_RECORDS records,
+ * gets a ring of AE_TRACE_RING_RECORDS records,
  * physically contiguous so the writer indexes it directly, and one page
  * holds every ring's header. The memory is the kernel's: taken before
  * init's quota is set, never charged, never freed. A kernel-owned VMO over
@@ -28,12 +28,13 @@
 
 _Static_assert(AE_TRACE_MAX_CPUS * sizeof(struct ae_trace_ring_hdr) <= AE_TRACE_HEADER_BYTES,
                "every header fits in the header page");
+/* So every CPU has a ring, and writers need not test for one. */
+_Static_assert(AE_TRACE_MAX_CPUS >= MAX_CPUS, "a ring for every CPU");
 _Static_assert((AE_TRACE_RING_RECORDS & (AE_TRACE_RING_RECORDS - 1)) == 0,
                "seq % records is a mask");
 
 bool trace_enabled;
-uint64_t trace_epoch = 1;
-struct trace_clock trace_clock;
+uint64_t trace_since;
 
 /* Static, with the kernel's reference, never dropped (like the log). */
 static struct kobj trace_obj = {.type = AE_OBJ_TRACE, .refs = 1};
@@ -48,11 +49,11 @@ struct kobj *trace_object(void)
 
 void trace_init(bool on)
 {
-    uint64_t hdr_phys, *pages, npages;
+    uint64_t hdr_phys, *pages, npages, tsc_base, tsc_mult;
     struct cpu *c;
-    unsigned n = cpu_count() < AE_TRACE_MAX_CPUS ? cpu_count() : AE_TRACE_MAX_CPUS;
+    unsigned n = cpu_count();
 
-    clock_conversion(&trace_clock.base_tsc, &trace_clock.mult);
+    clock_conversion(&tsc_base, &tsc_mult);
     npages = 1 + n * RING_PAGES;
     pages = kmalloc(npages * sizeof(uint64_t));
     if (!pages || frame_alloc_zeroed(&hdr_phys))
@@ -67,12 +68,11 @@ void trace_init(bool on)
         for (uint64_t i = 0; i < RING_PAGES; i++)
             pages[1 + cpu * RING_PAGES + i] = phys + i * PAGE;
         headers[cpu] = (struct ae_trace_ring_hdr){
-            .magic = AE_TRACE_MAGIC, .cpu = cpu, .nrecords = AE_TRACE_RING_RECORDS};
+            .magic = AE_TRACE_MAGIC, .cpu = cpu, .nrecords = AE_TRACE_RING_RECORDS,
+            .tsc_base = tsc_base, .tsc_mult = tsc_mult};
         c = cpu_get(cpu);
         c->trace_published = &headers[cpu].head;
-        c->trace_cpu_bits = (uint64_t)cpu << 16;
-        c->trace_head = 0;
-        c->trace_recs = phys_to_virt(phys);     /* last: the ring is ready */
+        c->trace_recs = phys_to_virt(phys);
     }
     if (vmo_create_kernel(pages, npages, &trace_vmo))
         panic("trace: no memory for the ring object");
@@ -89,7 +89,7 @@ bool trace_set_enabled(bool on)
     bool was = trace_enabled;
 
     if (on && !was)
-        trace_epoch++;          /* waits stamped before now are not measured */
+        trace_since = trace_now();      /* waits stamped before now are unknown */
     for (unsigned i = 0; i < nrings; i++)
         __atomic_store_n(&headers[i].enabled, on ? 1 : 0, __ATOMIC_RELAXED);
     __atomic_store_n(&trace_enabled, on, __ATOMIC_RELEASE);

@@ -1,13 +1,19 @@
 /*
  * The writers behind the trace points (trace_points.h), run only while
  * tracing is on. The IPC and switch writers are the ones a traced round
- * trip pays for, so they are written for few instructions: one batch per
- * system call, words built from per-thread pieces, the switch that an
- * IPC hand-off is about to make recorded with the delivery (and noted, so
- * switch_to does not record it again). trace_ipc.h has their inline parts.
+ * trip pays for, so they are written for few instructions: a message is
+ * one record, which also stands for its receipt and for the hand-off
+ * switch that follows it; words are built from per-thread pieces.
+ *
+ * Waits: a thread switched out blocked is stamped (trace_wait_tsc); the
+ * delivery that ends the wait records the stamp, and readers subtract it
+ * from the record's time (user/lib/trace_read.c). A stamp from before
+ * tracing was last switched on (trace_since) is recorded as 0, unknown:
+ * the thread may have blocked since without one. While tracing is on
+ * every block is followed by a switch that stamps it, so a stamp needs no
+ * clearing.
  */
 #include "trace/trace_points.h"
-#include "trace/trace_ipc.h"
 #include "trace/trace_ring.h"
 #include "arch/x86_64/vectors.h"
 #include "proc/process.h"
@@ -15,19 +21,42 @@
 #include "aether/ipc.h"
 #include "aether/trace.h"
 
-void trace_reply_rec(struct thread *from, struct thread *to, bool handoff)
-{
-    uint64_t info = thread_frame(from)->rsi, from_to;
-    struct trace_batch b;
 
-    if (!trace_begin(&b))
-        return;
-    from_to = TRACE_W2(from->id, to->trace_pid_hi);
-    trace_put(&b, TRACE_W1(AE_TRACE_IPC_REPLY, from->trace_pid_hi), from_to, 0,
-              trace_msg_words(info), 0, (uint32_t)info);
-    if (handoff)
-        trace_put_handoff(&b, from, to, from_to);
-    trace_end(&b);
+/* The stamp of t's wait, 0 if it is unknown. */
+static inline uint64_t wait_stamp(const struct thread *t)
+{
+    uint64_t stamp = t->trace_wait_tsc;
+
+    return stamp >= trace_since ? stamp : 0;
+}
+
+/* Written out rather than with trace_begin/trace_put, for few
+ * instructions: a traced round trip pays for two of these. Exactly one
+ * side had been waiting: the receiver (in recv, or for its reply) or the
+ * sender (queued while the receiver was busy). The sender's wait stamp is
+ * set whether or not it blocks now: if it does not, it is stamped again
+ * when it next blocks, before anything reads the stamp. */
+void trace_ipc_rec(struct thread *from, struct thread *to, uint64_t how)
+{
+    struct cpu *c = this_cpu();
+    volatile uint64_t *published = c->trace_published, *w;
+    const struct trap_frame *d = thread_frame(to);
+    uint64_t seq, ts;
+
+    seq = *published + 1;
+    w = (volatile uint64_t *)c->trace_recs + (seq & (AE_TRACE_RING_RECORDS - 1)) * 8;
+    w[0] = 0;                           /* the protocol of trace_ring.h */
+    ts = trace_now();
+    w[1] = ts;
+    w[2] = TRACE_W1(how >> 8, from->trace_pid_hi);
+    w[3] = TRACE_W2(from->id, to->trace_pid_hi);
+    w[4] = d->rdi;                      /* the badge, as delivered */
+    w[5] = d->rsi;                      /* the info word, as delivered */
+    w[6] = wait_stamp(how & AE_TRACE_IPC_SENDER_WAITED ? from : to);
+    w[7] = (how & TRACE_HOW_FLAGS) | (uint64_t)to->id << 32;
+    w[0] = seq;
+    *published = seq;
+    from->trace_wait_tsc = ts;
 }
 
 void trace_fault_msg_rec(struct thread *to, uint64_t badge, bool waited)
@@ -35,10 +64,9 @@ void trace_fault_msg_rec(struct thread *to, uint64_t badge, bool waited)
     struct trace_batch b;
     uint64_t flags;
 
-    if (!trace_begin_irqsave(&b, &flags))
-        return;
+    trace_begin_irqsave(&b, &flags);
     trace_put(&b, TRACE_W1(AE_TRACE_IPC_RECV, to->trace_pid_hi), TRACE_W2(to->id, 0), badge,
-              AE_MSG_WORDS, waited ? trace_waited_ns(to, b.ts) : 0, AE_MSG_FAULT);
+              AE_MSG_INFO(AE_MSG_FAULT, 0), waited ? wait_stamp(to) : 0, 0);
     trace_end_irqrestore(&b, flags);
 }
 
@@ -47,15 +75,13 @@ void trace_switch_rec(struct cpu *c, struct thread *prev, struct thread *next)
     struct trace_batch b;
     uint64_t how;
 
-    c->trace_switch_noted = NULL;       /* (it named another thread: stale) */
-    if (!trace_begin(&b))
-        return;
+    trace_begin(&b);
     how = prev->state == THREAD_BLOCKED ? 1 : prev->state == THREAD_DEAD ? 2 : 0;
     trace_put(&b, TRACE_W1(AE_TRACE_SWITCH, prev->trace_pid_hi),
               TRACE_W2(prev->id, next->trace_pid_hi), next->id, how, 0, 0);
     trace_end(&b);
     if (how == 1)
-        trace_stamp_wait(prev, b.ts);
+        prev->trace_wait_tsc = b.ts;
 }
 
 /* ---- the rarer trace points: one record each, by the current thread --- */
@@ -88,8 +114,7 @@ static void put(uint16_t type, uint64_t pid, uint32_t peer, uint64_t a0, uint64_
     struct trace_batch b;
     uint64_t flags;
 
-    if (!trace_begin_irqsave(&b, &flags))
-        return;
+    trace_begin_irqsave(&b, &flags);
     trace_put(&b, TRACE_W1(type, pid_hi((uint32_t)pid)), TRACE_W2(current_tid(), pid_hi(peer)),
               a0, a1, a2, a3);
     trace_end_irqrestore(&b, flags);

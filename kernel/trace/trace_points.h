@@ -20,17 +20,19 @@
 struct process;
 struct thread;
 
-/* trace_ipc_delivered's `how` (trace_ipc.h): the type (AE_TRACE_IPC_SEND
- * or _CALL), who had been waiting (its wait is measured from when it was
- * switched out), and whether the sender switches straight to the receiver
- * next if it is on this CPU (ipc_send's hand_off), which then gets its
- * SWITCH record in the same batch. */
-#define TRACE_TYPE_MASK 0xffu
-#define TRACE_WAITED_SENDER 0x100u
-#define TRACE_WAITED_RECEIVER 0x200u
-#define TRACE_HANDOFF 0x400u
+/* trace_ipc's `how`: the type (AE_TRACE_IPC_SEND, _CALL or _REPLY) and
+ * the record's flags (AE_TRACE_IPC_*: include/aether/trace.h): who had
+ * been waiting (its wait is measured from when it was switched out
+ * blocked), and AE_TRACE_IPC_HANDOFF when the receiver runs next on this
+ * CPU, the sender blocked (the switch then has no SWITCH record). */
+#define TRACE_HOW(type, flags) ((uint64_t)(type) << 8 | (flags))
+#define TRACE_HOW_FLAGS 0xffu
+/* A reply: the caller had been waiting since its call. */
+#define TRACE_REPLY TRACE_HOW(AE_TRACE_IPC_REPLY, AE_TRACE_IPC_RECEIVER_WAITED)
 
-void trace_reply_rec(struct thread *from, struct thread *to, bool handoff);
+/* One message delivered from `from` to `to` (after the transfer: the
+ * badge and info are read from to's frame). Kernel lock held. */
+void trace_ipc_rec(struct thread *from, struct thread *to, uint64_t how);
 void trace_fault_msg_rec(struct thread *to, uint64_t badge, bool waited);
 void trace_switch_rec(struct cpu *c, struct thread *prev, struct thread *next);
 void trace_page_fault_rec(struct process *p, uint64_t addr, uint64_t rip, uint64_t error,
@@ -46,12 +48,10 @@ void trace_exit_rec(const struct process *p);
  * tracing is off (nothing written). */
 bool trace_user_rec(uint16_t type, uint32_t peer, uint64_t a0, uint64_t a1);
 
-/* A reply moved from `from` to `to`; handoff: `from` is blocked and
- * switches straight to `to` next if it is on this CPU (ipc_reply_recv). */
-static inline void trace_reply(struct thread *from, struct thread *to, bool handoff)
+static inline void trace_ipc(struct thread *from, struct thread *to, uint64_t how)
 {
     if (trace_on())
-        trace_reply_rec(from, to, handoff);
+        trace_ipc_rec(from, to, how);
 }
 
 /* A kernel fault report delivered to `to`: its RECV record, peer 0. */
@@ -61,16 +61,12 @@ static inline void trace_fault_msg(struct thread *to, uint64_t badge, bool waite
         trace_fault_msg_rec(to, badge, waited);
 }
 
-/* c switches from prev to next. A switch recorded with the IPC delivery
- * that caused it (c->trace_switch_noted) is not recorded again. */
+/* c switches from prev to next (not called for an IPC hand-off, which
+ * its IPC record describes). */
 static inline void trace_switch(struct cpu *c, struct thread *prev, struct thread *next)
 {
-    if (trace_on()) {
-        if (c->trace_switch_noted == next)
-            c->trace_switch_noted = NULL;
-        else
-            trace_switch_rec(c, prev, next);
-    }
+    if (trace_on())
+        trace_switch_rec(c, prev, next);
 }
 
 static inline void trace_page_fault(struct process *p, uint64_t addr, uint64_t rip,

@@ -35,50 +35,38 @@ _Static_assert(offsetof(struct ae_trace_rec, type) == 16 &&
                offsetof(struct ae_trace_rec, peer) == 28 &&
                offsetof(struct ae_trace_rec, arg) == 32, "record words");
 
-/* Word 2: type, cpu (added by trace_put), pid; pid_hi = pid << 32. */
+/* Word 2: type, cpu (0: readers set it from the ring), pid; pid_hi =
+ * pid << 32. */
 #define TRACE_W1(type, pid_hi) ((uint64_t)(type) | (pid_hi))
 /* Word 3: tid, peer; peer_hi = peer << 32. */
 #define TRACE_W2(tid, peer_hi) ((uint64_t)(uint32_t)(tid) | (peer_hi))
 
-/* The kernel clock's conversion (arch/x86_64/clock.c), copied at
- * trace_init so a timestamp is a TSC read, a subtraction, a multiply and
- * a shift, inline. */
-struct trace_clock {
-    uint64_t base_tsc;
-    uint64_t mult;                      /* ns = (tsc - base_tsc) * mult >> 32 */
-};
-extern struct trace_clock trace_clock;
-
+/* Records hold the TSC; readers convert it to nanoseconds with the
+ * kernel clock's conversion, which each ring header carries (trace_init).
+ * That keeps a multiply off every record. */
 static inline __attribute__((always_inline)) uint64_t
 trace_now(void)
 {
-    return (uint64_t)(((unsigned __int128)(rdtsc() - trace_clock.base_tsc) *
-                       trace_clock.mult) >> 32);
+    return rdtsc();
 }
 
 struct trace_batch {
     struct cpu *c;
     volatile uint64_t *recs;            /* the ring, as words */
-    uint64_t cpu_bits;                  /* cpu << 16 */
     uint64_t seq;                       /* the last seq written */
     uint64_t ts;
 };
 
-/* False when this CPU has no ring (before trace_init; CPUs past
- * AE_TRACE_MAX_CPUS). Interrupts must be off. */
-static inline __attribute__((always_inline)) bool
+/* Interrupts must be off, tracing on (so trace_init has run). */
+static inline __attribute__((always_inline)) void
 trace_begin(struct trace_batch *b)
 {
     struct cpu *c = this_cpu();
 
-    if (__builtin_expect(!c->trace_recs, 0))
-        return false;
     b->c = c;
     b->recs = (volatile uint64_t *)c->trace_recs;
-    b->cpu_bits = c->trace_cpu_bits;
-    b->seq = c->trace_head;
+    b->seq = *c->trace_published;
     b->ts = trace_now();
-    return true;
 }
 
 static inline __attribute__((always_inline)) void
@@ -90,7 +78,7 @@ trace_put(struct trace_batch *b, uint64_t w1, uint64_t w2, uint64_t a0, uint64_t
 
     w[0] = 0;                           /* this slot is being rewritten */
     w[1] = b->ts;
-    w[2] = w1 | b->cpu_bits;
+    w[2] = w1;
     w[3] = w2;
     w[4] = a0;
     w[5] = a1;
@@ -102,20 +90,15 @@ trace_put(struct trace_batch *b, uint64_t w1, uint64_t w2, uint64_t a0, uint64_t
 static inline __attribute__((always_inline)) void
 trace_end(struct trace_batch *b)
 {
-    b->c->trace_head = b->seq;
     *(volatile uint64_t *)b->c->trace_published = b->seq;
 }
 
 /* For trace points that may run with interrupts on: turns them off for
  * the batch; trace_end_irqrestore puts them back. */
-static inline bool trace_begin_irqsave(struct trace_batch *b, uint64_t *flags)
+static inline void trace_begin_irqsave(struct trace_batch *b, uint64_t *flags)
 {
     __asm__ volatile("pushfq; popq %0; cli" : "=r"(*flags) : : "memory");
-    if (trace_begin(b))
-        return true;
-    if (*flags & RFLAGS_IF)
-        __asm__ volatile("sti" ::: "memory");
-    return false;
+    trace_begin(b);
 }
 
 static inline void trace_end_irqrestore(struct trace_batch *b, uint64_t flags)

@@ -30,6 +30,8 @@ import struct
 # enum ae_trace_type
 SEND, CALL, REPLY, RECV, SWITCH, PAGE_FAULT, QUOTA_DENY, IRQ = 1, 2, 3, 4, 5, 6, 7, 8
 SPAWN, EXIT, FAULT, RESTART, LOST = 9, 10, 11, 12, 13
+# AE_TRACE_IPC_* flags in arg3 of an IPC record
+HANDOFF, RECEIVER_WAITED, SENDER_WAITED = 1, 2, 4
 # enum ae_vnode_state
 RUNNING, RESTARTING = 2, 3
 
@@ -100,8 +102,11 @@ class Workload:
         self.console_pid = CONSOLE
         self.console_state = RUNNING
 
-    def msg(self, ts, typ, cpu, src, dst, label):
-        self.s.rec(ts, typ, cpu, src, TID[src], dst, a0=src, a1=2, a3=label)
+    def msg(self, ts, typ, cpu, src, dst, label, flags, waited):
+        """One message: a single record, its receipt included (arg1 the
+        info word, arg3 flags | receiving tid << 32)."""
+        self.s.rec(ts, typ, cpu, src, TID[src], dst, a0=src, a1=label, a2=waited,
+                   a3=flags | TID[dst] << 32)
         key = f'{self.names[src]}->{self.names[dst]}'
         self.edges[key] = self.edges.get(key, 0) + 1
         self.sent[self.names[src]] += 1
@@ -109,22 +114,16 @@ class Workload:
 
     def call_vfs(self, t):
         # vfs works 2 ms on each call, shell 1 ms between calls: enough CPU
-        # for the bars to show
-        s = self.s
-        self.msg(t, CALL, 0, SHELL, VFS, 0x201)
-        s.rec(t + 2 * US, SWITCH, 0, SHELL, TID[SHELL], VFS, a0=TID[VFS], a1=1)
-        s.rec(t + 3 * US, RECV, 0, VFS, TID[VFS], SHELL, a0=SHELL, a1=2, a2=40 * US)
-        self.msg(t + 2 * MS, REPLY, 0, VFS, SHELL, 0)
-        s.rec(t + 2 * MS + 2 * US, SWITCH, 0, VFS, TID[VFS], SHELL, a0=TID[SHELL], a1=1)
-        s.rec(t + 2 * MS + 3 * US, RECV, 0, SHELL, TID[SHELL], VFS, a0=VFS, a1=2, a2=2 * MS)
+        # for the bars to show. Both messages hand the CPU straight over.
+        self.msg(t, CALL, 0, SHELL, VFS, 0x201, HANDOFF | RECEIVER_WAITED, 40 * US)
+        self.msg(t + 2 * MS, REPLY, 0, VFS, SHELL, 0, HANDOFF | RECEIVER_WAITED, 2 * MS)
         self.cpu_ns['vfs'] += 2 * MS
         self.cpu_ns['shell'] += 1 * MS
 
     def send_console(self, t):
         s, c = self.s, self.console_pid
-        self.msg(t, SEND, 0, SHELL, c, 0x301)
+        self.msg(t, SEND, 0, SHELL, c, 0x301, RECEIVER_WAITED, 3 * MS)
         s.rec(t + 5 * US, SWITCH, 1, 0, 0, c, a0=TID[c], a1=0)
-        s.rec(t + 6 * US, RECV, 1, c, TID[c], SHELL, a0=SHELL, a1=2, a2=3 * MS)
         # console is preempted with output still to write (not blocked), so
         # it shows as running between messages
         s.rec(t + 3 * MS, SWITCH, 1, c, TID[c], 0, a0=0, a1=0)

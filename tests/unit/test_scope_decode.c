@@ -249,6 +249,33 @@ static void SCD0010_pure_noise(void **state)
     }
 }
 
+/* sd_switch_of: a SWITCH is itself; an IPC hand-off becomes the SWITCH
+ * it stands for (sender blocked, receiving tid in); nothing else is one. */
+static void SCD0011_switch_of(void **state)
+{
+    struct ae_trace_rec sw, r = mkrec(5, AE_TRACE_SWITCH, 1, 2, 3, 4, 5, 1, 0, 0);
+
+    assert_int_equal(sd_switch_of(&r, &sw), 1);
+    assert_memory_equal(&sw, &r, sizeof(r));
+    r = mkrec(77, AE_TRACE_IPC_REPLY, 1, 3, 30, 4, 0, 0, 100,
+              AE_TRACE_IPC_HANDOFF | AE_TRACE_IPC_RECEIVER_WAITED | 40ull << 32);
+    assert_int_equal(sd_switch_of(&r, &sw), 1);
+    assert_int_equal(sw.type, AE_TRACE_SWITCH);
+    assert_int_equal(sw.ts_ns, 77);
+    assert_int_equal(sw.cpu, 1);
+    assert_int_equal(sw.pid, 3);
+    assert_int_equal(sw.tid, 30);
+    assert_int_equal(sw.peer, 4);
+    assert_int_equal(sw.arg[0], 40);
+    assert_int_equal(sw.arg[1], 1);             /* the sender blocked */
+    r.arg[3] &= ~(uint64_t)AE_TRACE_IPC_HANDOFF;
+    assert_int_equal(sd_switch_of(&r, &sw), 0);
+    r = mkrec(5, AE_TRACE_IRQ, 0, 0, 0, 0, 32, 0, 0, AE_TRACE_IPC_HANDOFF);
+    assert_int_equal(sd_switch_of(&r, &sw), 0);
+    r = mkrec(5, AE_TRACE_IPC_RECV, 0, 3, 30, 0, 0, 0, 0, AE_TRACE_IPC_HANDOFF);
+    assert_int_equal(sd_switch_of(&r, &sw), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +289,7 @@ int main(void)
         cmocka_unit_test_setup(SCD0008_name_of_24_bytes, setup),
         cmocka_unit_test_setup(SCD0009_random_noise_between_frames, setup),
         cmocka_unit_test_setup(SCD0010_pure_noise, setup),
+        cmocka_unit_test_setup(SCD0011_switch_of, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

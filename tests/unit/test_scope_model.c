@@ -8,6 +8,7 @@
  */
 #include "unit.h"
 
+#include <aether/ipc.h>
 #include <aether/proto/init.h>
 
 #include "tools/aether-scope/model.h"
@@ -108,9 +109,10 @@ static void SCM0002_edges_count_and_rate(void **state)
     snap(0, 4, "shell", AE_VNODE_RUNNING, 0, 0, 1);
     /* 100 calls and replies over one second: 100/s over a 2 s window is 50/s */
     for (int i = 0; i < 100; i++) {
-        rec(10 * MS * (uint64_t)i, AE_TRACE_IPC_CALL, 0, 4, 40, 3, 0, 2, 0, 0x201);
-        rec(10 * MS * (uint64_t)i + 1000, AE_TRACE_IPC_REPLY, 0, 3, 30, 4, 0, 2, 0, 0);
-        rec(10 * MS * (uint64_t)i + 2000, AE_TRACE_IPC_RECV, 0, 4, 40, 3, 0, 2, 0, 0);
+        rec(10 * MS * (uint64_t)i, AE_TRACE_IPC_CALL, 0, 4, 40, 3, 0, 0x201, 0,
+            AE_TRACE_IPC_RECEIVER_WAITED | 30ull << 32);
+        rec(10 * MS * (uint64_t)i + 1000, AE_TRACE_IPC_REPLY, 0, 3, 30, 4, 0, 0, 1000,
+            AE_TRACE_IPC_RECEIVER_WAITED | 40ull << 32);
     }
     assert_int_equal(m->nedges, 2);
     assert_int_equal(edge("shell", "vfs")->count, 100);
@@ -327,6 +329,40 @@ static void SCM0011_hello_after_reboot_starts_over(void **state)
     assert_int_equal(m->stats.snapshots, 1);    /* totals survive */
 }
 
+/* An IPC record with the hand-off flag is also the context switch: the
+ * sender blocked, the receiving thread runs on that CPU. Recent IPC keeps
+ * label, handles and the wait from the record's info word. */
+static void SCM0012_handoff_is_a_switch(void **state)
+{
+    const struct sm_ipc *x;
+
+    snap(0, 3, "vfs", AE_VNODE_RUNNING, 0, 0, 1);
+    snap(0, 4, "shell", AE_VNODE_RUNNING, 0, 0, 1);
+    rec(100, AE_TRACE_IPC_CALL, 0, 4, 40, 3, 7, AE_MSG_INFO(0x201, 2), 500,
+        AE_TRACE_IPC_HANDOFF | AE_TRACE_IPC_RECEIVER_WAITED | 30ull << 32);
+    assert_string_equal(state_of("shell"), "blocked");
+    assert_string_equal(state_of("vfs"), "running");
+    assert_int_equal(m->cpu[0].pid, 3);
+    assert_int_equal(m->cpu[0].tid, 30);
+    assert_int_equal(m->stats.switches, 1);
+    rec(400, AE_TRACE_IPC_REPLY, 0, 3, 30, 4, 0, AE_MSG_INFO(0, 0), 300,
+        AE_TRACE_IPC_HANDOFF | AE_TRACE_IPC_RECEIVER_WAITED | 40ull << 32);
+    assert_string_equal(state_of("vfs"), "blocked");
+    assert_string_equal(state_of("shell"), "running");
+    assert_int_equal(node("vfs")->run_ns, 300);
+    /* No hand-off: a message, no switch. */
+    rec(500, AE_TRACE_IPC_SEND, 0, 4, 40, 3, 0, AE_MSG_INFO(9, 0), 0, 30ull << 32);
+    assert_int_equal(m->stats.switches, 2);
+    assert_string_equal(state_of("shell"), "running");
+    x = sm_node_ipc_at(node("vfs"), 2);        /* oldest of vfs's three: the call in */
+    assert_int_equal(x->label, 0x201);
+    assert_int_equal(x->handles, 2);
+    assert_int_equal(x->words, AE_MSG_WORDS);
+    assert_int_equal(x->badge, 7);
+    assert_int_equal(x->waited_ns, 500);
+    assert_false(x->outgoing);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -336,7 +372,7 @@ int main(void)
         T(SCM0005_fault_hold_expires), T(SCM0006_placeholders_renamed_and_merged),
         T(SCM0007_cpu_from_snapshots), T(SCM0008_tables_are_bounded),
         T(SCM0009_events_for_the_timeline), T(SCM0010_state_json),
-        T(SCM0011_hello_after_reboot_starts_over),
+        T(SCM0011_hello_after_reboot_starts_over), T(SCM0012_handoff_is_a_switch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

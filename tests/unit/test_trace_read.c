@@ -23,6 +23,8 @@ static int setup(void **state)
     assert_non_null(hdr);
     assert_non_null(ring);
     memset(hdr, 0, sizeof(*hdr));
+    hdr->tsc_mult = 1ull << 32;         /* TSC = ns: times come out as written */
+    hdr->cpu = 3;                       /* records come out with their ring's CPU */
     memset(ring, 0, AE_TRACE_RING_BYTES);
     return 0;
 }
@@ -34,7 +36,10 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Every field is a function of seq, so a torn copy shows. */
+/* Every field is a function of seq, so a torn copy shows. Types have bit
+ * 15 set: none is an IPC record, whose arg2 the reader converts. */
+#define TYPE(seq) ((uint16_t)((seq) | 0x8000))
+
 static uint64_t field(uint64_t seq, int i)
 {
     return seq * 0x9e3779b97f4a7c15ull + (uint64_t)i;
@@ -49,8 +54,7 @@ static void put(void)
     __atomic_store_n(&r->seq, 0, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_RELEASE);
     __atomic_store_n(&r->ts_ns, field(seq, 0), __ATOMIC_RELAXED);
-    __atomic_store_n(&r->type, (uint16_t)(seq & 0xffff), __ATOMIC_RELAXED);
-    __atomic_store_n(&r->cpu, 3, __ATOMIC_RELAXED);
+    __atomic_store_n(&r->type, TYPE(seq), __ATOMIC_RELAXED);
     __atomic_store_n(&r->pid, (uint32_t)seq, __ATOMIC_RELAXED);
     __atomic_store_n(&r->tid, (uint32_t)(seq >> 1), __ATOMIC_RELAXED);
     __atomic_store_n(&r->peer, (uint32_t)(seq >> 2), __ATOMIC_RELAXED);
@@ -69,7 +73,7 @@ static void put_n(uint64_t n)
 static int whole(const struct ae_trace_rec *r)
 {
     uint64_t s = r->seq;
-    int ok = r->ts_ns == field(s, 0) && r->type == (uint16_t)(s & 0xffff) && r->cpu == 3 &&
+    int ok = r->ts_ns == field(s, 0) && r->type == TYPE(s) && r->cpu == 3 &&
              r->pid == (uint32_t)s && r->tid == (uint32_t)(s >> 1) &&
              r->peer == (uint32_t)(s >> 2);
 
@@ -212,6 +216,40 @@ static void TRD0007_racing_writer_never_yields_a_torn_record(void **state)
            (unsigned long)lost);
 }
 
+/* The ring holds TSC values; out come nanoseconds, and an IPC record's
+ * wait stamp becomes how long it waited. */
+static void TRD0008_times_come_out_in_nanoseconds(void **state)
+{
+    static const struct {
+        uint16_t type;
+        uint64_t tsc, arg2, want_ns, want_arg2;
+    } c[] = {
+        {AE_TRACE_IPC_CALL, 1500, 1200, 1000, 600},   /* (1500-1000)*2, (1500-1200)*2 */
+        {AE_TRACE_IPC_REPLY, 1500, 0, 1000, 0},       /* stamp unknown */
+        {AE_TRACE_IPC_SEND, 1500, 1600, 1000, 0},     /* a stamp after the record: unknown */
+        {AE_TRACE_IPC_RECV, 2000, 1000, 2000, 2000},  /* from the clock's base */
+        {AE_TRACE_SWITCH, 1500, 1200, 1000, 1200},    /* not a wait: as written */
+        {AE_TRACE_IRQ, 900, 7, 0, 7},                 /* before the base: 0 */
+    };
+    struct ae_trace_rec out[6];
+    uint64_t cursor = 0, lost = 0;
+
+    hdr->tsc_base = 1000;
+    hdr->tsc_mult = 2ull << 32;
+    for (uint64_t i = 0; i < 6; i++) {
+        struct ae_trace_rec *r = &ring[i + 1];
+        *r = (struct ae_trace_rec){.seq = i + 1, .ts_ns = c[i].tsc, .type = c[i].type,
+                                   .arg = {0, 0, c[i].arg2, 0}};
+    }
+    hdr->head = 6;
+    assert_int_equal(ae_trace_read(hdr, ring, &cursor, out, 6, &lost), 6);
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(out[i].ts_ns, c[i].want_ns);
+        assert_int_equal(out[i].arg[2], c[i].want_arg2);
+    }
+    assert_int_equal(ae_trace_tsc_to_ns(hdr, 1000 + (1ull << 40)), 1ull << 41);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +263,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(TRD0006_mapping_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(TRD0007_racing_writer_never_yields_a_torn_record,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(TRD0008_times_come_out_in_nanoseconds, setup, teardown),
     };
 
     rng_state = 0x7ace;

@@ -172,3 +172,20 @@ void sd_feed(struct sd_decoder *d, const void *data, size_t n)
         }
     }
 }
+
+int sd_switch_of(const struct ae_trace_rec *r, struct ae_trace_rec *sw)
+{
+    if (r->type == AE_TRACE_SWITCH) {
+        *sw = *r;
+        return 1;
+    }
+    if (r->type < AE_TRACE_IPC_SEND || r->type > AE_TRACE_IPC_REPLY ||
+        !(r->arg[3] & AE_TRACE_IPC_HANDOFF))
+        return 0;
+    *sw = (struct ae_trace_rec){
+        .seq = r->seq, .ts_ns = r->ts_ns, .type = AE_TRACE_SWITCH, .cpu = r->cpu,
+        .pid = r->pid, .tid = r->tid, .peer = r->peer,
+        .arg = {AE_TRACE_IPC_RECV_TID(r->arg[3]), 1, 0, 0},
+    };
+    return 1;
+}

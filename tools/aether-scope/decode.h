@@ -71,6 +71,11 @@ uint64_t sd_le64(const uint8_t *p);
 uint32_t sd_le32(const uint8_t *p);
 uint16_t sd_le16(const uint8_t *p);
 
+/* The context switch a record stands for: a SWITCH itself, or an IPC
+ * message with AE_TRACE_IPC_HANDOFF (the sender blocked, the receiver ran
+ * next on that CPU), written out as the SWITCH it replaces. 0 if none. */
+int sd_switch_of(const struct ae_trace_rec *r, struct ae_trace_rec *sw);
+
 /* Copies a NUL-padded name of up to n bytes into out (n + 1 bytes), keeping
  * printable ASCII and turning anything else before the first NUL into '?'. */
 void sd_clean_name(char *out, const uint8_t *in, size_t n);

@@ -4,14 +4,13 @@
  * reach the stream interleaved), then written as:
  *   - one process per V-Node pid (process_name = the V-Node's name), with
  *     a thread track per guest thread ("running" slices from SWITCH
- *     records) and one "ipc & events" track for its messages and instants;
+ *     records and IPC hand-offs) and one "ipc & events" track for its
+ *     messages and instants;
  *   - process 0 "CPUs", one thread track per CPU: which V-Node thread ran
  *     when, and IRQs;
- *   - IPC as a short slice on the sender's and the receiver's ipc track,
- *     joined by a flow (s on the sender, f with bp "e" on the receiver). The
- *     receiver's slice sits at the matching IPC_RECV record (the oldest
- *     unmatched message between the same two pids), or at the send time
- *     when the stream has no RECV for it.
+ *   - IPC as a short slice on the sender's and the receiver's ipc track at
+ *     the message's time (its record is both ends of it), joined by a flow
+ *     (s on the sender, f with bp "e" on the receiver).
  * Export thread ids are numbered here, so guest tids that repeat across
  * processes cannot merge tracks. Timestamps are microseconds with three
  * decimals (the format's unit), i.e. nanosecond precision.
@@ -19,6 +18,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <aether/ipc.h>
 
 #include "buf.h"
 #include "decode.h"
@@ -48,11 +49,6 @@ struct ipc_slice {
     uint64_t flow;
     int start;                  /* 1: sender side */
     const struct ae_trace_rec *msg;     /* the SEND/CALL/REPLY record */
-};
-
-struct pending {                /* sends from src to dst not yet received */
-    uint32_t src, dst;
-    size_t *idx, head, n, cap;
 };
 
 struct exporter {
@@ -233,13 +229,19 @@ static void write_switches(struct exporter *x)
 
     memset(cpu, 0, sizeof(cpu));
     for (size_t i = 0; i <= x->nrecs; i++) {
-        const struct ae_trace_rec *r = i < x->nrecs ? &x->recs[i].r : NULL;
+        struct ae_trace_rec sw;
+        const struct ae_trace_rec *r = NULL;
 
+        if (i < x->nrecs) {
+            if (!sd_switch_of(&x->recs[i].r, &sw))
+                continue;
+            r = &sw;
+        }
         for (unsigned c = 0; c < AE_TRACE_MAX_CPUS; c++) {
             /* A switch on c (or the trace's end) closes what ran on c. */
             uint64_t end;
 
-            if (r ? !(r->type == AE_TRACE_SWITCH && r->cpu == c) : 0)
+            if (r && r->cpu != c)
                 continue;
             end = r ? r->ts_ns : last;
             if (cpu[c].valid && cpu[c].pid != 0 && end >= cpu[c].since) {
@@ -264,20 +266,6 @@ static void write_switches(struct exporter *x)
     }
 }
 
-static struct pending *pending_for(struct exporter *x, struct pending **list, size_t *n,
-                                   size_t *cap, uint32_t src, uint32_t dst)
-{
-    for (size_t i = 0; i < *n; i++)
-        if ((*list)[i].src == src && (*list)[i].dst == dst)
-            return &(*list)[i];
-    if (!grow(list, cap, *n, sizeof(**list), &x->oom))
-        return NULL;
-    memset(&(*list)[*n], 0, sizeof(**list));
-    (*list)[*n].src = src;
-    (*list)[*n].dst = dst;
-    return &(*list)[(*n)++];
-}
-
 static void add_slice(struct exporter *x, uint32_t pid, uint64_t ts, uint64_t flow, int start,
                       const struct ae_trace_rec *msg)
 {
@@ -289,43 +277,21 @@ static void add_slice(struct exporter *x, uint32_t pid, uint64_t ts, uint64_t fl
     };
 }
 
-/* Pairs every message with its receive and makes the two slices. */
-static void match_ipc(struct exporter *x)
+/* Every message: a slice on each end, joined by a flow. */
+static void make_ipc_slices(struct exporter *x)
 {
-    struct pending *pend = NULL, *p;
-    size_t npend = 0, cappend = 0;
     uint64_t flow = 0;
 
     for (size_t i = 0; i < x->nrecs; i++) {
         const struct ae_trace_rec *r = &x->recs[i].r;
 
-        if (r->type >= AE_TRACE_IPC_SEND && r->type <= AE_TRACE_IPC_REPLY && r->pid && r->peer) {
-            p = pending_for(x, &pend, &npend, &cappend, r->pid, r->peer);
-            if (p && grow(&p->idx, &p->cap, p->n, sizeof(*p->idx), &x->oom))
-                p->idx[p->n++] = i;
-        } else if (r->type == AE_TRACE_IPC_RECV && r->pid && r->peer) {
-            p = pending_for(x, &pend, &npend, &cappend, r->peer, r->pid);
-            if (p && p->head < p->n) {
-                const struct ae_trace_rec *m = &x->recs[p->idx[p->head++]].r;
-
-                flow++;
-                add_slice(x, m->pid, m->ts_ns, flow, 1, m);
-                add_slice(x, r->pid, r->ts_ns, flow, 0, m);
-            }
-        }
-    }
-    /* Messages no RECV record answered: the receiving end at send time. */
-    for (size_t k = 0; k < npend; k++) {
-        for (size_t j = pend[k].head; j < pend[k].n; j++) {
-            const struct ae_trace_rec *m = &x->recs[pend[k].idx[j]].r;
-
+        if (r->type >= AE_TRACE_IPC_SEND && r->type <= AE_TRACE_IPC_REPLY && r->pid &&
+            r->peer) {
             flow++;
-            add_slice(x, m->pid, m->ts_ns, flow, 1, m);
-            add_slice(x, m->peer, m->ts_ns, flow, 0, m);
+            add_slice(x, r->pid, r->ts_ns, flow, 1, r);
+            add_slice(x, r->peer, r->ts_ns, flow, 0, r);
         }
-        free(pend[k].idx);
     }
-    free(pend);
 }
 
 static int by_track_time(const void *a, const void *b)
@@ -369,10 +335,12 @@ static void write_ipc(struct exporter *x)
         jw_str(&x->out, src);
         sb_puts(&x->out, ",\"dst\":");
         jw_str(&x->out, dst);
-        sb_printf(&x->out, ",\"kind\":\"%s\",\"label\":%" PRIu64 ",\"badge\":%" PRIu64
-                  ",\"words\":%u,\"handles\":%u,\"flow\":%" PRIu64 "}}", kind, m->arg[3],
-                  m->arg[0], (unsigned)(m->arg[1] & 0xff), (unsigned)((m->arg[1] >> 8) & 0xff),
-                  s->flow);
+        sb_printf(&x->out, ",\"kind\":\"%s\",\"label\":%" PRIu32 ",\"badge\":%" PRIu64
+                  ",\"words\":%u,\"handles\":%u,\"waited_ns\":%" PRIu64 ",\"waiter\":\"%s\""
+                  ",\"handoff\":%s,\"flow\":%" PRIu64 "}}", kind, AE_MSG_LABEL(m->arg[1]),
+                  m->arg[0], AE_MSG_WORDS, AE_MSG_NHANDLES(m->arg[1]), m->arg[2],
+                  m->arg[3] & AE_TRACE_IPC_SENDER_WAITED ? "sender" : "receiver",
+                  m->arg[3] & AE_TRACE_IPC_HANDOFF ? "true" : "false", s->flow);
         /* The flow's ends sit inside their slices, not on an edge, so
          * "enclosing slice" binding cannot pick a neighbour. */
         ev_open(x, s->start ? 's' : 'f', s->ts + s->dur / 2, s->pid, s->etid);
@@ -514,7 +482,7 @@ int scope_export(FILE *in, FILE *out, const char *out_name)
               dec.stats.bytes, dec.stats.frames, dec.stats.bad_frames, dec.stats.garbage,
               x.nrecs, x.nsnaps, x.model->stats.lost);
     write_switches(&x);
-    match_ipc(&x);
+    make_ipc_slices(&x);
     write_ipc(&x);
     write_instants(&x);
     write_counters(&x);

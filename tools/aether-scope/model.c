@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <aether/ipc.h>
 #include <aether/proto/init.h>
 
 #include "model.h"
@@ -199,9 +200,10 @@ static void push_ipc(struct sm_node *n, const struct ae_trace_rec *r, int outgoi
 
     x->ts = r->ts_ns;
     x->badge = r->arg[0];
-    x->words = (uint32_t)(r->arg[1] & 0xff);
-    x->handles = (uint32_t)((r->arg[1] >> 8) & 0xff);
-    x->label = r->arg[3];
+    x->words = AE_MSG_WORDS;
+    x->handles = AE_MSG_NHANDLES(r->arg[1]);
+    x->label = AE_MSG_LABEL(r->arg[1]);
+    x->waited_ns = r->arg[2];
     x->type = r->type;
     x->outgoing = (uint8_t)outgoing;
     x->peer = peer;
@@ -309,6 +311,7 @@ static void note_fault(struct sm_model *m, int n, const struct ae_trace_rec *r)
 
 static void on_record(struct sm_model *m, const struct ae_trace_rec *r)
 {
+    struct ae_trace_rec sw;
     int n;
 
     m->stats.records++;
@@ -319,8 +322,10 @@ static void on_record(struct sm_model *m, const struct ae_trace_rec *r)
     case AE_TRACE_IPC_CALL:
     case AE_TRACE_IPC_REPLY:
         on_ipc(m, r);
+        if (sd_switch_of(r, &sw))
+            on_switch(m, &sw);              /* a hand-off */
         break;
-    case AE_TRACE_IPC_RECV:
+    case AE_TRACE_IPC_RECV:                 /* a kernel fault report */
         node_for_pid(m, r->pid);
         break;
     case AE_TRACE_SWITCH:

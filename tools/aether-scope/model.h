@@ -43,6 +43,7 @@ struct sm_ipc {
     uint64_t ts;
     uint64_t badge, label;
     uint32_t words, handles;
+    uint64_t waited_ns;         /* how long the side that had been blocked waited */
     uint16_t type;              /* AE_TRACE_IPC_SEND / CALL / REPLY */
     uint8_t outgoing;           /* 1: this V-Node sent it */
     int peer;                   /* node index, -1 for the kernel */

@@ -214,8 +214,8 @@ void sj_node(struct sb *b, const struct sm_model *m, int node)
         sb_puts(b, ",\"peer\":");
         jw_str(b, node_name(m, x->peer, x->peer_pid, tmp, sizeof(tmp)));
         sb_printf(b, ",\"peer_pid\":%" PRIu32 ",\"label\":%" PRIu64 ",\"badge\":%" PRIu64
-                  ",\"words\":%" PRIu32 ",\"handles\":%" PRIu32 "}", x->peer_pid, x->label,
-                  x->badge, x->words, x->handles);
+                  ",\"words\":%" PRIu32 ",\"handles\":%" PRIu32 ",\"waited_ns\":%" PRIu64 "}",
+                  x->peer_pid, x->label, x->badge, x->words, x->handles, x->waited_ns);
         sep = ",";
     }
     sb_puts(b, "]}");

@@ -325,14 +325,14 @@ KTEST(TRC0005, "the rings are read-only and never executable: a child that write
 
 /* ---- what the trace points record --------------------------------------- */
 
-KTEST(TRC0006, "with tracing on, a call between two processes records CALL, RECV and REPLY with pids, badge, words and handles")
+KTEST(TRC0006, "with tracing on, a call records CALL and REPLY, one record per message: pids, tids of both ends, badge, info, who waited and how long, hand-off")
 {
     struct server s;
     struct view v;
     ae_handle_t note = CHECK_HANDLE(ae_notify_create());
     struct ae_msg m = {AE_MSG_INFO(0x51, 1), {41, 2, 3, 4}, {note}, 0};
-    const struct ae_trace_rec *call, *recv, *reply;
-    uint64_t me = my_pid();
+    const struct ae_trace_rec *call, *reply;
+    uint64_t me = my_pid(), waited;
 
     if (!server_start(&s) || !view_open(&v))
         return;
@@ -344,30 +344,44 @@ KTEST(TRC0006, "with tracing on, a call between two processes records CALL, RECV
     view_collect(&v);
     CHECK_EQ(v.lost, 0);
     call = find(&v, AE_TRACE_IPC_CALL, me, s.pid);
-    recv = find(&v, AE_TRACE_IPC_RECV, s.pid, me);
     reply = find(&v, AE_TRACE_IPC_REPLY, s.pid, me);
-    CHECK(call && recv && reply);
-    if (call && recv && reply) {
+    CHECK(call && reply);
+    /* Receipts are part of the delivery's record: no RECV for a call. */
+    CHECK(find(&v, AE_TRACE_IPC_RECV, s.pid, 0) == NULL);
+    if (call && reply) {
         CHECK_EQ(call->arg[0], BADGE);
-        CHECK_EQ(call->arg[1], 4 | 1 << 8);        /* four words, one handle */
-        CHECK_EQ(call->arg[3], 0x51);
-        CHECK_EQ(recv->arg[0], BADGE);
-        CHECK_EQ(recv->arg[1], 4 | 1 << 8);
-        CHECK_EQ(recv->arg[3], 0x51);
+        CHECK_EQ(call->arg[1], AE_MSG_INFO(0x51, 1));   /* label, one handle */
         CHECK_EQ(reply->arg[0], 0);
-        CHECK_EQ(reply->arg[1], 4);                /* no handle back */
-        CHECK_EQ(reply->arg[3], 0x52);
-        CHECK(call->tid != 0 && recv->tid != 0 && recv->tid != call->tid);
-        CHECK_EQ(reply->tid, recv->tid);
-        /* Both ends of a delivery are recorded together, by one CPU. */
-        CHECK_EQ(call->cpu, recv->cpu);
-        CHECK_EQ(call->ts_ns, recv->ts_ns);
-        /* One of the two waited for the other (either may come first). */
-        CHECK(call->arg[2] == 0 || recv->arg[2] == 0);
+        CHECK_EQ(reply->arg[1], AE_MSG_INFO(0x52, 0));  /* no handle back */
+        /* The receiving threads: the server's, then ours. */
+        CHECK(call->tid != 0 && AE_TRACE_IPC_RECV_TID(call->arg[3]) != 0);
+        CHECK(AE_TRACE_IPC_RECV_TID(call->arg[3]) != call->tid);
+        CHECK_EQ(reply->tid, AE_TRACE_IPC_RECV_TID(call->arg[3]));
+        CHECK_EQ(AE_TRACE_IPC_RECV_TID(reply->arg[3]), call->tid);
+        /* Exactly one side of the call had been waiting: the server in
+         * recv, or this call queued while the server was not there yet. */
+        waited = call->arg[3] & (AE_TRACE_IPC_RECEIVER_WAITED | AE_TRACE_IPC_SENDER_WAITED);
+        CHECK(waited == AE_TRACE_IPC_RECEIVER_WAITED || waited == AE_TRACE_IPC_SENDER_WAITED);
+        /* We waited for the reply: a measured wait. When the call went
+         * straight to the server we blocked at the call (or later, when a
+         * switch away from us stamped the wait again). */
+        CHECK(reply->arg[3] & AE_TRACE_IPC_RECEIVER_WAITED);
+        CHECK(reply->arg[2] > 0);
         CHECK(call->ts_ns <= reply->ts_ns || call->cpu != reply->cpu);
+        if (waited == AE_TRACE_IPC_RECEIVER_WAITED && call->cpu == reply->cpu)
+            CHECK(reply->arg[2] <= reply->ts_ns - call->ts_ns);
+        if (call->arg[3] & AE_TRACE_IPC_HANDOFF)
+            CHECK_EQ(reply->arg[2], reply->ts_ns - call->ts_ns);
+        /* On one CPU the server runs straight after the call and we run
+         * straight after the reply: hand-offs, with no SWITCH records. */
+        if (ae_bootinfo->ncpus == 1) {
+            CHECK(call->arg[3] & AE_TRACE_IPC_HANDOFF);
+            CHECK(reply->arg[3] & AE_TRACE_IPC_HANDOFF);
+            CHECK(!switched_to(&v, s.pid));
+        }
     }
-    /* The server was blocked: some CPU switched to it. */
-    CHECK(switched_to(&v, s.pid));
+    /* The server was blocked: it ran again, by a SWITCH or a hand-off. */
+    CHECK(switched_to(&v, s.pid) || (call && (call->arg[3] & AE_TRACE_IPC_HANDOFF)));
     CHECK_EQ(server_stop(&s), 0);
     ae_handle_close(s.p);
     view_close(&v);

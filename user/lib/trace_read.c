@@ -7,7 +7,8 @@
  *   - a copy that read any byte of a newer record is followed by a seq
  *     read (after an acquire fence) that sees 0 or the newer seq.
  * The ring's memory changes under the reader, so every word is read with
- * an atomic load.
+ * an atomic load. Records are delivered with their times in nanoseconds
+ * (ring_to_ns).
  */
 #include "trace_read.h"
 
@@ -38,6 +39,21 @@ static int copy_checked(const struct ae_trace_rec *slot, uint64_t seq,
     return after == seq;
 }
 
+/* The ring holds TSC values: the record's time and, in an IPC record,
+ * when the side that waited began to (0: unknown). Out come nanoseconds
+ * since boot and nanoseconds waited, and the ring's CPU. */
+static void ring_to_ns(const struct ae_trace_ring_hdr *hdr, struct ae_trace_rec *r)
+{
+    uint64_t tsc = r->ts_ns;
+
+    r->cpu = (uint16_t)hdr->cpu;        /* the kernel leaves it to the ring */
+    r->ts_ns = ae_trace_tsc_to_ns(hdr, tsc);
+    if (r->type >= AE_TRACE_IPC_SEND && r->type <= AE_TRACE_IPC_RECV)
+        r->arg[2] = r->arg[2] && r->arg[2] <= tsc
+                        ? ae_trace_tsc_to_ns(hdr, tsc) - ae_trace_tsc_to_ns(hdr, r->arg[2])
+                        : 0;
+}
+
 size_t ae_trace_read(const struct ae_trace_ring_hdr *hdr, const struct ae_trace_rec *ring,
                      uint64_t *cursor, struct ae_trace_rec *out, size_t max, uint64_t *lost)
 {
@@ -55,7 +71,7 @@ size_t ae_trace_read(const struct ae_trace_ring_hdr *hdr, const struct ae_trace_
             next = oldest;
         }
         if (copy_checked(&ring[next & MASK], next, &out[n]))
-            n++;
+            ring_to_ns(hdr, &out[n++]);
         else
             (*lost)++;                  /* overwritten since head was read */
         next++;

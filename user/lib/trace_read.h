@@ -36,6 +36,13 @@ static inline const struct ae_trace_rec *ae_trace_ring(const void *base, unsigne
                                          (uint64_t)cpu * AE_TRACE_RING_BYTES);
 }
 
+/* A TSC value of the ring's clock in nanoseconds since boot. */
+static inline uint64_t ae_trace_tsc_to_ns(const struct ae_trace_ring_hdr *hdr, uint64_t tsc)
+{
+    return tsc <= hdr->tsc_base
+               ? 0 : (uint64_t)((unsigned __int128)(tsc - hdr->tsc_base) * hdr->tsc_mult >> 32);
+}
+
 /* The seq of the newest record published in the ring (0: none yet). */
 uint64_t ae_trace_head(const struct ae_trace_ring_hdr *hdr);
 
@@ -45,6 +52,8 @@ uint64_t ae_trace_head(const struct ae_trace_ring_hdr *hdr);
  * the seq of the last record copied or skipped. Records no longer in the
  * ring, or overwritten during their copy, are skipped and added to *lost.
  * Returns the number copied (0: nothing newer than *cursor, or max 0).
+ * Times come out in nanoseconds: ts_ns, and arg2 of IPC records (how long
+ * the side that had been waiting waited; 0 if unknown).
  */
 size_t ae_trace_read(const struct ae_trace_ring_hdr *hdr, const struct ae_trace_rec *ring,
                      uint64_t *cursor, struct ae_trace_rec *out, size_t max, uint64_t *lost);

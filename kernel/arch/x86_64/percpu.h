@@ -39,11 +39,8 @@ struct cpu {
     volatile uint64_t ticks;    /* LAPIC timer interrupts taken */
     volatile bool online;       /* set by the CPU itself once running */
     /* Its trace ring (trace/trace_ring.h), written only by this CPU. */
-    struct ae_trace_rec *trace_recs;    /* NULL: none */
-    uint64_t trace_head;        /* seq of the newest record written */
-    uint64_t *trace_published;  /* the ring header's head, which readers see */
-    uint64_t trace_cpu_bits;    /* id << 16: the record's cpu field in place */
-    struct thread *trace_switch_noted;  /* the switch to it is recorded already */
+    struct ae_trace_rec *trace_recs;    /* set by trace_init, before tracing can be on */
+    uint64_t *trace_published;  /* the ring header's head: the newest seq */
     struct gdt_block gdt;       /* GDT + TSS, per CPU (TSS busy bit) */
 };
 

@@ -298,8 +298,9 @@
       html('td', '', tr, '0x' + m.label.toString(16));
       html('td', '', tr, m.words);
       html('td', '', tr, m.handles);
+      html('td', '', tr, (m.waited_ns / 1000).toFixed(1));
     }
-    if (!d.ipc.length) html('td', '', html('tr', '', body), 'no messages seen').colSpan = 7;
+    if (!d.ipc.length) html('td', '', html('tr', '', body), 'no messages seen').colSpan = 8;
     $('detail-handles').textContent = Array.isArray(d.handles)
       ? d.handles.join(', ') || 'none'
       : 'The trace stream does not carry handle lists yet.';

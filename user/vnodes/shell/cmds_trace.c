@@ -4,6 +4,7 @@
  * records of every CPU, oldest first, with process names from init.
  */
 #include "cmds.h"
+#include "aether/ipc.h"
 #include "aether/proto/init.h"
 #include "aether/proto/scope.h"
 #include "aether/trace.h"
@@ -63,12 +64,16 @@ static void print_rec(struct sh_io *io, const struct ae_trace_rec *r)
     case AE_TRACE_IPC_SEND:
     case AE_TRACE_IPC_CALL:
     case AE_TRACE_IPC_REPLY:
-        sh_printf(io, " -> %s badge %lu words %lu handles %lu\n", b, (unsigned long)r->arg[0],
-                  (unsigned long)(r->arg[1] & 0xff), (unsigned long)(r->arg[1] >> 8));
+        sh_printf(io, " -> %s label %#lx handles %u badge %lu, %s waited %lu us%s\n", b,
+                  (unsigned long)AE_MSG_LABEL(r->arg[1]), AE_MSG_NHANDLES(r->arg[1]),
+                  (unsigned long)r->arg[0],
+                  r->arg[3] & AE_TRACE_IPC_SENDER_WAITED ? "sender" : "receiver",
+                  (unsigned long)(r->arg[2] / 1000),
+                  r->arg[3] & AE_TRACE_IPC_HANDOFF ? ", hand-off" : "");
         break;
     case AE_TRACE_IPC_RECV:
-        sh_printf(io, " <- %s badge %lu words %lu waited %lu us\n", b, (unsigned long)r->arg[0],
-                  (unsigned long)(r->arg[1] & 0xff), (unsigned long)(r->arg[2] / 1000));
+        sh_printf(io, " fault report badge %lu, waited %lu us\n", (unsigned long)r->arg[0],
+                  (unsigned long)(r->arg[2] / 1000));
         break;
     case AE_TRACE_SWITCH:
         sh_printf(io, " -> %s%s\n", b, r->arg[1] == 1 ? " (blocked)" : r->arg[1] == 2 ? " (exited)" : "");
