@@ -62,7 +62,8 @@ NOTES = {
     "ipc_call_xproc": "AetherOS: ae_call to a server process looping on ae_reply_recv; "
                       "Linux: fork, two pipes, 1-byte write + read back",
     "ipc_call_xproc_traced": "the same with kernel tracing on (trace_ctl): each round "
-                             "trip writes CALL, RECV, REPLY and 2 SWITCH records",
+                             "trip writes two records, CALL and REPLY (each also marks "
+                             "its hand-off switch)",
     "notify_pingpong": "AetherOS: signal notification A, wait on B, partner thread "
                        "mirrors; Linux: the same with two futex words (FUTEX_WAKE/WAIT)",
     "map_unmap_4k": "AetherOS: vmo_map + vmo_unmap of one page (mapping is eager); "

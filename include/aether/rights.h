@@ -20,4 +20,16 @@
 
 #define AE_RIGHTS_ALL    0x7ffu
 
+/* The rights as 11 letters, one per bit from READ up, '-' where absent:
+ * r read, w write, x exec, m map, s send, v receive, g grant, d derive,
+ * S signal, W wait, M manage. out holds 12 bytes. */
+static inline void ae_rights_text(unsigned rights, char *out)
+{
+    static const char letters[] = "rwxmsvgdSWM";
+
+    for (unsigned i = 0; i < sizeof(letters) - 1; i++)
+        out[i] = rights & (1u << i) ? letters[i] : '-';
+    out[sizeof(letters) - 1] = 0;
+}
+
 #endif

@@ -137,13 +137,36 @@ _Static_assert(sizeof(struct ae_trace_vnode) == 80, "ABI");
 /*
  * The COM2 stream: a sequence of frames, each
  *     magic "AT" (2 bytes), type (1 byte: 'R' record, 'V' V-Node snapshot,
- *     'H' hello), length (1 byte: payload bytes), payload, checksum (1 byte:
- *     the payload bytes summed mod 256)
+ *     'C' a V-Node's handles, 'H' hello), length (1 byte: payload bytes),
+ *     payload, checksum (1 byte: the payload bytes summed mod 256)
  * 'H': payload "AETHER-TRACE 1" and the TSC-free clock base (8 bytes ns);
  * 'R': a struct ae_trace_rec (64 bytes);
- * 'V': ts_ns (8 bytes), pid (4), reserved (4), struct ae_trace_vnode (80).
+ * 'V': ts_ns (8 bytes), pid (4), reserved (4), struct ae_trace_vnode (80);
+ * 'C': struct ae_trace_caps_hdr (16 bytes), then up to AE_TRACE_CAPS_FRAME
+ *      struct ae_trace_cap (20 bytes each): part of the handle list of the
+ *      V-Node running as pid, from entry `first` on. A list is sent whole,
+ *      in order (first 0, 11, 22, ...), at most AE_TRACE_CAPS_MAX entries.
  * A reader that loses sync skips to the next "AT" whose frame checks out.
  */
+struct ae_trace_caps_hdr {
+    uint64_t ts_ns;
+    uint32_t pid;
+    uint16_t total;             /* handles it holds (the list may stop short) */
+    uint16_t first;             /* index of this frame's first entry */
+};
+_Static_assert(sizeof(struct ae_trace_caps_hdr) == 16, "ABI");
+
+struct ae_trace_cap {
+    uint32_t handle;            /* its value in that process */
+    uint16_t type;              /* AE_OBJ_* (include/aether/objects.h) */
+    uint16_t revoked;           /* 1: revoked */
+    uint32_t rights;            /* AE_RIGHT_* */
+    uint32_t badge_lo, badge_hi;    /* (so the entry packs to 20 bytes) */
+};
+_Static_assert(sizeof(struct ae_trace_cap) == 20, "ABI");
+#define AE_TRACE_CAPS_FRAME 11u     /* entries a frame holds: 16 + 11 * 20 <= 255 */
+#define AE_TRACE_CAPS_MAX 64u
+
 #define AE_TRACE_FRAME_MAGIC0 'A'
 #define AE_TRACE_FRAME_MAGIC1 'T'
 

@@ -63,7 +63,10 @@ class Shell:
         for line in lines:
             k = KLOG.search(line)
             if k:
-                after_cut = k.start() > 0 and not line[:k.start()].endswith('aether> ')
+                # A kernel line that cut into the echo: the echo's rest comes
+                # after it (and after any further whole kernel lines).
+                if k.start() > 0:
+                    after_cut = not line[:k.start()].endswith('aether> ')
                 continue
             prompted = line.startswith('aether> ')
             while line.startswith('aether> '):

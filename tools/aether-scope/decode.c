@@ -49,6 +49,11 @@ static int length_ok(uint8_t type, uint8_t len)
     case 'R': return len == sizeof(struct ae_trace_rec);
     case 'V': return len == SD_VNODE_PAYLOAD || len == SD_VNODE_PAYLOAD_MIN;
     case 'H': return len >= sizeof(SD_HELLO_TEXT) && len <= 64;   /* text + at least a digit */
+    case 'C':
+        return len >= sizeof(struct ae_trace_caps_hdr) &&
+               (len - sizeof(struct ae_trace_caps_hdr)) % sizeof(struct ae_trace_cap) == 0 &&
+               (len - sizeof(struct ae_trace_caps_hdr)) / sizeof(struct ae_trace_cap) <=
+                   AE_TRACE_CAPS_FRAME;
     default: return 0;
     }
 }
@@ -81,6 +86,23 @@ static void decode_vnode(struct sd_vnode *s, const uint8_t *p)
     s->v.ipc_sent = sd_le64(v + 56);
     s->v.ipc_received = sd_le64(v + 64);
     sd_clean_name(s->name, v, sizeof(s->v.name));
+}
+
+static void decode_caps(struct sd_caps *c, const uint8_t *p, uint8_t len)
+{
+    c->h.ts_ns = sd_le64(p);
+    c->h.pid = sd_le32(p + 8);
+    c->h.total = sd_le16(p + 12);
+    c->h.first = sd_le16(p + 14);
+    c->n = (len - sizeof(struct ae_trace_caps_hdr)) / sizeof(struct ae_trace_cap);
+    for (unsigned i = 0; i < c->n; i++) {
+        const uint8_t *e = p + sizeof(struct ae_trace_caps_hdr) + i * sizeof(struct ae_trace_cap);
+        c->c[i].handle = sd_le32(e);
+        c->c[i].type = sd_le16(e + 4);
+        c->c[i].revoked = sd_le16(e + 6);
+        c->c[i].rights = sd_le32(e + 8);
+        c->c[i].badge = sd_le64(e + 12);
+    }
 }
 
 /* Hello: "AETHER-TRACE <version>", then the 8-byte clock base when the
@@ -139,6 +161,10 @@ static size_t step(struct sd_decoder *d)
     case 'V':
         ev.kind = SD_VNODE;
         decode_vnode(&ev.u.vnode, b + 4);
+        break;
+    case 'C':
+        ev.kind = SD_CAPS;
+        decode_caps(&ev.u.caps, b + 4, b[3]);
         break;
     default:
         ev.kind = SD_HELLO;

@@ -23,7 +23,17 @@
 #define SD_VNODE_PAYLOAD 96u
 #define SD_VNODE_PAYLOAD_MIN 88u
 
-enum sd_kind { SD_HELLO, SD_RECORD, SD_VNODE };
+enum sd_kind { SD_HELLO, SD_RECORD, SD_VNODE, SD_CAPS };
+
+/* Part of a V-Node's handle list, as a 'C' frame carries it. */
+struct sd_caps {
+    struct ae_trace_caps_hdr h;
+    unsigned n;                 /* entries in this frame */
+    struct {
+        uint32_t handle, type, rights, revoked;
+        uint64_t badge;
+    } c[AE_TRACE_CAPS_FRAME];
+};
 
 /* A V-Node snapshot as the 'V' frame carries it. */
 struct sd_vnode {
@@ -42,6 +52,7 @@ struct sd_event {
         } hello;
         struct ae_trace_rec rec;
         struct sd_vnode vnode;
+        struct sd_caps caps;
     } u;
 };
 

@@ -397,6 +397,35 @@ static enum sm_state from_vnode_state(uint32_t s)
     }
 }
 
+/* Part of a V-Node's handle list: the frame with entry 0 starts a new
+ * list, the others extend it in order; a frame out of order (one was lost
+ * on the way) is dropped, and the list waits for the next whole one. */
+static void on_caps(struct sm_model *m, const struct sd_caps *c)
+{
+    int i = node_for_pid(m, c->h.pid);
+    struct sm_node *n;
+
+    m->stats.caps_frames++;
+    if (c->h.ts_ns > m->now)
+        m->now = c->h.ts_ns;
+    if (i < 0)
+        return;
+    n = &m->nodes[i];
+    if (c->h.first == 0) {
+        n->has_caps = 1;
+        n->caps_pid = c->h.pid;
+        n->caps_total = c->h.total;
+        n->caps_ts = c->h.ts_ns;
+        n->ncaps = 0;
+    } else if (!n->has_caps || n->caps_pid != c->h.pid || c->h.first != n->ncaps ||
+               c->h.ts_ns != n->caps_ts) {
+        return;
+    }
+    for (unsigned k = 0; k < c->n && n->ncaps < AE_TRACE_CAPS_MAX; k++)
+        n->caps[n->ncaps++] = (struct sm_cap){c->c[k].handle, c->c[k].type, c->c[k].rights,
+                                              c->c[k].revoked, c->c[k].badge};
+}
+
 static void on_snapshot(struct sm_model *m, const struct sd_vnode *v)
 {
     struct ae_trace_rec ev;
@@ -476,6 +505,7 @@ void sm_apply(struct sm_model *m, const struct sd_event *ev)
     case SD_RECORD: on_record(m, &ev->u.rec); break;
     case SD_VNODE: on_snapshot(m, &ev->u.vnode); break;
     case SD_HELLO: on_hello(m, ev); break;
+    case SD_CAPS: on_caps(m, &ev->u.caps); break;
     }
 }
 

@@ -50,6 +50,12 @@ struct sm_ipc {
     uint32_t peer_pid;
 };
 
+/* A handle a V-Node holds ('C' frames: init's INIT_CAPS, sent by scope). */
+struct sm_cap {
+    uint32_t handle, type, rights, revoked;
+    uint64_t badge;
+};
+
 struct sm_node {
     char name[SM_NAME_MAX + 1];
     int placeholder;            /* named "pid N": no name known yet */
@@ -72,6 +78,12 @@ struct sm_node {
     uint64_t msgs_out, msgs_in, page_faults, faults, quota_denials, spawns;
     struct sm_ipc ipc[SM_NODE_IPC];     /* ring, newest at (ipc_next - 1) */
     unsigned ipc_next, ipc_count;
+    /* Its handles, from the newest list ('C' frames) of caps_pid. */
+    int has_caps;
+    uint32_t caps_pid, caps_total;      /* total: how many it held (ncaps may stop short) */
+    uint64_t caps_ts;
+    unsigned ncaps;
+    struct sm_cap caps[AE_TRACE_CAPS_MAX];
 };
 
 struct sm_edge {
@@ -92,7 +104,7 @@ struct sm_event {
 };
 
 struct sm_stats {
-    uint64_t records, snapshots, hellos, lost, irqs, ipc, switches;
+    uint64_t records, snapshots, hellos, lost, irqs, ipc, switches, caps_frames;
     uint64_t node_overflow, edge_overflow;      /* refused: table full */
     uint32_t version;
     uint64_t clock_base_ns;

@@ -5,7 +5,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include <aether/objects.h>
 #include <aether/proto/init.h>
+#include <aether/rights.h>
 
 #include "state_json.h"
 
@@ -105,9 +107,33 @@ static void node_fields(struct sb *b, const struct sm_model *m, const struct sm_
     sb_puts(b, ",\"faults\":"); jw_u64(b, n->faults);
     sb_puts(b, ",\"page_faults\":"); jw_u64(b, n->page_faults);
     sb_puts(b, ",\"quota_denials\":"); jw_u64(b, n->quota_denials);
-    /* The stream carries no handle lists yet (trace.h); null says "not
-     * known" rather than "none". */
-    sb_puts(b, ",\"handles\":null");
+}
+
+/* Its handles as scope last listed them; null until a list came ("not
+ * known" rather than "none"). */
+static void caps_json(struct sb *b, const struct sm_node *n)
+{
+    const char *sep = "";
+
+    if (!n->has_caps) {
+        sb_puts(b, ",\"handles\":null");
+        return;
+    }
+    sb_printf(b, ",\"handles_pid\":%" PRIu32 ",\"handles_total\":%" PRIu32
+              ",\"handles_ts_ns\":%" PRIu64 ",\"handles\":[", n->caps_pid, n->caps_total,
+              n->caps_ts);
+    for (unsigned i = 0; i < n->ncaps; i++) {
+        const struct sm_cap *c = &n->caps[i];
+        char rights[12];
+
+        ae_rights_text(c->rights, rights);
+        sb_printf(b, "%s{\"handle\":%" PRIu32 ",\"type\":", sep, c->handle);
+        jw_str(b, ae_obj_type_name(c->type));
+        sb_printf(b, ",\"rights\":\"%s\",\"badge\":%" PRIu64 ",\"revoked\":%s}", rights,
+                  c->badge, c->revoked ? "true" : "false");
+        sep = ",";
+    }
+    sb_puts(b, "]");
 }
 
 static void event_json(struct sb *b, const struct sm_model *m, const struct sm_event *e)
@@ -146,10 +172,11 @@ void sj_state(struct sb *b, const struct sm_model *m, const struct sd_stats *ds,
     sb_printf(b, ",\"stream\":{\"bytes\":%" PRIu64 ",\"frames\":%" PRIu64 ",\"bad_frames\":%"
               PRIu64 ",\"garbage\":%" PRIu64 ",\"records\":%" PRIu64 ",\"snapshots\":%" PRIu64
               ",\"hellos\":%" PRIu64 ",\"version\":%" PRIu32 ",\"lost\":%" PRIu64 ",\"ipc\":%"
-              PRIu64 ",\"switches\":%" PRIu64 ",\"irqs\":%" PRIu64 "}",
+              PRIu64 ",\"switches\":%" PRIu64 ",\"irqs\":%" PRIu64 ",\"caps_frames\":%" PRIu64
+              "}",
               ds->bytes, ds->frames, ds->bad_frames, ds->garbage, m->stats.records,
               m->stats.snapshots, m->stats.hellos, m->stats.version, m->stats.lost,
-              m->stats.ipc, m->stats.switches, m->stats.irqs);
+              m->stats.ipc, m->stats.switches, m->stats.irqs, m->stats.caps_frames);
     sb_printf(b, ",\"window_ns\":%llu", (unsigned long long)SR_WINDOW_NS);
     sb_puts(b, ",\"nodes\":[");
     for (unsigned i = 0; i < m->nnodes; i++) {
@@ -195,6 +222,7 @@ void sj_node(struct sb *b, const struct sm_model *m, int node)
 
     sb_puts(b, "{");
     node_fields(b, m, n);
+    caps_json(b, n);
     sb_puts(b, ",\"pids\":[");
     for (unsigned i = 0; i < m->npids; i++) {
         if (sm_resolve(m, m->pids[i].node) != node)

@@ -331,11 +331,15 @@ KTEST(TRC0006, "with tracing on, a call records CALL and REPLY, one record per m
     struct view v;
     ae_handle_t note = CHECK_HANDLE(ae_notify_create());
     struct ae_msg m = {AE_MSG_INFO(0x51, 1), {41, 2, 3, 4}, {note}, 0};
+    struct ae_msg warm = {AE_MSG_INFO(0x10, 0), {0}, {0}, 0};
     const struct ae_trace_rec *call, *reply;
     uint64_t me = my_pid(), waited;
 
     if (!server_start(&s) || !view_open(&v))
         return;
+    /* A first call, untraced: after its reply the server waits in recv,
+     * so on one CPU the traced call finds it there and hands off. */
+    CHECK_OK(ae_ipc_call(s.send, &warm));
     CHECK_EQ(set_tracing(1), 0);
     CHECK_OK(ae_ipc_call(s.send, &m));
     set_tracing(0);
@@ -372,9 +376,11 @@ KTEST(TRC0006, "with tracing on, a call records CALL and REPLY, one record per m
             CHECK(reply->arg[2] <= reply->ts_ns - call->ts_ns);
         if (call->arg[3] & AE_TRACE_IPC_HANDOFF)
             CHECK_EQ(reply->arg[2], reply->ts_ns - call->ts_ns);
-        /* On one CPU the server runs straight after the call and we run
-         * straight after the reply: hand-offs, with no SWITCH records. */
+        /* On one CPU the server (waiting) runs straight after the call and
+         * we run straight after the reply: hand-offs, with no SWITCH
+         * records. */
         if (ae_bootinfo->ncpus == 1) {
+            CHECK_EQ(waited, AE_TRACE_IPC_RECEIVER_WAITED);
             CHECK(call->arg[3] & AE_TRACE_IPC_HANDOFF);
             CHECK(reply->arg[3] & AE_TRACE_IPC_HANDOFF);
             CHECK(!switched_to(&v, s.pid));

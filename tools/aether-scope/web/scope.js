@@ -301,9 +301,22 @@
       html('td', '', tr, (m.waited_ns / 1000).toFixed(1));
     }
     if (!d.ipc.length) html('td', '', html('tr', '', body), 'no messages seen').colSpan = 8;
-    $('detail-handles').textContent = Array.isArray(d.handles)
-      ? d.handles.join(', ') || 'none'
-      : 'The trace stream does not carry handle lists yet.';
+    const hbody = $('node-handles').tBodies[0];
+    hbody.textContent = '';
+    if (Array.isArray(d.handles)) {
+      $('detail-handles-note').textContent =
+        `${d.handles_total} handles as pid ${d.handles_pid}, listed at ${secs(d.handles_ts_ns)} s` +
+        (d.handles.length < d.handles_total ? ` (the first ${d.handles.length} shown)` : '');
+      for (const h of d.handles) {
+        const tr = html('tr', 'handle-row', hbody);
+        html('td', '', tr, '0x' + h.handle.toString(16));
+        html('td', '', tr, h.revoked ? h.type + ' (revoked)' : h.type);
+        html('td', 'rights', tr, h.rights);
+        html('td', '', tr, '0x' + h.badge.toString(16));
+      }
+    } else {
+      $('detail-handles-note').textContent = 'No handle list received yet (scope sends one a second for each running V-Node that changed, every 5 s otherwise).';
+    }
   }
 
   async function pollNode() {

@@ -41,21 +41,6 @@ int cmd_ps(int argc, char **argv, struct sh_io *io)
     return 0;
 }
 
-static void rights_text(uint32_t r, char *out)
-{
-    static const struct { uint32_t bit; char c; } map[] = {
-        {AE_RIGHT_READ, 'r'}, {AE_RIGHT_WRITE, 'w'}, {AE_RIGHT_EXEC, 'x'},
-        {AE_RIGHT_MAP, 'm'}, {AE_RIGHT_SEND, 's'}, {AE_RIGHT_RECV, 'v'},
-        {AE_RIGHT_GRANT, 'g'}, {AE_RIGHT_DERIVE, 'd'}, {AE_RIGHT_SIGNAL, 'S'},
-        {AE_RIGHT_WAIT, 'W'}, {AE_RIGHT_MANAGE, 'M'},
-    };
-    unsigned n = 0;
-
-    for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        out[n++] = r & map[i].bit ? map[i].c : '-';
-    out[n] = 0;
-}
-
 int cmd_caps(int argc, char **argv, struct sh_io *io)
 {
     struct ae_msg m = {AE_MSG_INFO(AE_INIT_CAPS, 0), {0}, {0}, 0};
@@ -70,7 +55,7 @@ int cmd_caps(int argc, char **argv, struct sh_io *io)
     sh_printf(io, "%-10s %-12s %-11s %s\n", "HANDLE", "TYPE", "RIGHTS", "BADGE");
     for (uint64_t i = 0; i < m.w[0]; i++) {
         char rights[16];
-        rights_text(e[i].rights, rights);
+        ae_rights_text(e[i].rights, rights);
         sh_printf(io, "%#-10x %-12s %-11s %#lx%s\n", e[i].handle,
                   e[i].revoked ? "(revoked)" : ae_obj_type_name(e[i].type), rights,
                   (unsigned long)e[i].badge, "");
