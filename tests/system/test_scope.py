@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 
 from qemu import ROOT
 from test_shell import ISO, BOOT_TIMEOUT, CMD_TIMEOUT, Shell
@@ -115,6 +116,32 @@ def wait_snapshots(record, more, timeout=BOOT_TIMEOUT):
         time.sleep(0.2)
 
 
+def caps_rows(sh):
+    """`caps shell` in the OS: [(handle, type, rights, badge)]."""
+    rows = []
+    for line in sh.ok('caps shell'):
+        f = line.split()
+        if len(f) == 4 and f[0].startswith('0x'):
+            rows.append((int(f[0], 16), f[1], f[2], int(f[3], 16)))
+    return rows
+
+
+def shell_handles_match(sh, url, timeout=60):
+    """The dashboard's handle list of shell (/api/node) is the one the OS
+    gives (`caps shell`), once a list sent after the last change arrived."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(url + 'api/node?name=shell', timeout=30) as r:
+            d = json.load(r)
+        page = [(h['handle'], h['type'], h['rights'], h['badge']) for h in d['handles'] or []]
+        want = caps_rows(sh)
+        if page == want and want:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f'dashboard handles {page} != caps shell {want}')
+        time.sleep(2)
+
+
 def busy_until(sh, w, want, timeout):
     """Runs file commands (IPC between shell, vfs and console) until the
     driver says `want`."""
@@ -133,7 +160,7 @@ def busy_until(sh, w, want, timeout):
 
 
 def scp0001(ctx):
-    """SCP0001 the live dashboard: with COM2 on a socket, scope streams the trace rings; aether-scope's page (headless chromium) shows init, console, vfs and shell and an IPC edge with a non-zero rate while the shell works, vfs changes state when stopped and runs again under a new pid when started; the recorded stream exports to valid trace-event JSON whose IPC flows, like the decoded records, match the kernel's IPC counters over a scripted workload"""
+    """SCP0001 the live dashboard: with COM2 on a socket, scope streams the trace rings; aether-scope's page (headless chromium) shows init, console, vfs and shell and an IPC edge with a non-zero rate while the shell works, vfs changes state when stopped and runs again under a new pid when started; clicking shell lists its handles, the same as `caps shell` in the OS; the recorded stream exports to valid trace-event JSON whose IPC flows, like the decoded records, match the kernel's IPC counters over a scripted workload"""
     for need in (SCOPE, '/usr/bin/chromium', os.path.join(NPM, 'node_modules', 'playwright-core')):
         if not os.path.exists(need):
             raise AssertionError(f'{need} missing: make test builds and installs it')
@@ -166,6 +193,8 @@ def scp0001(ctx):
         assert seen['vfsStopped']['state'] not in ('running', 'blocked'), seen
         assert seen['vfsAfter']['pid'] != seen['vfsBefore']['pid'], seen
         assert os.path.getsize(shot) > 10000, shot
+        assert any(h[1] == 'endpoint' for h in seen['shellHandles']), seen['shellHandles']
+        shell_handles_match(sh, m.group(1))
 
         # A scripted workload with quiet on both sides, so that vfs
         # snapshots (its kernel IPC counter, once a second) fall before and

@@ -53,6 +53,34 @@ def hello(base_ns):
     return frame(b'H', b'AETHER-TRACE 1' + struct.pack('<Q', base_ns))
 
 
+# Each V-Node's handles (handle, AE_OBJ_* type, rights, badge): what its
+# 'C' frames list. shell's needs two frames (11 entries a frame).
+OBJ_NAMES = {3: 'endpoint', 4: 'notification', 5: 'vmo', 7: 'ioports'}
+HANDLES = {
+    'init': [(0x1, 3, 0x0f0, 0), (0x2, 5, 0x00b, 0)],
+    'console': [(0x1, 3, 0x060, 0), (0x2, 7, 0x003, 0), (0x3, 5, 0x00b, 0)],
+    'vfs': [(0x1, 3, 0x060, 0), (0x4, 3, 0x050, 3)],
+    'shell': [(0x10 + i, (3, 5, 4)[i % 3], (0x050, 0x00b, 0x300)[i % 3], i * 0x100)
+              for i in range(14)],
+}
+
+
+def rights_text(r):
+    return ''.join(c if r >> i & 1 else '-' for i, c in enumerate('rwxmsvgdSWM'))
+
+
+def caps(ts, pid, handles):
+    """A V-Node's handle list as 'C' frames of up to 11 entries."""
+    out = b''
+    for first in range(0, max(len(handles), 1), 11):
+        part = handles[first:first + 11]
+        body = struct.pack('<QIHH', ts, pid, len(handles), first)
+        for h, t, r, b in part:
+            body += struct.pack('<IHHIII', h, t, 0, r, b & 0xffffffff, b >> 32)
+        out += frame(b'C', body)
+    return out
+
+
 def vnode(ts, pid, name, state, restarts, cpu_ns, pages, quota, sent, received):
     body = struct.pack('<24sIIQQQQQQ', name.encode(), state, restarts, cpu_ns, pages, quota,
                        sent, received, 0)
@@ -139,6 +167,12 @@ class Workload:
                                 self.restarts if name == 'console' else 0,
                                 self.cpu_ns[name], pages[name], QUOTA[name],
                                 self.sent[name], self.received[name]))
+            if live_pid:
+                data = caps(t, live_pid, HANDLES[name])
+                while data:             # one event per frame
+                    n = 4 + data[3] + 1
+                    self.s.add(t, data[:n])
+                    data = data[n:]
 
     def traffic(self, t0, t1, calls, sends):
         """calls and sends spread evenly over [t0, t1), snapshots each
@@ -200,7 +234,8 @@ def decode(data):
     """A reference decoder (the rule of trace.h: skip to the next "AT"
     whose frame checks out), to prove the stream decodes as intended."""
     out, i = [], 0
-    sizes = {ord('R'): (64,), ord('V'): (96, 88), ord('H'): tuple(range(14, 65))}
+    sizes = {ord('R'): (64,), ord('V'): (96, 88), ord('H'): tuple(range(14, 65)),
+             ord('C'): tuple(16 + 20 * k for k in range(12))}
     while i + 4 <= len(data):
         if data[i:i + 2] != b'AT' or data[i + 3] not in sizes.get(data[i + 2], ()):
             i += 1
@@ -254,6 +289,9 @@ def main():
         'messages': sum(w.edges.values()),
         'records': n_rec,
         'snapshots': sum(1 for d in frames if d[2:3] == b'V'),
+        'caps_frames': sum(1 for d in frames if d[2:3] == b'C'),
+        'handles': {n: [[f'0x{h:x}', OBJ_NAMES[t], rights_text(r), f'0x{b:x}'] for h, t, r, b in hs]
+                    for n, hs in HANDLES.items()},
         'frames': len(frames),
         'nodes': {'init': [INIT], 'console': [CONSOLE, CONSOLE2], 'vfs': [VFS], 'shell': [SHELL]},
         'parts': [len(p) for p in parts],

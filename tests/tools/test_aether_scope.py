@@ -205,10 +205,11 @@ class Serve(unittest.TestCase):
         self.assertGreater(nodes['vfs']['cpu_pct'], 1)
         for n in nodes.values():
             self.assertIn(n['state'], ('running', 'blocked', 'faulted', 'restarting'))
-            self.assertIsNone(n['handles'])
+            self.assertNotIn('handles', n)      # lists only in /api/node
         st = self.state['stream']
         self.assertEqual(st['records'], self.expect['records'])
         self.assertEqual(st['snapshots'], self.expect['snapshots'])
+        self.assertEqual(st['caps_frames'], self.expect['caps_frames'])
         self.assertGreater(st['bad_frames'], 0)
         self.assertEqual(self.state['source'], {'kind': 'file', 'target': self.stream,
                                                 'connected': False, 'follow': False,
@@ -241,6 +242,12 @@ class Serve(unittest.TestCase):
             self.assertTrue(all(m['dir'] == 'in' and m['peer'] == 'shell' for m in d['ipc']))
         shell = self.srv.json('/api/node?pid=4')
         self.assertEqual(len(shell['ipc']), 64)
+        # its handles: the newest list, two frames' worth, as scope sent them
+        self.assertEqual([[hex(h['handle']), h['type'], h['rights'], hex(h['badge'])]
+                          for h in shell['handles']], self.expect['handles']['shell'])
+        self.assertEqual((shell['handles_total'], shell['handles_pid']), (14, 4))
+        self.assertFalse(any(h['revoked'] for h in shell['handles']))
+        self.assertEqual(len(self.srv.json('/api/node?name=console')['handles']), 3)
         self.assertEqual({m['type'] for m in shell['ipc']} - {'call', 'reply', 'send'}, set())
         for q, status in (('pid=999', 404), ('pid=abc', 400), ('pid=', 400), ('', 400),
                           ('pid=99999999999', 400), ('name=%zz', 400), ('name=nobody', 404)):

@@ -90,9 +90,11 @@ class Page(unittest.TestCase):
         j = states.index('restarting', i)
         self.assertIn('running', states[j:], states)
 
-    def test_node_click_shows_ipc(self):
+    def test_node_click_shows_ipc_and_handles(self):
         self.assertGreater(self.seen['detailRows'], 0)
         self.assertEqual(self.seen['detailPeers'], ['console', 'vfs'])
+        self.assertEqual(self.seen['handles'], self.expect['handles']['shell'])
+        self.assertIn('14 handles as pid 4', self.seen['handlesNote'])
 
     def test_timeline_and_no_page_errors(self):
         for t in ('proc_fault', 'proc_restart', 'state', 'proc_spawn'):

@@ -52,7 +52,7 @@ static inline size_t vnode_frame(uint8_t *out, uint64_t ts, uint32_t pid, const 
     memset(p, 0, sizeof(p));
     put_le(p, ts, 8);
     put_le(p + 8, pid, 4);
-    strncpy((char *)p + 16, name, 24);
+    memcpy(p + 16, name, strlen(name) < 24 ? strlen(name) : 24);  /* NUL-padded, p is zeroed */
     put_le(p + 40, state, 4);
     put_le(p + 44, 1, 4);               /* restarts */
     put_le(p + 48, cpu_ns, 8);
@@ -61,6 +61,29 @@ static inline size_t vnode_frame(uint8_t *out, uint64_t ts, uint32_t pid, const 
     put_le(p + 72, 11, 8);              /* ipc_sent */
     put_le(p + 80, 22, 8);              /* ipc_received */
     return frame(out, 'V', p, len);
+}
+
+/* A 'C' frame: n entries from `first` of pid's list of total; entry i
+ * is handle 0x100 + first + i, type i % 11, rights 1 << (i % 11),
+ * revoked when i is 3, badge (first + i) * 1000. */
+static inline size_t caps_frame(uint8_t *out, uint64_t ts, uint32_t pid, unsigned total,
+                                unsigned first, unsigned n)
+{
+    uint8_t p[255];
+
+    put_le(p, ts, 8);
+    put_le(p + 8, pid, 4);
+    put_le(p + 12, total, 2);
+    put_le(p + 14, first, 2);
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t *e = p + 16 + 20 * i;
+        put_le(e, 0x100 + first + i, 4);
+        put_le(e + 4, i % 11, 2);
+        put_le(e + 6, i == 3, 2);
+        put_le(e + 8, 1u << (i % 11), 4);
+        put_le(e + 12, (uint64_t)(first + i) * 1000, 8);
+    }
+    return frame(out, 'C', p, (uint8_t)(16 + 20 * n));
 }
 
 static inline size_t hello_frame(uint8_t *out, const char *text, uint64_t base)

@@ -276,6 +276,46 @@ static void SCD0011_switch_of(void **state)
     assert_int_equal(sd_switch_of(&r, &sw), 0);
 }
 
+/* 'C' frames: header and entries decoded field by field; a length that
+ * is not header + whole entries, or more than AE_TRACE_CAPS_FRAME of
+ * them, is not a frame. */
+static void SCD0012_caps(void **state)
+{
+    uint8_t buf[1024];
+    size_t n = caps_frame(buf, 123456789, 7, 30, 11, AE_TRACE_CAPS_FRAME);
+
+    sd_feed(&dec, buf, n);
+    assert_int_equal(nev, 1);
+    assert_int_equal(evs[0].kind, SD_CAPS);
+    assert_int_equal(evs[0].u.caps.h.ts_ns, 123456789);
+    assert_int_equal(evs[0].u.caps.h.pid, 7);
+    assert_int_equal(evs[0].u.caps.h.total, 30);
+    assert_int_equal(evs[0].u.caps.h.first, 11);
+    assert_int_equal(evs[0].u.caps.n, AE_TRACE_CAPS_FRAME);
+    assert_int_equal(evs[0].u.caps.c[4].handle, 0x100 + 15);
+    assert_int_equal(evs[0].u.caps.c[4].type, 4);
+    assert_int_equal(evs[0].u.caps.c[4].rights, 1u << 4);
+    assert_int_equal(evs[0].u.caps.c[4].badge, 15000);
+    assert_int_equal(evs[0].u.caps.c[3].revoked, 1);
+    assert_int_equal(evs[0].u.caps.c[4].revoked, 0);
+    /* an empty list is a frame too */
+    n = caps_frame(buf, 5, 7, 0, 0, 0);
+    sd_feed(&dec, buf, n);
+    assert_int_equal(nev, 2);
+    assert_int_equal(evs[1].u.caps.n, 0);
+    /* bad lengths: 15 bytes, a part entry, 12 entries */
+    {
+        uint8_t p[255] = {0};
+        size_t lens[] = {15, 16 + 19, 16 + 20 * 12};
+        for (int i = 0; i < 3; i++) {
+            n = frame(buf, 'C', p, (uint8_t)lens[i]);
+            sd_feed(&dec, buf, n);
+        }
+    }
+    assert_int_equal(nev, 2);
+    assert_true(dec.stats.bad_frames >= 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +330,7 @@ int main(void)
         cmocka_unit_test_setup(SCD0009_random_noise_between_frames, setup),
         cmocka_unit_test_setup(SCD0010_pure_noise, setup),
         cmocka_unit_test_setup(SCD0011_switch_of, setup),
+        cmocka_unit_test_setup(SCD0012_caps, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

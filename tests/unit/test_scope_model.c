@@ -305,10 +305,11 @@ static void SCM0010_state_json(void **state)
     assert_non_null(strstr(b.p, "\"name\":\"we\\\"ird\\\\\""));
     assert_non_null(strstr(b.p, "\"src\":\"shell\",\"dst\":\"we\\\"ird\\\\\",\"count\":1"));
     assert_non_null(strstr(b.p, "\"target\":\"a\\\"b\\\\c\\u000a.bin\""));
-    assert_non_null(strstr(b.p, "\"handles\":null"));
+    assert_null(strstr(b.p, "\"handles\""));     /* lists only in a node's detail */
     sb_reset(&b);
     sj_node(&b, m, sm_node_by_name(m, "shell"));
     assert_json_shape(b.p);
+    assert_non_null(strstr(b.p, "\"handles\":null"));
     assert_non_null(strstr(b.p, "\"dir\":\"out\",\"type\":\"call\",\"peer\":\"we\\\"ird\\\\\""));
     sb_free(&b);
 }
@@ -363,6 +364,65 @@ static void SCM0012_handoff_is_a_switch(void **state)
     assert_false(x->outgoing);
 }
 
+static void apply_event(void *ctx, const struct sd_event *ev)
+{
+    sm_apply(m, ev);
+}
+
+/* A 'C' frame (scope_frames.h's caps_frame), through the real decoder. */
+static void caps(uint64_t ts, uint32_t pid, unsigned total, unsigned first, unsigned n)
+{
+    uint8_t buf[300];
+    struct sd_decoder d;
+
+    sd_init(&d, apply_event, NULL);
+    sd_feed(&d, buf, caps_frame(buf, ts, pid, total, first, n));
+}
+
+/* A V-Node's handles arrive in 'C' frames: a list starts at entry 0 and
+ * grows frame by frame in order; a frame out of order is dropped; the
+ * next list replaces the old; the node's JSON lists them with type
+ * names and rights letters. */
+static void SCM0013_handles_from_caps_frames(void **state)
+{
+    const struct sm_node *n;
+    struct sb b = {0};
+
+    snap(0, 3, "vfs", AE_VNODE_RUNNING, 0, 0, 1);
+    assert_false(node("vfs")->has_caps);
+    caps(1000, 3, 14, 0, 11);
+    caps(1000, 3, 14, 11, 3);
+    n = node("vfs");
+    assert_true(n->has_caps);
+    assert_int_equal(n->ncaps, 14);
+    assert_int_equal(n->caps_total, 14);
+    assert_int_equal(n->caps[12].handle, 0x100 + 12);
+    assert_int_equal(n->caps[12].badge, 12000);
+    /* a frame of another list (older time) or out of order: dropped */
+    caps(2000, 3, 30, 0, 11);
+    caps(2000, 3, 30, 22, 8);               /* the frame from 11 was lost */
+    assert_int_equal(n->ncaps, 11);
+    assert_int_equal(n->caps_total, 30);
+    caps(1000, 3, 30, 11, 11);              /* older list's frame */
+    assert_int_equal(n->ncaps, 11);
+    /* JSON */
+    sj_node(&b, m, sm_node_by_name(m, "vfs"));
+    assert_non_null(strstr(b.p, "\"handles_total\":30"));
+    assert_non_null(strstr(b.p, "{\"handle\":256,\"type\":\"none\",\"rights\":\"r----------\","
+                                "\"badge\":0,\"revoked\":false}"));
+    assert_non_null(strstr(b.p, "{\"handle\":257,\"type\":\"process\",\"rights\":\"-w---------\""));
+    assert_non_null(strstr(b.p, "\"type\":\"endpoint\",\"rights\":\"---m-------\",\"badge\":3000,"
+                                "\"revoked\":true}"));
+    assert_json_shape(b.p);
+    free(b.p);
+    /* a node with no list yet says null */
+    snap(0, 4, "shell", AE_VNODE_RUNNING, 0, 0, 1);
+    b = (struct sb){0};
+    sj_node(&b, m, sm_node_by_name(m, "shell"));
+    assert_non_null(strstr(b.p, "\"handles\":null"));
+    free(b.p);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -373,6 +433,7 @@ int main(void)
         T(SCM0007_cpu_from_snapshots), T(SCM0008_tables_are_bounded),
         T(SCM0009_events_for_the_timeline), T(SCM0010_state_json),
         T(SCM0011_hello_after_reboot_starts_over), T(SCM0012_handoff_is_a_switch),
+        T(SCM0013_handles_from_caps_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,6 +46,13 @@ async function main() {
     }, seen.vfsBefore.pid, WAIT);
     seen.vfsAfter = await vfs();
     await page.click('#nodes g.node[data-name="shell"]');
+    // Its handles, as scope lists them (a list a second when they change,
+    // every 5 s anyway).
+    await page.waitForFunction(() => document.getElementById('node-detail').dataset.name ===
+      'shell' && document.querySelectorAll('#node-handles tbody tr.handle-row').length > 0,
+    null, WAIT);
+    seen.shellHandles = await page.evaluate(() => [...document.querySelectorAll(
+      '#node-handles tbody tr.handle-row')].map((r) => [...r.cells].map((c) => c.textContent)));
     await page.waitForTimeout(1000);
     await page.screenshot({ path: shot, fullPage: true });
   } finally {

@@ -58,12 +58,13 @@ async function main() {
     await page.waitForFunction(() => document.querySelectorAll('#edges g.edge[data-active="true"]')
       .length === 3, null, WAIT);
 
-    // Click shell: its recent IPC shows.
+    // Click shell: its recent IPC and its handles show.
     await page.click('#nodes g.node[data-name="shell"]');
     await page.waitForFunction(() => {
       const d = document.getElementById('node-detail');
       return !d.hidden && d.dataset.name === 'shell' &&
-        document.querySelectorAll('#node-ipc tbody tr.ipc-row').length > 0;
+        document.querySelectorAll('#node-ipc tbody tr.ipc-row').length > 0 &&
+        document.querySelectorAll('#node-handles tbody tr.handle-row').length > 0;
     }, null, WAIT);
     await page.waitForTimeout(1500);         // let the layout settle for the picture
 
@@ -87,6 +88,9 @@ async function main() {
       detailRows: document.querySelectorAll('#node-ipc tbody tr.ipc-row').length,
       detailPeers: [...new Set([...document.querySelectorAll('#node-ipc tbody tr.ipc-row')]
         .map((r) => r.dataset.peer))].sort(),
+      handles: [...document.querySelectorAll('#node-handles tbody tr.handle-row')]
+        .map((r) => [...r.cells].map((c) => c.textContent)),
+      handlesNote: document.getElementById('detail-handles-note').textContent,
       status: document.getElementById('status').textContent,
     })));
     await page.screenshot({ path: shot, fullPage: true });
