@@ -33,8 +33,12 @@ done
 sed -e "s/@DEFAULT@/$entry/" -e "s/@EXTRA@/$extra/" "$cfg_in" > "$stage/boot/grub/grub.cfg"
 mkdir -p "$(dirname "$out")"
 # Only the modules the menu needs: keeps the image small and quick to make.
+# serial and terminal: grub.cfg puts the menu on the serial console too;
+# every part_* map: GRUB probes each disk with all of them at start (and
+# says so for each one missing).
+parts=$(cd /usr/lib/grub/i386-pc && ls part_*.mod | sed 's/\.mod$//' | tr '\n' ' ')
 grub-mkrescue --quiet -o "$out.tmp" \
-    --install-modules="multiboot2 normal part_msdos iso9660 biosdisk" \
+    --install-modules="multiboot2 normal iso9660 biosdisk serial terminal $parts" \
     --locales= --fonts= --themes= "$stage" 2>"$out.log" || {
     cat "$out.log" >&2; rm -f "$out.tmp"; exit 1; }
 mv "$out.tmp" "$out"
