@@ -21,7 +21,6 @@
 #include "aether/ipc.h"
 #include "aether/trace.h"
 
-
 /* The stamp of t's wait, 0 if it is unknown. */
 static inline uint64_t wait_stamp(const struct thread *t)
 {

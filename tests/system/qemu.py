@@ -107,21 +107,33 @@ class Qemu:
         """Like wait_for, among the lines from index `after` on; returns
         (index of the line, match)."""
         rx = re.compile(pattern)
+        seen = [after]
+
+        def find(lines):
+            for i in range(seen[0], len(lines)):
+                m = rx.search(lines[i])
+                if m:
+                    return i, m
+            seen[0] = max(seen[0], len(lines))
+            return None
+        return self.wait_until(find, timeout, f'/{pattern}/')
+
+    def wait_until(self, find, timeout, what):
+        """Calls find(lines) (all console lines so far) as lines arrive
+        until it returns something other than None, and returns that;
+        raises GuestError after timeout seconds or when the guest exits."""
         deadline = time.monotonic() + timeout
-        seen = after
         with self.cond:
             while True:
-                for i in range(seen, len(self.lines)):
-                    m = rx.search(self.lines[i])
-                    if m:
-                        return i, m
-                seen = max(seen, len(self.lines))
+                r = find(self.lines)
+                if r is not None:
+                    return r
                 if self.proc.poll() is not None and not self.reader.is_alive():
                     raise GuestError(f'QEMU exited (status {self.proc.returncode}) '
-                                     f'before /{pattern}/ appeared')
+                                     f'before {what} appeared')
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise GuestError(f'no /{pattern}/ within {timeout} s')
+                    raise GuestError(f'no {what} within {timeout} s')
                 self.cond.wait(min(left, 1.0))
 
     def wait_exit(self, timeout):

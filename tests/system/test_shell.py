@@ -19,12 +19,26 @@ KLOG = re.compile(r'\[\s*\d+\.\d+\] cpu\d+ [A-Z] ')
 READY = r'\[init:1\] init: ready: '
 
 
-def typed(line, prompted, after_cut, sent):
+def uncut(lines):
+    """Console lines without the kernel's log lines. A kernel line may cut
+    into the echo or the output: its text runs to the end of that line,
+    and what it cut resumes on the next line (after any further whole
+    kernel lines); the two parts are joined again."""
+    out, cut = [], ''
+    for line in lines:
+        k = KLOG.search(line)
+        if k:
+            cut += line[:k.start()]
+            continue
+        out.append(cut + line)
+        cut = ''
+    return out
+
+
+def typed(line, prompted, sent):
     """True when line is what was typed, echoed back after the prompt (or
-    the start of it, if a kernel line cut in; or its rest, on the line after
-    a kernel line that cut in)."""
-    return any(line == s or (prompted and line and s.startswith(line)) or
-               (after_cut and line and s.endswith(line)) for s in sent)
+    the start of it, when the rest never came)."""
+    return any(line == s or (prompted and line and s.startswith(line)) for s in sent)
 
 
 class Shell:
@@ -55,26 +69,23 @@ class Shell:
             self.q.wait_line(settle, timeout, after=start)
         end_cmd = f'echo =END{self.n}=$?='
         self.q.send(end_cmd + '\r')
-        at, m = self.q.wait_line(rf'^(aether> )?=END{self.n}=(-?\d+)=$', timeout, after=start)
-        with self.q.cond:
-            lines = self.q.lines[start:at]
+        marker = re.compile(rf'^(aether> )?=END{self.n}=(-?\d+)=$')
+
+        def find(lines):
+            text = uncut(lines[start:])
+            for i, line in enumerate(text):
+                m = marker.search(line)
+                if m:
+                    return text[:i], m
+            return None
+        text, m = self.q.wait_until(find, timeout, f'=END{self.n}=')
         out = []
-        after_cut = False
-        for line in lines:
-            k = KLOG.search(line)
-            if k:
-                # A kernel line that cut into the echo: the echo's rest comes
-                # after it (and after any further whole kernel lines).
-                if k.start() > 0:
-                    after_cut = not line[:k.start()].endswith('aether> ')
-                continue
+        for line in text:
             prompted = line.startswith('aether> ')
             while line.startswith('aether> '):
                 line = line[len('aether> '):]
-            if line == '' or typed(line, prompted, after_cut, (cmd, end_cmd)):
-                after_cut = False
+            if line == '' or typed(line, prompted, (cmd, end_cmd)):
                 continue
-            after_cut = False
             out.append(line)
         return int(m.group(2)), out
 

@@ -164,8 +164,9 @@ static void snapshot(void)
             nrunning = (unsigned)i + 1;
         }
     }
-    /* INIT_CAPS reuses the buffer the list is in: the names were copied. */
-    for (unsigned i = 0; i < nrunning; i++)
+    /* INIT_CAPS reuses the buffer the list is in: the names were copied.
+     * Entry 0 is init itself, which INIT_CAPS does not list. */
+    for (unsigned i = 1; i < nrunning; i++)
         if (running[i].pid)
             send_caps(i, running[i].name, running[i].pid, now);
 }
