@@ -105,7 +105,7 @@ LIBC_PURE_SRCS := $(filter-out user/libc/os/%,$(LIBC_SRCS))
 ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/scratch.c user/lib/spawn.c \
               user/lib/elf_load.c user/lib/manifest.c user/lib/manifest_keys.c \
               user/lib/svc.c user/lib/con.c user/lib/bufsvc.c user/lib/serve.c user/lib/vfsc.c user/lib/clientbuf.c \
-              user/lib/acpi_power.c user/lib/aefs.c user/lib/trace_read.c \
+              user/lib/acpi_power.c user/lib/aefs.c user/lib/trace_read.c user/lib/pci_cfg.c \
               $(TRUST_SRCS) $(CRYPTO_SRCS) \
               common/elf64.c common/fmt.c common/string.c common/strerror.c $(LIBC_SRCS)
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
@@ -136,7 +136,7 @@ $(foreach p,$(USER_PROGS),$(eval $(call static_prog,$(BUILD)/user/$(p).elf,user/
 # (the manifest and NAME.elf) -> a signed bundle in the initrd, the AetherFS
 # image init starts them from (see "the initrd" below, docs/BUNDLE.md,
 # docs/AETHERFS.md).
-VNODES     := console vfs shell crashtest scope
+VNODES     := console vfs shell crashtest scope pci
 $(foreach v,$(VNODES),$(eval $(call static_prog,$(BUILD)/vnodes/$(v)/$(v).elf,user/vnodes/$(v))))
 
 $(BUILD)/vnodes/%/manifest: user/vnodes/%/manifest

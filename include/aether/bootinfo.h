@@ -10,10 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aether/pci.h"
 #include "aether/types.h"
 
 #define AE_BOOTINFO_MAGIC 0x4945544845524241ull     /* "ABREHTEI" */
-#define AE_BOOTINFO_VERSION 3          /* 2: log handle, ACPI power data; 3: trace */
+#define AE_BOOTINFO_VERSION 4          /* 2: log handle, ACPI power data; 3: trace;
+                                        * 4: PCI Express ECAM regions */
 #define AE_BOOTINFO_VA 0x00007ff000000000ull
 #define AE_STACK_TOP 0x00007fff00000000ull          /* init's first stack */
 #define AE_STACK_SIZE (256 * 1024ull)
@@ -84,8 +86,14 @@ struct ae_bootinfo {
     struct ae_acpi_power acpi;
     uint32_t isa_irq_gsi[16];   /* the GSI each ISA IRQ arrives on (firmware
                                  * overrides applied): IRQ handles count GSIs */
+    /* version 4: PCI Express configuration space (ACPI MCFG); the pages
+     * are in devmem's range */
+    uint32_t necam;             /* regions below: 0 when the firmware has none */
+    uint32_t reserved4;
+    struct ae_pci_ecam ecam[AE_PCI_ECAM_MAX];
 };
-_Static_assert(sizeof(struct ae_bootinfo) == 40 + 8 * 64 + 16 + 256 + 8 + 32 + 64, "ABI");
+_Static_assert(sizeof(struct ae_bootinfo) ==
+               40 + 8 * 64 + 16 + 256 + 8 + 32 + 64 + 8 + 16 * AE_PCI_ECAM_MAX, "ABI");
 _Static_assert(offsetof(struct ae_bootinfo, log) == 824, "ABI");
 _Static_assert(offsetof(struct ae_bootinfo, trace) == 828, "ABI");
 _Static_assert(offsetof(struct ae_bootinfo, acpi) == 832, "ABI");

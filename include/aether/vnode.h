@@ -9,10 +9,11 @@
 
 #include <stdint.h>
 
+#include "aether/pci.h"
 #include "aether/types.h"
 
 #define AE_VNODE_INFO_MAGIC 0x45444f4e56454561ull   /* "aEEVNODE" */
-#define AE_VNODE_INFO_VERSION 1
+#define AE_VNODE_INFO_VERSION 2     /* 2: PCI Express ECAM regions */
 #define AE_VNODE_NAME_MAX 24        /* including the NUL */
 #define AE_VNODE_HW_MAX 16
 
@@ -20,6 +21,8 @@
 #define AE_VNODE_HW_IRQ 1u          /* base: ISA IRQ line, count 1 */
 #define AE_VNODE_HW_IOPORTS 2u      /* ports [base, base + count) */
 #define AE_VNODE_HW_DEVMEM 3u       /* pages [base, base + count) (page numbers) */
+#define AE_VNODE_HW_PCI_ECAM 4u     /* devmem of ECAM region base (ecam[base]), count
+                                     * pages: its buses bus_first..bus_last */
 
 struct ae_vnode_hw {
     ae_handle_t handle;
@@ -43,7 +46,13 @@ struct ae_vnode_info {
     ae_handle_t trace;          /* the trace rings [READ MAP MANAGE] if the manifest
                                  * says trace = yes, else 0 */
     struct ae_vnode_hw hw[AE_VNODE_HW_MAX];
+    /* version 2: with pci_ecam = yes, the PCI Express configuration space
+     * regions (the boot info's); hw[] holds a devmem handle for each
+     * (AE_VNODE_HW_PCI_ECAM) */
+    uint32_t necam;
+    uint32_t reserved2;
+    struct ae_pci_ecam ecam[AE_PCI_ECAM_MAX];
 };
-_Static_assert(sizeof(struct ae_vnode_info) == 456, "ABI");
+_Static_assert(sizeof(struct ae_vnode_info) == 456 + 8 + 16 * AE_PCI_ECAM_MAX, "ABI");
 
 #endif

@@ -22,6 +22,8 @@ static const void *rsdp_ptr;
 static size_t rsdp_len;
 static uint64_t rsdp_phys;      /* 0: a copy (the boot loader's tag) */
 static struct ae_acpi_power power;
+static struct ae_pci_ecam ecam[AE_PCI_ECAM_MAX];
+static unsigned necam;
 
 static const void *direct_map(uint64_t phys, size_t len, void *ctx)
 {
@@ -80,6 +82,33 @@ static void read_power(void)
              (unsigned long)power.reset_addr, power.reset_value);
 }
 
+/* PCI Express ECAM regions for init's boot info; none when the firmware
+ * has no (valid) MCFG: then there is no PCI Express configuration space. */
+static void read_mcfg(void)
+{
+    const struct acpi_sdt_header *t;
+    uint64_t phys;
+    unsigned total;
+    int err = acpi_find_table(&rsdp, "MCFG", 0, direct_map, NULL, &t, &phys);
+
+    if (err == AE_ERR_NOTFOUND) {
+        log_info("acpi: no MCFG: no PCI Express configuration space");
+        return;
+    }
+    if (!err)
+        err = acpi_parse_mcfg(t, t->length, ecam, AE_PCI_ECAM_MAX, &necam, &total);
+    if (err) {
+        necam = 0;
+        log_warn("acpi: MCFG unusable (error %d): no PCI Express configuration space", err);
+        return;
+    }
+    for (unsigned i = 0; i < necam; i++)
+        log_info("acpi: MCFG: segment %u buses %u-%u at %#lx", ecam[i].segment,
+                 ecam[i].bus_first, ecam[i].bus_last, (unsigned long)ecam[i].base);
+    if (total > necam)
+        log_warn("acpi: MCFG: %u more regions ignored", total - necam);
+}
+
 static int read_madt(void)
 {
     uint64_t phys;
@@ -122,6 +151,7 @@ int acpi_init(const struct boot_info *bi)
              (unsigned long)rsdp.root_phys);
     err = read_madt();
     read_power();
+    read_mcfg();
     return err;
 }
 
@@ -133,6 +163,12 @@ const struct madt_info *acpi_madt(void)
 const struct ae_acpi_power *acpi_power(void)
 {
     return &power;
+}
+
+const struct ae_pci_ecam *acpi_pci_ecam(unsigned *n)
+{
+    *n = necam;
+    return ecam;
 }
 
 /* acpidump's text format ("SIG @ 0xADDR", then "    OFFS: XX XX ...

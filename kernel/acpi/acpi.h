@@ -6,6 +6,7 @@
 #ifndef KERNEL_ACPI_ACPI_H
 #define KERNEL_ACPI_ACPI_H
 
+#include "acpi/acpi_mcfg.h"
 #include "acpi/acpi_tables.h"
 #include "aether/bootinfo.h"
 
@@ -18,6 +19,9 @@ const struct madt_info *acpi_madt(void);
 /* Power-off and reset data for init's boot info (fields unknown when the
  * tables lack them). */
 const struct ae_acpi_power *acpi_power(void);
+/* The PCI Express ECAM regions of the MCFG (*n of them; 0 when it has
+ * none or is unusable). */
+const struct ae_pci_ecam *acpi_pci_ecam(unsigned *n);
 /* Hex dump of the RSDP, the root table, every table it lists and the DSDT
  * on the console (boot option `acpidump`), in acpidump's text format: how
  * the unit tests' captured tables are made. */

@@ -133,6 +133,13 @@ static int build_bootinfo(struct process *p, const struct boot_info *bi)
     info.tsc_hz = clock_tsc_hz();
     strncpy_safe(info.cmdline, bi->cmdline, sizeof(info.cmdline));
     info.acpi = *acpi_power();
+    {
+        unsigned n;
+        const struct ae_pci_ecam *e = acpi_pci_ecam(&n);
+
+        info.necam = n;
+        memcpy(info.ecam, e, n * sizeof(*e));
+    }
     for (uint8_t irq = 0; irq < 16; irq++) {
         uint16_t flags;
         madt_isa_irq_to_gsi(acpi_madt(), irq, &info.isa_irq_gsi[irq], &flags);

@@ -2,9 +2,13 @@
 console as a person would, and check what it and init print. Each shell
 command is followed by `echo =END=$?=`, whose line marks where the
 command's output ends and carries its exit status."""
+import json
 import os
 import re
 import shutil
+import socket
+import tempfile
+import time
 import subprocess
 
 from qemu import Qemu, GuestError, ROOT
@@ -477,5 +481,91 @@ def shl0016(sh):
     assert out == ['back'], out
 
 
+def qmp_query_pci(path, timeout=60):
+    """QEMU's own view of the PCI functions (QMP query-pci), to check the
+    guest's against: {(bus, slot, fn): device}."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            c = socket.socket(socket.AF_UNIX)
+            c.connect(path)
+            break
+        except OSError:
+            c.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    with c, c.makefile('rw') as f:
+        json.loads(f.readline())                            # greeting
+        for cmd in ('qmp_capabilities', 'query-pci'):
+            f.write(json.dumps({'execute': cmd}) + '\n')
+            f.flush()
+            while True:
+                reply = json.loads(f.readline())
+                if 'return' in reply or 'error' in reply:
+                    break
+        out = {}
+        for bus in reply['return']:
+            for d in bus['devices']:
+                out[(d['bus'], d['slot'], d['function'])] = d
+        return out
+
+
+UNITS = {'B': 1, 'KiB': 1 << 10, 'MiB': 1 << 20, 'GiB': 1 << 30, 'TiB': 1 << 40}
+
+
+def lspci_v(lines):
+    """lspci -v's lines: {(bus, dev, fn): {'id', 'class', 'bars': {i: (kind, base, size,
+    prefetch)}, 'caps'}}."""
+    out, cur = {}, None
+    for l in lines:
+        m = re.match(r'^0000:([0-9a-f]{2}):([0-9a-f]{2})\.(\d) ([0-9a-f]{4}:[0-9a-f]{4}) .*'
+                     r'\(class ([0-9a-f]{4})[0-9a-f]{2} rev [0-9a-f]{2}\)$', l)
+        if m:
+            cur = out[(int(m[1], 16), int(m[2], 16), int(m[3]))] = {
+                'id': m[4], 'class': int(m[5], 16), 'bars': {}, 'caps': ''}
+            continue
+        m = re.match(r'^    BAR(\d) (I/O ports|memory64|memory) (0x[0-9a-f]+|0), (\d+) (\w+)'
+                     r'(, prefetchable)?$', l)
+        if m and cur is not None:
+            cur['bars'][int(m[1])] = ('io' if m[2] == 'I/O ports' else m[2], int(m[3], 16),
+                                      int(m[4]) * UNITS[m[5]], bool(m[6]))
+        elif l.startswith('    capabilities:') and cur is not None:
+            cur['caps'] = l
+    return out
+
+
+def shl0017(ctx):
+    """SHL0017 lspci -v lists every PCI function QEMU has (QMP query-pci as the reference): address, vendor:device, class, and each BAR's kind, address, size and prefetchability, the q35 chipset and a virtio 1.x network device (1af4:1041 with MSI-X and vendor-specific capabilities)"""
+    tmp = tempfile.mkdtemp(prefix='aether-qmp-')
+    qmp = os.path.join(tmp, 'qmp.sock')
+    sh = Shell(ctx, ISO, extra=['-netdev', 'user,id=n0,restrict=on',
+                                '-device', 'virtio-net-pci,netdev=n0,disable-legacy=on,addr=0x3',
+                                '-qmp', f'unix:{qmp},server=on,wait=off'])
+    try:
+        guest = lspci_v(sh.ok('lspci -v'))
+        want = qmp_query_pci(qmp)
+    finally:
+        sh.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    assert sorted(guest) == sorted(want), (sorted(guest), sorted(want))
+    for addr, d in want.items():
+        g = guest[addr]
+        assert g['id'] == f"{d['id']['vendor']:04x}:{d['id']['device']:04x}", (addr, g, d['id'])
+        assert g['class'] == d['class_info']['class'], (addr, g, d['class_info'])
+        qbars = {}
+        for r in d.get('regions', []):
+            if r['bar'] == 6:
+                continue                    # the expansion ROM: pci does not list it
+            kind = 'io' if r['type'] == 'io' else ('memory64' if r.get('mem_type_64') else 'memory')
+            qbars[r['bar']] = (kind, r['address'], r['size'], bool(r.get('prefetch')))
+        assert g['bars'] == qbars, (addr, g['bars'], qbars)
+    virtio = guest.get((0, 3, 0))
+    assert virtio and virtio['id'] == '1af4:1041', virtio
+    assert 'MSI-X' in virtio['caps'] and 'vendor-specific' in virtio['caps'], virtio
+    assert guest[(0, 0, 0)]['id'] == '8086:29c0', guest[(0, 0, 0)]
+    return f'{len(guest)} functions, each as QEMU has it'
+
+
 TESTS = [shl0001, shl0002, shl0003, shl0004, shl0005, shl0006, shl0007, shl0008,
-         shl0009, shl0010, shl0011, shl0012, shl0013, shl0014, shl0015, shl0016]
+         shl0009, shl0010, shl0011, shl0012, shl0013, shl0014, shl0015, shl0016, shl0017]

@@ -2,7 +2,7 @@
 # sources listed in unit_NAME_SRCS (pure modules only, built for the host with
 # AddressSanitizer and UBSan, -DAE_HOST_TEST). Pure user-space modules
 # (user/lib, V-Nodes) are tested the same way.
-UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power cmdline multiboot2 clock \
+UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power mcfg pci_cfg cmdline multiboot2 clock \
               ksyms handle_table cap quota elf64 log_ring manifest ldisc policy \
               shparse ledit admit vfspath merkle bundle aefs \
               libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
@@ -21,6 +21,8 @@ unit_memmap_SRCS     := kernel/mm/memmap.c
 unit_pmm_SRCS        := kernel/mm/pmm.c kernel/mm/bitmap.c
 unit_heap_SRCS       := kernel/mm/heap.c
 unit_acpi_SRCS       := kernel/acpi/acpi_tables.c tests/unit/acpi_capture.c
+unit_mcfg_SRCS       := kernel/acpi/acpi_mcfg.c kernel/acpi/acpi_tables.c
+unit_pci_cfg_SRCS    := user/lib/pci_cfg.c
 unit_acpi_power_SRCS := kernel/acpi/acpi_power.c kernel/acpi/acpi_fadt.c \
                         kernel/acpi/aml_sleep.c kernel/acpi/acpi_tables.c \
                         tests/unit/acpi_capture.c

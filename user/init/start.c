@@ -82,6 +82,16 @@ static int give_handles(struct start_ctx *c)
         uint64_t first = m->devmem[i].base / 4096, pages = (m->devmem[i].last + 1) / 4096 - first;
         err = give_hw(c, AE_VNODE_HW_DEVMEM, bi->devmem, first, pages, first);
     }
+    /* The configuration space of each ECAM region's buses, from the bus
+     * the region starts at: devmem counts pages. */
+    for (unsigned i = 0; m->pci_ecam && i < bi->necam && i < AE_PCI_ECAM_MAX && !err; i++) {
+        const struct ae_pci_ecam *e = &bi->ecam[i];
+        uint64_t first = (e->base + e->bus_first * AE_PCI_ECAM_BUS_BYTES) / 4096;
+        uint64_t pages = (e->bus_last - e->bus_first + 1ull) * AE_PCI_ECAM_BUS_BYTES / 4096;
+
+        err = give_hw(c, AE_VNODE_HW_PCI_ECAM, bi->devmem, first, pages, i);
+        c->info->ecam[c->info->necam++] = *e;
+    }
     return err;
 }
 

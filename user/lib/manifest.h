@@ -69,6 +69,8 @@ struct manifest {
     bool watchdog;                      /* default false: init's CPU watchdog applies */
     bool trace;                         /* default false: given the kernel's trace
                                          * rings [READ MAP MANAGE] (docs/TRACE.md) */
+    bool pci_ecam;                      /* default false: given the PCI Express
+                                         * configuration space (docs/PCI.md) */
 };
 
 /* Parses text[0..len) (need not be NUL-terminated; a NUL byte is an error)

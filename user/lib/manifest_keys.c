@@ -287,7 +287,8 @@ static int parse_restart(const struct mf_key *k, struct mf_text v, struct manife
     return fail(why, whylen, "\"%s\" is not always, on-failure or never", q);
 }
 
-/* boot, watchdog, trace: yes or no, into the bool at the key's field. */
+/* boot, watchdog, trace, pci_ecam: yes or no, into the bool at the key's
+ * field. */
 static int parse_yesno(const struct mf_key *k, struct mf_text v, struct manifest *m,
                        char *why, size_t whylen)
 {
@@ -436,6 +437,7 @@ const struct mf_key mf_keys[] = {
     {"boot", false, parse_yesno, 0, 0, 0, 0, "", FIELD(boot)},
     {"watchdog", false, parse_yesno, 0, 0, 0, 0, "", FIELD(watchdog)},
     {"trace", false, parse_yesno, 0, 0, 0, 0, "", FIELD(trace)},
+    {"pci_ecam", false, parse_yesno, 0, 0, 0, 0, "", FIELD(pci_ecam)},
 };
 _Static_assert(sizeof(mf_keys) / sizeof(mf_keys[0]) == MF_NKEYS, "MF_NKEYS");
 

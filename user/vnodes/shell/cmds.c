@@ -19,6 +19,8 @@ const struct sh_cmd_def sh_cmds[] = {
     {"trace", "trace [on | off | dump [N]]", "kernel tracing: its state, switch it on or off, "
      "or print the newest N (20) trace records (docs/TRACE.md)", cmd_trace},
     {"caps", "caps NAME", "list the handles V-Node NAME holds, with their rights", cmd_caps},
+    {"lspci", "lspci [-v]", "list the PCI Express functions; -v: BARs, interrupt, capabilities",
+     cmd_lspci},
     {"start", "start NAME", "start a V-Node that is not running", cmd_start},
     {"stop", "stop NAME", "stop a V-Node; it is not restarted", cmd_stop},
     {"restart", "restart NAME", "stop a V-Node and start it again", cmd_restart},

@@ -1,0 +1,162 @@
+/*
+ * pci: finds every PCI Express function in the configuration space init
+ * gave it (its manifest says pci_ecam = yes: a devmem handle per ECAM
+ * region, user/init/start.c) and serves the list as "pci"
+ * (include/aether/proto/pci.h). It walks from bus 0 of each region down
+ * the bridges (a bus is mapped only when something leads there), reads
+ * each function with user/lib/pci_cfg.c, and answers from that snapshot:
+ * the list is taken once at start, as the firmware left the machine.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "clientbuf.h"
+#include "pci_cfg.h"
+#include "serve.h"
+#include "svc.h"
+#include "aether/pci.h"
+#include "aether/proto/pci.h"
+#include "aether/vnode.h"
+
+#define ECAM_VA 0x0000200000000000ull       /* bus b of region r at + (r << 32 | b << 20) */
+#define BUF_VA 0x0000300000000000ull
+#define DEVS_MAX 256
+
+static struct ae_pci_dev devs[DEVS_MAX];
+static unsigned ndevs, nfound;
+static struct ae_clients clients = {.base_va = BUF_VA};
+
+struct region {
+    const struct ae_pci_ecam *e;
+    ae_handle_t devmem;
+    uint8_t mapped[256 / 8];    /* buses mapped at ECAM_VA */
+};
+
+static volatile uint32_t *bus_va(unsigned r, unsigned bus)
+{
+    return (volatile uint32_t *)(ECAM_VA + ((uint64_t)r << 32) + ((uint64_t)bus << 20));
+}
+
+/* Maps bus's 1 MiB of configuration space; false if it cannot be. */
+static bool map_bus(struct region *rg, unsigned r, unsigned bus)
+{
+    uint64_t phys = rg->e->base + ((uint64_t)bus << 20);
+    int64_t v;
+
+    if (rg->mapped[bus / 8] & (1u << (bus % 8)))
+        return true;
+    v = ae_vmo_create_physical(rg->devmem, phys, AE_PCI_ECAM_BUS_BYTES);
+    if (v < 0 || ae_vmo_map((ae_handle_t)v, 0, (uint64_t)bus_va(r, bus), 0,
+                            AE_PCI_ECAM_BUS_BYTES, AE_PROT_READ | AE_PROT_WRITE) < 0) {
+        ae_printf("pci: bus %u of segment %u: cannot map its configuration space", bus,
+                  rg->e->segment);
+        if (v >= 0)
+            ae_handle_close((ae_handle_t)v);
+        return false;
+    }
+    ae_handle_close((ae_handle_t)v);        /* the mapping holds it */
+    rg->mapped[bus / 8] |= (uint8_t)(1u << (bus % 8));
+    return true;
+}
+
+static uint32_t cfg_rd(void *ctx, unsigned off)
+{
+    return ((volatile uint32_t *)ctx)[off / 4];
+}
+
+static void cfg_wr(void *ctx, unsigned off, uint32_t v)
+{
+    ((volatile uint32_t *)ctx)[off / 4] = v;
+}
+
+static void scan_bus(struct region *rg, unsigned r, unsigned bus, unsigned depth);
+
+static void scan_function(struct region *rg, unsigned r, unsigned bus, unsigned dev,
+                          unsigned fn, unsigned depth)
+{
+    volatile uint32_t *f = bus_va(r, bus) + ((dev << 15 | fn << 12) / 4);
+    struct pci_cfg c = {cfg_rd, cfg_wr, (void *)f};
+    struct ae_pci_dev d = {.segment = rg->e->segment, .bus = (uint8_t)bus,
+                           .dev = (uint8_t)dev, .fn = (uint8_t)fn};
+
+    pci_read_function(&c, &d);
+    nfound++;
+    if (ndevs < DEVS_MAX)
+        devs[ndevs++] = d;
+    /* A bridge leads to buses of this region; a bus number outside it, or
+     * not below the bridge's own, is firmware nonsense and not followed. */
+    if ((d.header_type & 0x7f) == 1 && d.secondary_bus > bus &&
+        d.secondary_bus >= rg->e->bus_first && d.secondary_bus <= rg->e->bus_last)
+        scan_bus(rg, r, d.secondary_bus, depth + 1);
+}
+
+static void scan_bus(struct region *rg, unsigned r, unsigned bus, unsigned depth)
+{
+    if (depth > 32 || !map_bus(rg, r, bus))
+        return;
+    for (unsigned dev = 0; dev < 32; dev++) {
+        volatile uint32_t *f0 = bus_va(r, bus) + ((dev << 15) / 4);
+        struct pci_cfg c = {cfg_rd, cfg_wr, (void *)f0};
+
+        if (!pci_present(&c))
+            continue;
+        /* Functions 1-7 exist only on a multi-function device. */
+        unsigned nfn = (cfg_rd((void *)f0, PCI_HEADER) >> 16) & 0x80 ? 8 : 1;
+        for (unsigned fn = 0; fn < nfn; fn++) {
+            struct pci_cfg cf = {cfg_rd, cfg_wr, (void *)(f0 + (fn << 12) / 4)};
+            if (pci_present(&cf))
+                scan_function(rg, r, bus, dev, fn, depth);
+        }
+    }
+}
+
+static int64_t op_setbuf(struct ae_msg *m)
+{
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+
+    return c ? ae_client_setbuf(&clients, c, m) : AE_ERR_QUOTA;
+}
+
+static int64_t op_list(struct ae_msg *m)
+{
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    uint64_t n = ndevs;
+
+    if (!c || !c->buf)
+        return AE_ERR_INVAL;
+    if (n > c->size / sizeof(devs[0]))
+        n = c->size / sizeof(devs[0]);
+    memcpy(c->buf, devs, n * sizeof(devs[0]));
+    m->w[0] = n;
+    m->w[1] = nfound;
+    return AE_OK;
+}
+
+static const struct ae_serve_op ops[] = {
+    {AE_PCI_SETBUF, op_setbuf},
+    {AE_PCI_LIST, op_list},
+};
+
+int main(const struct ae_bootinfo *bi)
+{
+    const struct ae_vnode_info *vi = ae_vnode_info();
+    static struct region regions[AE_PCI_ECAM_MAX];
+    unsigned nregions = 0;
+
+    if (!vi)
+        return 1;
+    /* The hw[] entries of kind PCI_ECAM name their region by index. */
+    for (unsigned i = 0; i < vi->nhw && i < AE_VNODE_HW_MAX; i++) {
+        const struct ae_vnode_hw *h = &vi->hw[i];
+        if (h->kind != AE_VNODE_HW_PCI_ECAM || h->base >= vi->necam ||
+            h->base >= AE_PCI_ECAM_MAX || nregions >= AE_PCI_ECAM_MAX)
+            continue;
+        regions[nregions++] = (struct region){.e = &vi->ecam[h->base], .devmem = h->handle};
+    }
+    if (!nregions)
+        ae_printf("pci: no PCI Express configuration space (no MCFG): no devices");
+    for (unsigned r = 0; r < nregions; r++)
+        scan_bus(&regions[r], r, regions[r].e->bus_first, 0);
+    ae_printf("pci: %u functions on %u segment%s", nfound, nregions, nregions == 1 ? "" : "s");
+    return (int)ae_serve("pci", ops, sizeof(ops) / sizeof(ops[0]));
+}
