@@ -44,23 +44,40 @@ static void hello(void)
 /* At most DRAIN_BATCHES batches of a CPU a period: under a flood the
  * snapshots must still go out (the rest waits, or is counted lost). */
 #define DRAIN_BATCHES 8
+/* How far behind real time the stream may fall: COM2 carries about a
+ * thousand records a second, so a flood would otherwise leave the stream
+ * ever further behind the snapshots, and a live view (rates over the last
+ * 2 s) would show nothing. Records older than this when their turn comes
+ * are skipped and counted lost. */
+#define LAG_MAX_NS (1500 * 1000 * 1000ull)
+
+static void send_lost(unsigned cpu, uint64_t ts, uint64_t n)
+{
+    struct ae_trace_rec r = {.ts_ns = ts, .type = AE_TRACE_LOST, .cpu = (uint16_t)cpu,
+                             .arg = {n}};
+
+    send('R', &r, sizeof(r));
+}
 
 static void drain(unsigned cpu)
 {
-    uint64_t lost = 0;
-    size_t n;
+    uint64_t lost = 0, oldest;
+    size_t n, first;
     unsigned batches = 0;
 
     do {
         n = ae_trace_read(ae_trace_hdr(scope_rings, cpu), ae_trace_ring(scope_rings, cpu),
                           &cursor[cpu], batch, BATCH, &lost);
-        if (lost) {
-            struct ae_trace_rec r = {.ts_ns = (uint64_t)ae_clock_get(), .type = AE_TRACE_LOST,
-                                     .cpu = (uint16_t)cpu, .arg = {lost}};
-            send('R', &r, sizeof(r));
+        if (lost) {                     /* the ring lapped us */
+            send_lost(cpu, (uint64_t)ae_clock_get(), lost);
             lost = 0;
         }
-        for (size_t i = 0; i < n; i++)
+        oldest = (uint64_t)ae_clock_get() - LAG_MAX_NS;
+        for (first = 0; first < n && batch[first].ts_ns < oldest; first++)
+            ;
+        if (first)                      /* too old to be news: skipped */
+            send_lost(cpu, batch[first - 1].ts_ns, first);
+        for (size_t i = first; i < n; i++)
             send('R', &batch[i], sizeof(batch[i]));
     } while (n == BATCH && ++batches < DRAIN_BATCHES);
 }
