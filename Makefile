@@ -105,7 +105,7 @@ LIBC_PURE_SRCS := $(filter-out user/libc/os/%,$(LIBC_SRCS))
 ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/scratch.c user/lib/spawn.c \
               user/lib/elf_load.c user/lib/manifest.c user/lib/manifest_keys.c \
               user/lib/svc.c user/lib/con.c user/lib/bufsvc.c user/lib/serve.c user/lib/vfsc.c user/lib/clientbuf.c \
-              user/lib/acpi_power.c user/lib/aefs.c user/lib/trace_read.c user/lib/pci_cfg.c \
+              user/lib/acpi_power.c user/lib/aefs.c user/lib/trace_read.c user/lib/pci_cfg.c user/lib/virtio_pci.c \
               $(TRUST_SRCS) $(CRYPTO_SRCS) \
               common/elf64.c common/fmt.c common/string.c common/strerror.c $(LIBC_SRCS)
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))

@@ -532,11 +532,13 @@ def lspci_v(lines):
                                       int(m[4]) * UNITS[m[5]], bool(m[6]))
         elif l.startswith('    capabilities:') and cur is not None:
             cur['caps'] = l
+        elif l.startswith('    virtio:') and cur is not None:
+            cur['virtio'] = l.strip()
     return out
 
 
 def shl0017(ctx):
-    """SHL0017 lspci -v lists every PCI function QEMU has (QMP query-pci as the reference): address, vendor:device, class, and each BAR's kind, address, size and prefetchability, the q35 chipset and a virtio 1.x network device (1af4:1041 with MSI-X and vendor-specific capabilities)"""
+    """SHL0017 lspci -v lists every PCI function QEMU has (QMP query-pci as the reference): address, vendor:device, class, and each BAR's kind, address, size and prefetchability, the q35 chipset and a virtio 1.x network device (1af4:1041 with MSI-X and vendor-specific capabilities, and its common, notify, ISR and device structures where QEMU puts them)"""
     tmp = tempfile.mkdtemp(prefix='aether-qmp-')
     qmp = os.path.join(tmp, 'qmp.sock')
     sh = Shell(ctx, ISO, extra=['-netdev', 'user,id=n0,restrict=on',
@@ -563,6 +565,11 @@ def shl0017(ctx):
     virtio = guest.get((0, 3, 0))
     assert virtio and virtio['id'] == '1af4:1041', virtio
     assert 'MSI-X' in virtio['caps'] and 'vendor-specific' in virtio['caps'], virtio
+    # Where QEMU 7.2's virtio-pci puts the virtio 1.x structures: all in
+    # the 16 KiB BAR4 (hw/virtio/virtio-pci.c: 4 KiB each, notify last).
+    assert virtio.get('virtio') == ('virtio: common BAR4+0 (0x1000) notify BAR4+0x3000 (0x1000) '
+                                    'ISR BAR4+0x1000 (0x1000) device BAR4+0x2000 (0x1000), '
+                                    'notify multiplier 4'), virtio
     assert guest[(0, 0, 0)]['id'] == '8086:29c0', guest[(0, 0, 0)]
     return f'{len(guest)} functions, each as QEMU has it'
 

@@ -8,6 +8,7 @@
 #include "unit.h"
 
 #include "pci_cfg.h"
+#include "virtio_pci.h"
 
 struct fake {
     uint32_t cfg[64];           /* 256 bytes */
@@ -156,11 +157,72 @@ static void PCI0002_absent_bridge_and_lying_caps(void **state)
     assert_int_equal(d.irq_pin, 0);
 }
 
+/* One vendor capability at off: type, bar, offset, length (and, for
+ * notify, the multiplier); next is the next capability. */
+static void vcap(struct fake *f, unsigned off, unsigned next, unsigned len, unsigned type,
+                 unsigned bar, uint32_t start, uint32_t length, uint32_t mult)
+{
+    f->cfg[off / 4] = PCI_CAP_ID_VENDOR | next << 8 | len << 16 | type << 24;
+    f->cfg[off / 4 + 1] = bar;
+    f->cfg[off / 4 + 2] = start;
+    f->cfg[off / 4 + 3] = length;
+    if (len >= 20)
+        f->cfg[off / 4 + 4] = mult;
+}
+
+/* QEMU's modern virtio-pci layout (BAR4: common 0, ISR 0x1000, device
+ * 0x2000, notify 0x3000 with multiplier 4), with lies among it: a BAR
+ * slot past 5, a range that wraps, a notify capability too short to hold
+ * its multiplier, a second common one (the first counts). */
+static void PCI0003_virtio_structures(void **state)
+{
+    struct fake f;
+    struct ae_pci_dev d = {0};
+    struct pci_cfg c;
+
+    virtio_like(&f);
+    f.cfg[0] = 0x10411af4;
+    f.cfg[13] = 0x40;
+    vcap(&f, 0x40, 0x54, 16, 2, 7, 0x3000, 0x1000, 4);          /* bar 7: no */
+    vcap(&f, 0x54, 0x64, 16, 2, 4, 0x3000, 0x1000, 4);          /* notify, too short: no */
+    vcap(&f, 0x64, 0x74, 16, 4, 4, 0xfffff000u, 0x2000, 0);     /* wraps: no */
+    vcap(&f, 0x74, 0x84, 16, 1, 4, 0x0000, 0x1000, 0);          /* common */
+    vcap(&f, 0x84, 0x94, 16, 3, 4, 0x1000, 0x1000, 0);          /* ISR */
+    vcap(&f, 0x94, 0xa4, 16, 4, 4, 0x2000, 0x1000, 0);          /* device */
+    vcap(&f, 0xa4, 0xb8, 20, 2, 4, 0x3000, 0x1000, 4);          /* notify */
+    vcap(&f, 0xb8, 0xc8, 16, 1, 2, 0x8000, 0x10, 0);            /* a second common: ignored */
+    vcap(&f, 0xc8, 0x00, 20, 5, 0, 0, 0, 0);                    /* PCI cfg access: not used */
+    c = cfg_of(&f);
+    pci_read_function(&c, &d);
+    assert_int_equal(virtio_pci_find(&c, &d), AE_PCI_VIRTIO_COMMON | AE_PCI_VIRTIO_NOTIFY |
+                                                  AE_PCI_VIRTIO_ISR | AE_PCI_VIRTIO_DEVICE);
+    assert_int_equal(d.virtio.common.bar, 4);
+    assert_int_equal(d.virtio.common.offset, 0);
+    assert_int_equal(d.virtio.common.length, 0x1000);
+    assert_int_equal(d.virtio.isr.offset, 0x1000);
+    assert_int_equal(d.virtio.device.offset, 0x2000);
+    assert_int_equal(d.virtio.notify.offset, 0x3000);
+    assert_int_equal(d.virtio.notify_off_multiplier, 4);
+    /* no capability list, or only bad entries: nothing found */
+    memset(&d, 0, sizeof(d));
+    f.cfg[1] &= ~(PCI_STATUS_CAPS << 16);
+    c = cfg_of(&f);
+    pci_read_function(&c, &d);
+    assert_int_equal(virtio_pci_find(&c, &d), 0);
+    virtio_like(&f);
+    vcap(&f, 0x40, 0x40, 16, 1, 9, 0, 16, 0);                   /* loops, bad bar */
+    c = cfg_of(&f);
+    memset(&d, 0, sizeof(d));
+    pci_read_function(&c, &d);
+    assert_int_equal(virtio_pci_find(&c, &d), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(PCI0001_identity_bars_caps),
         cmocka_unit_test(PCI0002_absent_bridge_and_lying_caps),
+        cmocka_unit_test(PCI0003_virtio_structures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

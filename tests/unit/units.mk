@@ -22,7 +22,7 @@ unit_pmm_SRCS        := kernel/mm/pmm.c kernel/mm/bitmap.c
 unit_heap_SRCS       := kernel/mm/heap.c
 unit_acpi_SRCS       := kernel/acpi/acpi_tables.c tests/unit/acpi_capture.c
 unit_mcfg_SRCS       := kernel/acpi/acpi_mcfg.c kernel/acpi/acpi_tables.c
-unit_pci_cfg_SRCS    := user/lib/pci_cfg.c
+unit_pci_cfg_SRCS    := user/lib/pci_cfg.c user/lib/virtio_pci.c
 unit_acpi_power_SRCS := kernel/acpi/acpi_power.c kernel/acpi/acpi_fadt.c \
                         kernel/acpi/aml_sleep.c kernel/acpi/acpi_tables.c \
                         tests/unit/acpi_capture.c

@@ -38,6 +38,28 @@ _Static_assert(sizeof(struct ae_pci_bar) == 24, "ABI");
 #define AE_PCI_CAP_PM (1u << 3)
 #define AE_PCI_CAP_VENDOR (1u << 4)     /* vendor-specific (virtio 1.x puts its structures there) */
 
+/* A virtio 1.x structure: bytes [offset, offset + length) of BAR bar. */
+struct ae_pci_virtio_region {
+    uint8_t bar;
+    uint8_t reserved[3];
+    uint32_t offset;
+    uint32_t length;
+};
+_Static_assert(sizeof(struct ae_pci_virtio_region) == 12, "ABI");
+
+/* ae_pci_dev.virtio_found: which of the regions below its capabilities name */
+#define AE_PCI_VIRTIO_COMMON (1u << 0)
+#define AE_PCI_VIRTIO_NOTIFY (1u << 1)
+#define AE_PCI_VIRTIO_ISR (1u << 2)
+#define AE_PCI_VIRTIO_DEVICE (1u << 3)
+
+struct ae_pci_virtio {
+    uint32_t found;             /* AE_PCI_VIRTIO_* */
+    uint32_t notify_off_multiplier;
+    struct ae_pci_virtio_region common, notify, isr, device;
+};
+_Static_assert(sizeof(struct ae_pci_virtio) == 56, "ABI");
+
 struct ae_pci_dev {
     uint16_t segment;
     uint8_t bus, dev, fn;
@@ -57,7 +79,8 @@ struct ae_pci_dev {
     uint16_t reserved2;
     uint32_t reserved3;
     struct ae_pci_bar bar[6];
+    struct ae_pci_virtio virtio;        /* vendor 0x1af4: its virtio 1.x structures */
 };
-_Static_assert(sizeof(struct ae_pci_dev) == 40 + 6 * 24, "ABI");
+_Static_assert(sizeof(struct ae_pci_dev) == 40 + 6 * 24 + 56, "ABI");
 
 #endif

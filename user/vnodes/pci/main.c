@@ -13,6 +13,7 @@
 #include "clientbuf.h"
 #include "pci_cfg.h"
 #include "serve.h"
+#include "virtio_pci.h"
 #include "svc.h"
 #include "aether/pci.h"
 #include "aether/proto/pci.h"
@@ -80,6 +81,8 @@ static void scan_function(struct region *rg, unsigned r, unsigned bus, unsigned 
                            .dev = (uint8_t)dev, .fn = (uint8_t)fn};
 
     pci_read_function(&c, &d);
+    if (d.vendor == 0x1af4)                     /* virtio: where its structures are */
+        virtio_pci_find(&c, &d);
     nfound++;
     if (ndevs < DEVS_MAX)
         devs[ndevs++] = d;

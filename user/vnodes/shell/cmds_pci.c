@@ -48,6 +48,20 @@ static void print_detail(struct sh_io *io, const struct ae_pci_dev *d)
         sh_printf(io, "    buses %u-%u behind it\n", d->secondary_bus, d->subordinate_bus);
     if (d->irq_pin)
         sh_printf(io, "    interrupt pin %c, line %u\n", 'A' + d->irq_pin - 1, d->irq_line);
+    if (d->virtio.found) {
+        static const char *const names[] = {"common", "notify", "ISR", "device"};
+        const struct ae_pci_virtio_region *r[] = {&d->virtio.common, &d->virtio.notify,
+                                                  &d->virtio.isr, &d->virtio.device};
+
+        sh_printf(io, "    virtio:");
+        for (unsigned i = 0; i < 4; i++)
+            if (d->virtio.found & (1u << i))
+                sh_printf(io, " %s BAR%u+%#x (%#x)", names[i], r[i]->bar, r[i]->offset,
+                          r[i]->length);
+        if (d->virtio.found & AE_PCI_VIRTIO_NOTIFY)
+            sh_printf(io, ", notify multiplier %u", d->virtio.notify_off_multiplier);
+        sh_printf(io, "\n");
+    }
     if (d->caps) {
         sh_printf(io, "    capabilities:");
         for (unsigned i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
