@@ -3,6 +3,8 @@
  * cap_len, cfg_type, bar, id, 2 padding bytes, offset (le32), length
  * (le32); the notification one adds notify_off_multiplier (le32).
  */
+#include <stddef.h>
+
 #include "virtio_pci.h"
 
 #define CAP_HOPS_MAX 48
@@ -42,39 +44,24 @@ uint32_t virtio_pci_find(const struct pci_cfg *c, struct ae_pci_dev *d)
     for (unsigned hops = 0; off >= 0x40 && off <= 0xf0 && hops < CAP_HOPS_MAX; hops++) {
         uint32_t h = rd(c, off);
         unsigned len = (h >> 16) & 0xff, type = h >> 24;
-        struct ae_pci_virtio_region r;
+        struct ae_pci_virtio_region r, *slot = NULL;
+        uint32_t flag = 0;
 
-        if ((h & 0xff) == PCI_CAP_ID_VENDOR && len >= 16 && off + len <= 0x100 &&
+        switch (type) {
+        case CFG_COMMON: slot = &v->common; flag = AE_PCI_VIRTIO_COMMON; break;
+        case CFG_NOTIFY: slot = &v->notify; flag = AE_PCI_VIRTIO_NOTIFY; break;
+        case CFG_ISR: slot = &v->isr; flag = AE_PCI_VIRTIO_ISR; break;
+        case CFG_DEVICE: slot = &v->device; flag = AE_PCI_VIRTIO_DEVICE; break;
+        default: break;         /* PCI configuration access, shared memory: not used */
+        }
+        /* The notify one must hold its multiplier too: 20 bytes. */
+        if (slot && !(v->found & flag) && (h & 0xff) == PCI_CAP_ID_VENDOR &&
+            len >= (type == CFG_NOTIFY ? 20u : 16u) && off + len <= 0x100 &&
             region(c, off, &r)) {
-            switch (type) {
-            case CFG_COMMON:
-                if (!(v->found & AE_PCI_VIRTIO_COMMON)) {
-                    v->common = r;
-                    v->found |= AE_PCI_VIRTIO_COMMON;
-                }
-                break;
-            case CFG_NOTIFY:
-                if (!(v->found & AE_PCI_VIRTIO_NOTIFY) && len >= 20) {
-                    v->notify = r;
-                    v->notify_off_multiplier = rd(c, off + 16);
-                    v->found |= AE_PCI_VIRTIO_NOTIFY;
-                }
-                break;
-            case CFG_ISR:
-                if (!(v->found & AE_PCI_VIRTIO_ISR)) {
-                    v->isr = r;
-                    v->found |= AE_PCI_VIRTIO_ISR;
-                }
-                break;
-            case CFG_DEVICE:
-                if (!(v->found & AE_PCI_VIRTIO_DEVICE)) {
-                    v->device = r;
-                    v->found |= AE_PCI_VIRTIO_DEVICE;
-                }
-                break;
-            default:
-                break;              /* PCI configuration access, shared memory: not used */
-            }
+            *slot = r;
+            v->found |= flag;
+            if (type == CFG_NOTIFY)
+                v->notify_off_multiplier = rd(c, off + 16);
         }
         off = (h >> 8) & 0xfc;
     }
