@@ -59,10 +59,8 @@ static int cap_alloc(struct process *p, struct cap **out)
     void *c;
     int err = quota_charge(&p->acct->q, QUOTA_HANDLES, 1);
 
-    if (err) {
-        trace_quota_deny(&p->acct->q, QUOTA_HANDLES, 1);
+    if (err)
         return err;
-    }
     err = kcharge_zalloc(&p->acct->q, sizeof(struct cap), &c);
     if (err) {
         quota_uncharge(&p->acct->q, QUOTA_HANDLES, 1);

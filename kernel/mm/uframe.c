@@ -3,7 +3,6 @@
 #include "mm/frame.h"
 #include "mm/kcharge.h"
 #include "quota/quota.h"
-#include "trace/trace_points.h"
 #include "aether/errors.h"
 #include "mm/layout.h"
 #include "common/string.h"
@@ -15,10 +14,8 @@ int uframe_alloc(struct quota *q, uint64_t *phys)
 {
     int err = quota_charge(q, QUOTA_PAGES, 1);
 
-    if (err) {
-        trace_quota_deny(q, QUOTA_PAGES, 1);
+    if (err)
         return err;
-    }
     err = frame_alloc_zeroed(phys);
     if (err) {
         quota_uncharge(q, QUOTA_PAGES, 1);
@@ -46,9 +43,7 @@ int uframe_charge_held(struct quota *q, uint64_t n)
 {
     int err = quota_charge(q, QUOTA_PAGES, n);
 
-    if (err)
-        trace_quota_deny(q, QUOTA_PAGES, n);
-    else
+    if (!err)
         in_use += n;
     return err;
 }
@@ -75,10 +70,8 @@ int uframe_alloc_contig(struct quota *q, uint64_t n, uint64_t *phys)
 {
     int err = quota_charge(q, QUOTA_PAGES, n);
 
-    if (err) {
-        trace_quota_deny(q, QUOTA_PAGES, n);
+    if (err)
         return err;
-    }
     if (frame_alloc_contig(n, phys)) {
         quota_uncharge(q, QUOTA_PAGES, n);
         return AE_ERR_NOMEM;

@@ -122,7 +122,6 @@ int process_create(struct process *parent, const uint64_t limits[QUOTA_KINDS],
     err = quota_carve(pq, &a->q, limits);
     if (err) {
         kcharge_free(pq, a, sizeof(*a));
-        trace_carve_deny(pq, limits);
         return err;
     }
     err = process_alloc(a, pq, name, out);

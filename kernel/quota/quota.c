@@ -59,12 +59,19 @@ void quota_init_root(struct quota *q, const uint64_t limit[QUOTA_KINDS])
     q->kbytes = 0;
 }
 
+__attribute__((weak)) void quota_refused(const struct quota *q, enum quota_kind kind,
+                                        uint64_t asked)
+{
+}
+
 int quota_charge(struct quota *q, enum quota_kind kind, uint64_t n)
 {
     if (!q || !kind_ok(kind))
         return AE_ERR_INVAL;
-    if (n > avail(q, kind))
+    if (n > avail(q, kind)) {
+        quota_refused(q, kind, n);
         return AE_ERR_QUOTA;
+    }
     q->used[kind] += n;
     return AE_OK;
 }
@@ -159,8 +166,10 @@ int quota_carve(struct quota *parent, struct quota *child,
         return AE_ERR_INVAL;
     /* Every kind is checked before any is taken: all or nothing. */
     for (unsigned k = 0; k < QUOTA_KINDS; k++)
-        if (limit[k] > avail(parent, k))
+        if (limit[k] > avail(parent, k)) {
+            quota_refused(parent, (enum quota_kind)k, limit[k]);
             return AE_ERR_QUOTA;
+        }
     quota_init_root(child, limit);
     for (unsigned k = 0; k < QUOTA_KINDS; k++)
         parent->carved[k] += limit[k];

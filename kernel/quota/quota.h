@@ -43,6 +43,12 @@ void quota_init_root(struct quota *q, const uint64_t limit[QUOTA_KINDS]);
  * used + carved + n would exceed the limit or overflow. In every function
  * here a kind out of range or a NULL account gives AE_ERR_INVAL. */
 int quota_charge(struct quota *q, enum quota_kind kind, uint64_t n);
+/* Told of each charge quota_charge or quota_carve refuses for want of
+ * room (the kind, what was asked), before AE_ERR_QUOTA is returned.
+ * quota.c defines it as a weak no-op; the kernel's tracing defines the
+ * real one (trace_points.c: a QUOTA_DENY record), so every refusal is
+ * recorded without each caller saying so. */
+void quota_refused(const struct quota *q, enum quota_kind kind, uint64_t asked);
 /* Returns n; AE_ERR_INVAL (nothing changes) if more than used. */
 int quota_uncharge(struct quota *q, enum quota_kind kind, uint64_t n);
 /* Moves a charge of n from one account to another (ownership transfer):

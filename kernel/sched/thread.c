@@ -61,10 +61,8 @@ int thread_create_user(struct process *p, uint64_t entry, uint64_t stack,
     if (p->state != PROCESS_ALIVE)
         return AE_ERR_PEER_CLOSED;
     err = quota_charge(&p->acct->q, QUOTA_THREADS, 1);
-    if (err) {
-        trace_quota_deny(&p->acct->q, QUOTA_THREADS, 1);
+    if (err)
         return err;
-    }
     err = uframe_charge_held(&p->acct->q, KSTACK_PAGES);
     if (err)
         goto no_stack;

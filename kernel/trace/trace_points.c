@@ -150,14 +150,11 @@ void trace_kbytes_rec(const struct quota *q, uint64_t asked)
     put(AE_TRACE_QUOTA_DENY, current_pid(), 0, AE_TRACE_RES_KBYTES, asked, left, 0);
 }
 
-void trace_carve_rec(const struct quota *q, const uint64_t limits[QUOTA_KINDS])
+/* Every charge quota.c refuses (quota.h): the kernel's definition of its
+ * hook. */
+void quota_refused(const struct quota *q, enum quota_kind kind, uint64_t asked)
 {
-    for (int k = 0; k < QUOTA_KINDS; k++) {
-        if (limits[k] > quota_available(q, (enum quota_kind)k)) {
-            trace_quota_rec(q, (enum quota_kind)k, limits[k]);
-            return;
-        }
-    }
+    trace_quota_deny(q, kind, asked);
 }
 
 void trace_irq_rec(uint64_t vector)

@@ -40,7 +40,6 @@ void trace_page_fault_rec(struct process *p, uint64_t addr, uint64_t rip, uint64
 void trace_proc_fault_rec(struct process *p, uint64_t reason, uint64_t addr, uint64_t rip);
 void trace_quota_rec(const struct quota *q, enum quota_kind kind, uint64_t asked);
 void trace_kbytes_rec(const struct quota *q, uint64_t asked);
-void trace_carve_rec(const struct quota *q, const uint64_t limits[QUOTA_KINDS]);
 void trace_irq_rec(uint64_t vector);
 void trace_spawn_rec(const struct process *parent, const struct process *child);
 void trace_exit_rec(const struct process *p);
@@ -95,13 +94,6 @@ static inline void trace_kbytes_deny(const struct quota *q, uint64_t asked)
 {
     if (trace_on())
         trace_kbytes_rec(q, asked);
-}
-
-/* A child's limits did not fit in q: the first kind that did not. */
-static inline void trace_carve_deny(const struct quota *q, const uint64_t limits[QUOTA_KINDS])
-{
-    if (trace_on())
-        trace_carve_rec(q, limits);
 }
 
 static inline void trace_irq(uint64_t vector)

@@ -383,10 +383,8 @@ int vmo_move_prepare(struct process *from, struct process *to,
         return AE_OK;
     move_charges(from, caps, n, &pages, &bytes);
     err = quota_charge(&to->acct->q, QUOTA_PAGES, pages);
-    if (err) {
-        trace_quota_deny(&to->acct->q, QUOTA_PAGES, pages);
+    if (err)
         return err;
-    }
     err = kcharge(&to->acct->q, bytes);
     if (err)
         quota_uncharge(&to->acct->q, QUOTA_PAGES, pages);

@@ -19,6 +19,17 @@
 static const uint64_t L[K] = { 1000, 100, 10, 1000 };
 static struct quota root, c1, c2, c3;
 
+/* The kernel's tracing hook (quota.h), here recording what it is told. */
+static struct { const struct quota *q; enum quota_kind kind; uint64_t asked; unsigned calls; } refused;
+
+void quota_refused(const struct quota *q, enum quota_kind kind, uint64_t asked)
+{
+    refused.q = q;
+    refused.kind = kind;
+    refused.asked = asked;
+    refused.calls++;
+}
+
 static int setup(void **state)
 {
     memset(&c1, 0x5a, sizeof(c1));
@@ -724,6 +735,31 @@ static void QUOTA0021_check_kbytes(void **state)
     assert_int_equal(quota_check_kbytes(&root, NULL, NULL), AE_OK);
 }
 
+/* Each refusal for want of room, and only those, is told to quota_refused
+ * with the account, the kind and what was asked (for a carve: the first
+ * kind that does not fit). */
+static void QUOTA0022_refusals_reach_the_hook(void **state)
+{
+    memset(&refused, 0, sizeof(refused));
+    assert_int_equal(quota_charge(&root, HANDLES, 100), AE_OK);
+    assert_int_equal(quota_charge(&root, PAGES, 2000), AE_ERR_QUOTA);
+    assert_int_equal(refused.calls, 1);
+    assert_ptr_equal(refused.q, &root);
+    assert_int_equal(refused.kind, PAGES);
+    assert_int_equal(refused.asked, 2000);
+    assert_int_equal(quota_charge(&root, HANDLES, 1), AE_ERR_QUOTA);
+    assert_int_equal(refused.kind, HANDLES);
+    assert_int_equal(refused.calls, 2);
+    assert_int_equal(quota_charge(&root, K, 1), AE_ERR_INVAL);     /* not a refusal */
+    assert_int_equal(quota_charge(NULL, PAGES, 1), AE_ERR_INVAL);
+    assert_int_equal(refused.calls, 2);
+    assert_int_equal(quota_carve(&root, &c1, (uint64_t[K]){ 10, 0, 11, 0 }), AE_ERR_QUOTA);
+    assert_int_equal(refused.calls, 3);
+    assert_ptr_equal(refused.q, &root);
+    assert_int_equal(refused.kind, THREADS);
+    assert_int_equal(refused.asked, 11);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -748,6 +784,7 @@ int main(void)
         cmocka_unit_test_setup(QUOTA0019_bytes_at_the_limit, setup),
         cmocka_unit_test_setup(QUOTA0020_bytes_transfer_and_release, setup),
         cmocka_unit_test_setup(QUOTA0021_check_kbytes, setup),
+        cmocka_unit_test_setup(QUOTA0022_refusals_reach_the_hook, setup),
     };
 
     return cmocka_run_group_tests_name("quota", tests, NULL, NULL);
