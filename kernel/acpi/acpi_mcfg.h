@@ -13,9 +13,10 @@
  * table order) and sets *n. A region whose bus range is reversed or whose
  * base is not 1 MiB-aligned, or that would wrap the address space, is
  * refused: the table is then corrupt. AE_OK (also with no region),
- * AE_ERR_INVAL (not an MCFG, len too short), AE_ERR_CORRUPT (checksum,
- * length field not 44 + 16 k, a bad region). Regions past max are counted
- * in *n only up to max; *total gets them all. */
+ * AE_ERR_INVAL (not an MCFG, len too short or below its length field),
+ * AE_ERR_CORRUPT (checksum, length field not 44 + 16 k, a bad region).
+ * Regions past max are counted in *n only up to max; *total gets them
+ * all. */
 int acpi_parse_mcfg(const void *table, size_t len, struct ae_pci_ecam *out, unsigned max,
                     unsigned *n, unsigned *total);
 

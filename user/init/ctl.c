@@ -25,9 +25,7 @@ static struct ae_client *buf_of(const struct vnode *caller)
 
 static int64_t setbuf(struct vnode *caller, struct ae_msg *m)
 {
-    struct ae_client *c = ae_client_of(&callers, caller->id);
-
-    return c ? ae_client_setbuf(&callers, c, m) : AE_ERR_QUOTA;
+    return ae_client_setbuf(&callers, caller->id, m);
 }
 
 static enum ae_vnode_state abi_state(enum vnode_state s)

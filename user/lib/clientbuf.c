@@ -20,11 +20,15 @@ unsigned ae_client_index(const struct ae_clients *t, const struct ae_client *c)
     return (unsigned)(c - t->c);
 }
 
-int64_t ae_client_setbuf(struct ae_clients *t, struct ae_client *c, const struct ae_msg *m)
+int64_t ae_client_setbuf(struct ae_clients *t, uint64_t badge, const struct ae_msg *m)
 {
-    uint64_t va = t->base_va + ae_client_index(t, c) * AE_CLIENT_BUF_MAX, size = m->w[0];
+    struct ae_client *c = ae_client_of(t, badge);
+    uint64_t va, size = m->w[0];
     int64_t r;
 
+    if (!c)
+        return AE_ERR_QUOTA;
+    va = t->base_va + ae_client_index(t, c) * AE_CLIENT_BUF_MAX;
     if (AE_MSG_NHANDLES(m->info) != 1 || size < 4096 || size > AE_CLIENT_BUF_MAX ||
         size % 4096)
         return AE_ERR_INVAL;

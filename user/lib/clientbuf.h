@@ -31,10 +31,12 @@ struct ae_clients {
 struct ae_client *ae_client_of(struct ae_clients *t, uint64_t badge);
 /* The slot's index (for per-client data a server keeps beside the table). */
 unsigned ae_client_index(const struct ae_clients *t, const struct ae_client *c);
-/* SETBUF: h[0] a memory object [READ WRITE MAP], w[0] its size (4096 ..
- * AE_CLIENT_BUF_MAX, whole pages) becomes c's buffer, replacing any
- * earlier one. AE_OK, AE_ERR_INVAL, or the mapping's error. The handle
- * stays in the message (the mapping holds the object). */
-int64_t ae_client_setbuf(struct ae_clients *t, struct ae_client *c, const struct ae_msg *m);
+/* SETBUF from the client with this badge (given a slot the first time):
+ * h[0] a memory object [READ WRITE MAP], w[0] its size (4096 ..
+ * AE_CLIENT_BUF_MAX, whole pages) becomes its buffer, replacing any
+ * earlier one. AE_OK, AE_ERR_QUOTA (every slot taken), AE_ERR_INVAL, or
+ * the mapping's error. The handle stays in the message (the mapping
+ * holds the object). */
+int64_t ae_client_setbuf(struct ae_clients *t, uint64_t badge, const struct ae_msg *m);
 
 #endif

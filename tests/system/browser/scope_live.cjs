@@ -10,7 +10,8 @@
 // of what it saw, and exits 0. Exits 1 with the reason on stderr.
 'use strict';
 const path = require('path');
-const { launch } = require(path.join(__dirname, '..', '..', 'tools', 'browser', 'launch.cjs'));
+const { launch, tableRows, run } =
+  require(path.join(__dirname, '..', '..', 'tools', 'browser', 'launch.cjs'));
 
 const [url, shot, userData] = process.argv.slice(2);
 const WAIT = { timeout: 240000, polling: 200 };
@@ -51,8 +52,7 @@ async function main() {
     await page.waitForFunction(() => document.getElementById('node-detail').dataset.name ===
       'shell' && document.querySelectorAll('#node-handles tbody tr.handle-row').length > 0,
     null, WAIT);
-    seen.shellHandles = await page.evaluate(() => [...document.querySelectorAll(
-      '#node-handles tbody tr.handle-row')].map((r) => [...r.cells].map((c) => c.textContent)));
+    seen.shellHandles = await tableRows(page, '#node-handles tbody tr.handle-row');
     await page.waitForTimeout(1000);
     await page.screenshot({ path: shot, fullPage: true });
   } finally {
@@ -61,7 +61,4 @@ async function main() {
   process.stdout.write(JSON.stringify(seen) + '\n');
 }
 
-main().catch((e) => {
-  process.stderr.write(`scope_live: ${e.stack || e}\n`);
-  process.exit(1);
-});
+run('scope_live', main);

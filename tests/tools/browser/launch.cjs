@@ -2,7 +2,8 @@
 // build/npm), started the one way every browser test here needs: no
 // sandbox (root), no GPU, and none of the background traffic that this
 // machine's closed network would refuse. Used by tests/tools/browser/
-// scope_page.cjs and tests/system/browser/scope_live.cjs.
+// scope_page.cjs and tests/system/browser/scope_live.cjs, with the two
+// helpers they share.
 'use strict';
 const path = require('path');
 
@@ -24,4 +25,18 @@ async function launch(userData, errors) {
   return { ctx, page };
 }
 
-module.exports = { launch };
+// The text of each cell of each table row matching selector.
+function tableRows(page, selector) {
+  return page.evaluate((sel) => [...document.querySelectorAll(sel)]
+    .map((r) => [...r.cells].map((c) => c.textContent)), selector);
+}
+
+// Runs main(); a failure is "name: reason" on stderr and exit status 1.
+function run(name, main) {
+  main().catch((e) => {
+    process.stderr.write(`${name}: ${e.stack || e}\n`);
+    process.exit(1);
+  });
+}
+
+module.exports = { launch, tableRows, run };

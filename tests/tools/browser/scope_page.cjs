@@ -9,7 +9,7 @@
 'use strict';
 const fs = require('fs');
 
-const { launch } = require('./launch.cjs');
+const { launch, tableRows, run } = require('./launch.cjs');
 
 const [url, live, part1, part2, part3, shot, userData] = process.argv.slice(2);
 const WAIT = { timeout: 20000, polling: 100 };
@@ -88,11 +88,10 @@ async function main() {
       detailRows: document.querySelectorAll('#node-ipc tbody tr.ipc-row').length,
       detailPeers: [...new Set([...document.querySelectorAll('#node-ipc tbody tr.ipc-row')]
         .map((r) => r.dataset.peer))].sort(),
-      handles: [...document.querySelectorAll('#node-handles tbody tr.handle-row')]
-        .map((r) => [...r.cells].map((c) => c.textContent)),
       handlesNote: document.getElementById('detail-handles-note').textContent,
       status: document.getElementById('status').textContent,
     })));
+    seen.handles = await tableRows(page, '#node-handles tbody tr.handle-row');
     await page.screenshot({ path: shot, fullPage: true });
   } finally {
     await ctx.close();
@@ -100,7 +99,4 @@ async function main() {
   process.stdout.write(JSON.stringify(seen) + '\n');
 }
 
-main().catch((e) => {
-  process.stderr.write(`scope_page: ${e.stack || e}\n`);
-  process.exit(1);
-});
+run('scope_page', main);

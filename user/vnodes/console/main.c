@@ -171,9 +171,7 @@ static void irq_thread(void *arg)
 
 static int64_t op_setbuf(struct ae_msg *m)
 {
-    struct ae_client *c = ae_client_of(&clients, m->badge);
-
-    return c ? ae_client_setbuf(&clients, c, m) : AE_ERR_QUOTA;
+    return ae_client_setbuf(&clients, m->badge, m);
 }
 
 static int64_t op_write(struct ae_msg *m)

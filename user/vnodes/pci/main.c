@@ -115,9 +115,7 @@ static void scan_bus(struct region *rg, unsigned r, unsigned bus, unsigned depth
 
 static int64_t op_setbuf(struct ae_msg *m)
 {
-    struct ae_client *c = ae_client_of(&clients, m->badge);
-
-    return c ? ae_client_setbuf(&clients, c, m) : AE_ERR_QUOTA;
+    return ae_client_setbuf(&clients, m->badge, m);
 }
 
 static int64_t op_list(struct ae_msg *m)

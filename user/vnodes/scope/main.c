@@ -29,9 +29,7 @@ static struct ae_trace_rec merged[DUMP_MAX * 2];
 
 static int64_t op_setbuf(struct ae_msg *m)
 {
-    struct ae_client *c = ae_client_of(&clients, m->badge);
-
-    return c ? ae_client_setbuf(&clients, c, m) : AE_ERR_QUOTA;
+    return ae_client_setbuf(&clients, m->badge, m);
 }
 
 static int64_t op_ctl(struct ae_msg *m)

@@ -18,9 +18,7 @@ static const char *const top[] = {"boot", "sys", "tmp"};
 
 static int64_t op_setbuf(struct ae_msg *m)
 {
-    struct ae_client *c = ae_client_of(&clients, m->badge);
-
-    return c ? ae_client_setbuf(&clients, c, m) : AE_ERR_QUOTA;
+    return ae_client_setbuf(&clients, m->badge, m);
 }
 
 /* The path in client c's buffer, split. */
