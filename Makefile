@@ -102,11 +102,14 @@ TRUST_SRCS  := user/lib/trust/bundle.c user/lib/trust/bundle_dir.c user/lib/trus
 # rest is pure and also built for the host tests.
 LIBC_SRCS      := $(shell find user/libc -name '*.c' | sort)
 LIBC_PURE_SRCS := $(filter-out user/libc/os/%,$(LIBC_SRCS))
+# The network protocols (user/lib/net, docs/NETWORK.md): pure, so the same
+# files run in net-stack and in the host unit tests test_net_*.
+NET_SRCS       := $(sort $(wildcard user/lib/net/*.c))
 ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/scratch.c user/lib/spawn.c \
               user/lib/elf_load.c user/lib/manifest.c user/lib/manifest_keys.c \
               user/lib/svc.c user/lib/con.c user/lib/bufsvc.c user/lib/serve.c user/lib/vfsc.c user/lib/clientbuf.c \
               user/lib/acpi_power.c user/lib/aefs.c user/lib/trace_read.c user/lib/pci_cfg.c user/lib/virtio_pci.c \
-              $(TRUST_SRCS) $(CRYPTO_SRCS) \
+              $(TRUST_SRCS) $(CRYPTO_SRCS) $(NET_SRCS) \
               common/elf64.c common/fmt.c common/string.c common/strerror.c $(LIBC_SRCS)
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))
 USER_PROGS := init ktest ipcbench elfhello spawnee cryptobench

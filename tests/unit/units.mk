@@ -10,6 +10,11 @@ UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power mcfg pci_cfg cmdline mu
               sha256 sha512 ed25519 ed25519_diff trace_read \
               scope_decode scope_model scope_http
 
+# user/lib/net: every tests/unit/test_net_*.c links all of the protocols.
+NET_UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(sort $(wildcard tests/unit/test_net_*.c)))
+UNIT_TESTS += $(NET_UNIT_TESTS)
+$(foreach t,$(NET_UNIT_TESTS),$(eval unit_$(t)_SRCS := $$(NET_SRCS)))
+
 # The C library's tests link LIBC_HOST: its pure sources built for the host
 # with every symbol renamed lc_NAME (the Makefile builds it), so the same
 # program can compare them with the host's glibc (tests/unit/libc_host.h).
