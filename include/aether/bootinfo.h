@@ -14,8 +14,8 @@
 #include "aether/types.h"
 
 #define AE_BOOTINFO_MAGIC 0x4945544845524241ull     /* "ABREHTEI" */
-#define AE_BOOTINFO_VERSION 4          /* 2: log handle, ACPI power data; 3: trace;
-                                        * 4: PCI Express ECAM regions */
+#define AE_BOOTINFO_VERSION 5          /* 2: log handle, ACPI power data; 3: trace;
+                                        * 4: PCI Express ECAM regions; 5: MSI lines */
 #define AE_BOOTINFO_VA 0x00007ff000000000ull
 #define AE_STACK_TOP 0x00007fff00000000ull          /* init's first stack */
 #define AE_STACK_SIZE (256 * 1024ull)
@@ -91,9 +91,13 @@ struct ae_bootinfo {
     uint32_t necam;             /* regions below: 0 when the firmware has none */
     uint32_t reserved4;
     struct ae_pci_ecam ecam[AE_PCI_ECAM_MAX];
+    /* version 5 */
+    ae_handle_t msi;            /* every MSI line: AE_IRQ_MSI_BASE .. + AE_IRQ_MSI_COUNT
+                                 * [all rights] */
+    uint32_t reserved5;
 };
 _Static_assert(sizeof(struct ae_bootinfo) ==
-               40 + 8 * 64 + 16 + 256 + 8 + 32 + 64 + 8 + 16 * AE_PCI_ECAM_MAX, "ABI");
+               40 + 8 * 64 + 16 + 256 + 8 + 32 + 64 + 8 + 16 * AE_PCI_ECAM_MAX + 8, "ABI");
 _Static_assert(offsetof(struct ae_bootinfo, log) == 824, "ABI");
 _Static_assert(offsetof(struct ae_bootinfo, trace) == 828, "ABI");
 _Static_assert(offsetof(struct ae_bootinfo, acpi) == 832, "ABI");

@@ -125,7 +125,10 @@
       (ae_handle_t trace, uint64_t op, uint64_t arg), (trace, op, arg))       \
     X(44, trace_emit,        AE_OBJ_TRACE,        AE_RIGHT_WRITE,  CALL,      \
       (ae_handle_t trace, uint64_t type, uint64_t peer, uint64_t a0,          \
-       uint64_t a1), (trace, type, peer, a0, a1))
+       uint64_t a1), (trace, type, peer, a0, a1))                          \
+    X(45, irq_msi_message,   AE_OBJ_IRQ,          AE_RIGHT_MANAGE, CALL,      \
+      (ae_handle_t irq, uint32_t line, struct ae_msi_message *out),          \
+      (irq, line, out))
 
 enum ae_syscall {
 #define AE_X_SYSNUM(num, name, type, rights, stub, params, args) AE_SYS_##name = num,

@@ -87,6 +87,23 @@ _Static_assert(sizeof(struct ae_vmo_info) == 24, "ABI");
  * with the firmware's polarity and trigger mode. */
 #define AE_IRQ_ISA 1u
 
+/* Message-signalled interrupts (PCI MSI and MSI-X). IRQ objects number
+ * them after the GSIs: line AE_IRQ_MSI_BASE + k is the kernel's k-th MSI
+ * vector (init's boot-info handle `msi` covers all AE_IRQ_MSI_COUNT).
+ * irq_bind binds one to a notification like a GSI; it needs no irq_ack
+ * (the kernel never masks it: the device's own MSI-X mask bit does);
+ * irq_msi_message says what the device must write to raise it. */
+#define AE_IRQ_MSI_BASE 0x100u
+#define AE_IRQ_MSI_COUNT 64u
+
+/* irq_msi_message: write data (32 bits) to address to raise the line */
+struct ae_msi_message {
+    uint64_t address;
+    uint32_t data;
+    uint32_t reserved;
+};
+_Static_assert(sizeof(struct ae_msi_message) == 16, "ABI");
+
 /* log_read: a cursor that takes over showing the log on the terminal
  * (the console V-Node): see docs/KERNEL.md, "The kernel log". */
 #define AE_LOG_CURSOR_CONSOLE UINT64_MAX

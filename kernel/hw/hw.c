@@ -1,7 +1,10 @@
 /*
  * IRQ lines and I/O ports. Each bound GSI gets vector VEC_IRQ_BASE + gsi;
  * the handler masks the line before signalling, so a level-triggered device
- * cannot storm before its driver has serviced it.
+ * cannot storm before its driver has serviced it. MSI line
+ * AE_IRQ_MSI_BASE + k is vector VEC_MSI_BASE + k: edge-triggered, nothing
+ * to mask at our end (a storming device is masked in its own MSI-X table
+ * by its driver), so it only signals.
  */
 #include "hw/hw.h"
 #include "arch/x86_64/ioapic.h"
@@ -17,9 +20,11 @@
 #include "proc/process.h"
 #include "common/string.h"
 #include "aether/errors.h"
+#include "aether/types.h"
 #include "log.h"
 
-#define IRQ_LINES (VEC_TIMER - VEC_IRQ_BASE)
+#define IRQ_LINES (VEC_MSI_BASE - VEC_IRQ_BASE)
+_Static_assert(VEC_MSI_BASE + AE_IRQ_MSI_COUNT <= VEC_TIMER, "MSI vectors below the timer's");
 
 struct binding {
     struct notify *n;           /* holds a reference */
@@ -29,6 +34,7 @@ struct binding {
 };
 
 static struct binding bindings[IRQ_LINES];
+static struct binding msi_bindings[AE_IRQ_MSI_COUNT];
 
 int hwrange_create(struct quota *payer, uint32_t type, uint32_t base, uint32_t count,
                    struct hwrange **out)
@@ -69,18 +75,26 @@ static void irq_fired(struct trap_frame *f)
     notify_signal(b->n, b->bits);
 }
 
-int irq_bind(uint32_t gsi, uint16_t inti_flags, struct notify *n, uint64_t bits)
+static void msi_fired(struct trap_frame *f)
 {
-    struct binding *b;
-    uint8_t vec;
-    int err;
+    struct binding *b = &msi_bindings[f->vector - VEC_MSI_BASE];
 
-    if (gsi >= irq_line_count() || !bits || (bits & ~NOTIFY_BITS_MASK))
-        return AE_ERR_INVAL;
-    b = &bindings[gsi];
-    vec = (uint8_t)(VEC_IRQ_BASE + gsi);
+    if (b->n)
+        notify_signal(b->n, b->bits);
+}
+
+static bool is_msi(uint32_t line)
+{
+    return line - AE_IRQ_MSI_BASE < AE_IRQ_MSI_COUNT;
+}
+
+/* Points b at n (replacing an earlier binding) with its handler
+ * registered for vec. */
+static int bind(struct binding *b, uint8_t vec, trap_handler_t h, struct notify *n,
+                uint64_t bits, uint16_t flags)
+{
     if (!b->n) {
-        err = trap_register(vec, irq_fired);
+        int err = trap_register(vec, h);
         if (err && err != AE_ERR_BUSY)
             return err;
     } else {
@@ -89,15 +103,46 @@ int irq_bind(uint32_t gsi, uint16_t inti_flags, struct notify *n, uint64_t bits)
     kobj_ref(&n->obj);
     b->n = n;
     b->bits = bits;
-    b->flags = inti_flags;
+    b->flags = flags;
     b->masked = false;
-    return ioapic_route(gsi, vec, cpu_get(0)->apic_id, inti_flags, 0);
+    return AE_OK;
+}
+
+int irq_bind(uint32_t line, uint16_t inti_flags, struct notify *n, uint64_t bits)
+{
+    uint8_t vec;
+    int err;
+
+    if (!bits || (bits & ~NOTIFY_BITS_MASK))
+        return AE_ERR_INVAL;
+    if (is_msi(line)) {
+        vec = (uint8_t)(VEC_MSI_BASE + line - AE_IRQ_MSI_BASE);
+        return bind(&msi_bindings[line - AE_IRQ_MSI_BASE], vec, msi_fired, n, bits, 0);
+    }
+    if (line >= irq_line_count())
+        return AE_ERR_INVAL;
+    vec = (uint8_t)(VEC_IRQ_BASE + line);
+    err = bind(&bindings[line], vec, irq_fired, n, bits, inti_flags);
+    return err ? err : ioapic_route(line, vec, cpu_get(0)->apic_id, inti_flags, 0);
+}
+
+int irq_msi_message(uint32_t line, uint64_t *address, uint32_t *data)
+{
+    if (!is_msi(line))
+        return AE_ERR_INVAL;
+    /* Intel SDM vol. 3, 11.11: physical destination mode, the CPU that
+     * takes the GSIs too; fixed delivery, edge-triggered, the vector. */
+    *address = 0xfee00000ull | (uint64_t)(cpu_get(0)->apic_id & 0xff) << 12;
+    *data = VEC_MSI_BASE + line - AE_IRQ_MSI_BASE;
+    return AE_OK;
 }
 
 int irq_ack(uint32_t gsi)
 {
     struct binding *b;
 
+    if (is_msi(gsi))
+        return msi_bindings[gsi - AE_IRQ_MSI_BASE].n ? AE_OK : AE_ERR_NOTFOUND;
     if (gsi >= IRQ_LINES || !bindings[gsi].n)
         return AE_ERR_NOTFOUND;
     b = &bindings[gsi];

@@ -35,10 +35,15 @@ void hwrange_destroy(struct hwrange *r);
 /* Number of GSIs the kernel can route (vectors available). */
 uint32_t irq_line_count(void);
 
-/* Routes gsi to the kernel's handler, signalling n with bits when it fires.
- * Replaces any earlier binding of that line. */
-int irq_bind(uint32_t gsi, uint16_t inti_flags, struct notify *n, uint64_t bits);
-/* Unmasks a bound line: AE_ERR_NOTFOUND when it is not bound. */
+/* Routes line (a GSI, or an MSI line AE_IRQ_MSI_BASE + k) to the kernel's
+ * handler, signalling n with bits when it fires. Replaces any earlier
+ * binding of that line. */
+int irq_bind(uint32_t line, uint16_t inti_flags, struct notify *n, uint64_t bits);
+/* What a device writes, where, to raise MSI line `line` (AE_ERR_INVAL for
+ * a GSI). */
+int irq_msi_message(uint32_t line, uint64_t *address, uint32_t *data);
+/* Unmasks a bound GSI; for a bound MSI line nothing (AE_OK).
+ * AE_ERR_NOTFOUND when it is not bound. */
 int irq_ack(uint32_t gsi);
 
 /* Opens [base, base + count) to p's threads (allocates p's bitmap on first

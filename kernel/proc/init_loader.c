@@ -94,10 +94,11 @@ static int give_modules(struct process *p, const struct boot_info *bi,
     return AE_OK;
 }
 
-static int give_range(struct process *p, uint32_t type, uint32_t count, ae_handle_t *out)
+static int give_range(struct process *p, uint32_t type, uint32_t base, uint32_t count,
+                      ae_handle_t *out)
 {
     struct hwrange *r;
-    int err = hwrange_create(NULL, type, 0, count, &r);
+    int err = hwrange_create(NULL, type, base, count, &r);
 
     if (err)
         return err;
@@ -106,16 +107,18 @@ static int give_range(struct process *p, uint32_t type, uint32_t count, ae_handl
     return err;
 }
 
-/* Every IRQ line, every I/O port (PCI configuration space included: ports
- * 0xcf8-0xcff) and all device memory. */
+/* Every IRQ line and MSI vector, every I/O port (PCI configuration space
+ * included: ports 0xcf8-0xcff) and all device memory. */
 static int give_hardware(struct process *p, struct ae_bootinfo *info)
 {
-    int err = give_range(p, AE_OBJ_IRQ, irq_line_count(), &info->irq);
+    int err = give_range(p, AE_OBJ_IRQ, 0, irq_line_count(), &info->irq);
     if (!err)
-        err = give_range(p, AE_OBJ_IOPORTS, 65536, &info->ioports);
+        err = give_range(p, AE_OBJ_IRQ, AE_IRQ_MSI_BASE, AE_IRQ_MSI_COUNT, &info->msi);
+    if (!err)
+        err = give_range(p, AE_OBJ_IOPORTS, 0, 65536, &info->ioports);
     /* Physical pages 0 .. 2^32 (16 TiB); vmo_create_physical refuses RAM
      * and the kernel's own interrupt controllers. */
-    return err ? err : give_range(p, AE_OBJ_DEVMEM, 0xffffffffu, &info->devmem);
+    return err ? err : give_range(p, AE_OBJ_DEVMEM, 0, 0xffffffffu, &info->devmem);
 }
 
 static int build_bootinfo(struct process *p, const struct boot_info *bi)

@@ -5,6 +5,9 @@
  *       -> the GSI bound. flags AE_IRQ_ISA: line is an ISA IRQ. The GSI must
  *       lie in the handle's range. INVAL, RANGE.
  *   irq_ack(irq[WAIT], gsi): unmask after servicing. RANGE, NOTFOUND.
+ *   irq_msi_message(irq[MANAGE], line, out): the address and data that
+ *       raise MSI line `line` (in the handle's range). INVAL (a GSI), RANGE,
+ *       FAULT.
  *   ioport_enable(ioports[WRITE], base, count): opens the ports to the
  *       caller's threads (no syscall per access). RANGE, QUOTA.
  *   hw_subrange(irq, ioports or devmem [DERIVE], base, count) -> a new handle
@@ -18,6 +21,7 @@
 #include "hw/hw.h"
 #include "ipc/notify.h"
 #include "proc/process.h"
+#include "syscall/uaccess.h"
 #include "aether/errors.h"
 #include "aether/rights.h"
 #include "aether/types.h"
@@ -51,6 +55,17 @@ int64_t sys_irq_bind(struct trap_frame *f, struct cap *c)
         return err;
     err = irq_bind(gsi, inti, nc->obj, f->r10);
     return err ? err : (int64_t)gsi;
+}
+
+int64_t sys_irq_msi_message(struct trap_frame *f, struct cap *c)
+{
+    struct ae_msi_message m = {0};
+    int err;
+
+    if (!in_range(c->obj, f->rsi, 1))
+        return AE_ERR_RANGE;
+    err = irq_msi_message((uint32_t)f->rsi, &m.address, &m.data);
+    return err ? err : copy_to_user(f->rdx, &m, sizeof(m));
 }
 
 int64_t sys_irq_ack(struct trap_frame *f, struct cap *c)

@@ -178,3 +178,40 @@ KTEST(HW0009, "device memory is refused over RAM, kernel interrupt controllers, 
     ae_handle_close(dev);
     ae_handle_close(weak);
 }
+
+KTEST(HW0010, "MSI lines: init's range, the message for each, binding and acking rules")
+{
+    ae_handle_t n = CHECK_HANDLE(ae_notify_create());
+    struct ae_handle_info hi;
+    struct ae_msi_message m, m2;
+    uint32_t first = AE_IRQ_MSI_BASE;
+
+    CHECK_OK(ae_handle_info(ae_bootinfo->msi, &hi));
+    CHECK_EQ(hi.type, AE_OBJ_IRQ);
+    CHECK_EQ(hi.rights, AE_RIGHTS_ALL);
+    CHECK_OK(ae_irq_msi_message(ae_bootinfo->msi, first, &m));
+    CHECK_EQ(m.address & ~0xff000ull, 0xfee00000ull);       /* physical destination */
+    CHECK(m.data >= 0x20 && m.data <= 0xff);
+    CHECK_EQ(m.data & ~0xffu, 0);                            /* fixed, edge */
+    CHECK_OK(ae_irq_msi_message(ae_bootinfo->msi, first + AE_IRQ_MSI_COUNT - 1, &m2));
+    CHECK_EQ(m2.data, m.data + AE_IRQ_MSI_COUNT - 1);        /* a vector each */
+    CHECK_EQ(ae_irq_msi_message(ae_bootinfo->msi, first + AE_IRQ_MSI_COUNT, &m), AE_ERR_RANGE);
+    CHECK_EQ(ae_irq_msi_message(ae_bootinfo->irq, 0, &m), AE_ERR_INVAL);    /* a GSI */
+    CHECK_EQ(ae_irq_msi_message(ae_bootinfo->msi, first, (void *)0x10), AE_ERR_FAULT);
+
+    /* A driver's one line: nothing outside it, not even reading messages. */
+    ae_handle_t one = CHECK_HANDLE(ae_hw_subrange(ae_bootinfo->msi, first + 3, 1));
+    ae_handle_t weak = CHECK_HANDLE(ae_handle_derive(one, AE_RIGHT_WAIT, 0, 0));
+    CHECK_EQ(ae_irq_msi_message(one, first + 2, &m), AE_ERR_RANGE);
+    CHECK_EQ(ae_irq_bind(one, first + 4, n, 1, 0), AE_ERR_RANGE);
+    CHECK_EQ(ae_irq_msi_message(weak, first + 3, &m), AE_ERR_ACCESS);
+    CHECK_EQ(ae_irq_bind(one, first + 3, n, 1, AE_IRQ_ISA), AE_ERR_INVAL);
+    CHECK_EQ(ae_irq_ack(one, first + 3), AE_ERR_NOTFOUND);          /* not bound yet */
+    CHECK_EQ(ae_irq_bind(one, first + 3, n, 2, 0), first + 3);
+    CHECK_OK(ae_irq_ack(weak, first + 3));                          /* nothing to unmask */
+    CHECK_OK(ae_irq_msi_message(one, first + 3, &m2));
+    CHECK_EQ(m2.data, m.data + 3);
+    ae_handle_close(weak);
+    ae_handle_close(one);
+    ae_handle_close(n);
+}
