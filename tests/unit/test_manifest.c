@@ -839,6 +839,23 @@ static void MAN0026_watchdog(void **state)
     kv_bad("watchdog", "", "no value");
 }
 
+static void MAN0027_pci_device(void **state)
+{
+    assert_int_equal(parse_kv("boot", "yes"), AE_OK);
+    assert_int_equal(m.pci_device, 0);              /* none unless asked for */
+    kv_ok("pci_device", "1af4:1041");
+    assert_int_equal(m.pci_device, 0x1af41041);
+    kv_ok("pci_device", "8086:29C0");
+    assert_int_equal(m.pci_device, 0x808629c0);
+    kv_bad("pci_device", "1af4", "\"1af4\" is not VENDOR:DEVICE (4 hex digits each)");
+    kv_bad("pci_device", "1af4:10410", "\"1af4:10410\" is not VENDOR:DEVICE (4 hex digits each)");
+    kv_bad("pci_device", "1af4-1041", "\"1af4-1041\" is not VENDOR:DEVICE (4 hex digits each)");
+    kv_bad("pci_device", "0x1af4:1041", "\"0x1af4:1041\" is not VENDOR:DEVICE (4 hex digits each)");
+    kv_bad("pci_device", "1af4:10g1", "\"1af4:10g1\" is not VENDOR:DEVICE (4 hex digits each)");
+    kv_bad("pci_device", "1af4:1041 8086:100e", "\"1af4:1041 8086:100e\" is not VENDOR:DEVICE (4 hex digits each)");
+    kv_bad("pci_device", "ffff:1041", "vendor ffff is no device");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -868,6 +885,7 @@ int main(void)
         cmocka_unit_test(MAN0024_random_mutations),
         cmocka_unit_test(MAN0025_refused_values),
         cmocka_unit_test(MAN0026_watchdog),
+        cmocka_unit_test(MAN0027_pci_device),
     };
 
     return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);

@@ -60,6 +60,7 @@ static void virtio_like(struct fake *f)
     f->cfg[13] = 0x40;                      /* capabilities at 0x40 */
     f->cfg[15] = 0x0000010b;                /* pin A, line 11 */
     f->cfg[0x40 / 4] = 0x00025011;          /* MSI-X, next 0x50, table size 2 (3 entries) */
+    f->cfg[0x44 / 4] = 0x00000001;          /* table: BAR1 + 0 */
     f->cfg[0x50 / 4] = 0x00006009;          /* vendor, next 0x60 */
     f->cfg[0x60 / 4] = 0x00000010;          /* PCIe, end */
 }
@@ -104,6 +105,8 @@ static void PCI0001_identity_bars_caps(void **state)
     assert_int_equal(d.bar[5].size, 0);             /* the upper half, not a BAR */
     assert_int_equal(d.caps, AE_PCI_CAP_MSIX | AE_PCI_CAP_VENDOR | AE_PCI_CAP_PCIE);
     assert_int_equal(d.msix_entries, 3);
+    assert_int_equal(d.msix_cap, 0x40);
+    assert_int_equal(d.msix_table, 1);
     assert_string_equal(pci_class_name(d.class_code, d.subclass), "Ethernet controller");
     /* Everything as it was, and no BAR held ones while decoding was on. */
     assert_memory_equal(before, f.cfg, sizeof(before));

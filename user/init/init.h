@@ -143,6 +143,8 @@ void watchdog_start(void);
 void watchdog_tick(void);
 /* ctl.c: an "init" service request; fills the reply. */
 void ctl_serve(struct vnode *caller, struct ae_msg *m);
+/* pcigrant.c: AE_INIT_PCI_GRANT from the pci V-Node; the reply's status. */
+int64_t pcigrant_serve(struct vnode *caller, struct ae_msg *m);
 /* ns.c: a V-Node's name-service request; fills the reply. */
 void ns_serve(struct vnode *caller, struct ae_msg *m);
 /* The names of init's own services ("init", "log", "initrd"), NULL-ended. */

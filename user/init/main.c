@@ -121,6 +121,8 @@ static void dispatch(struct ae_msg *m)
     }
     if (label == AE_NS_REGISTER || label == AE_NS_LOOKUP) {
         ns_serve(vn, m);
+    } else if (label == AE_INIT_PCI_GRANT) {
+        m->info = AE_MSG_INFO((uint32_t)pcigrant_serve(vn, m), 0);
     } else if (!needs(vn, "init")) {
         ae_printf("init: %s used the init service without needing it", vn->m.name);
         m->info = AE_MSG_INFO((uint32_t)AE_ERR_ACCESS, 0);

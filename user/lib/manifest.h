@@ -71,6 +71,8 @@ struct manifest {
                                          * rings [READ MAP MANAGE] (docs/TRACE.md) */
     bool pci_ecam;                      /* default false: given the PCI Express
                                          * configuration space (docs/PCI.md) */
+    uint32_t pci_device;                /* vendor << 16 | device of the PCI function
+                                         * it drives; 0: none (docs/PCI.md) */
 };
 
 /* Parses text[0..len) (need not be NUL-terminated; a NUL byte is an error)

@@ -307,6 +307,31 @@ static int parse_yesno(const struct mf_key *k, struct mf_text v, struct manifest
     return fail(why, whylen, "\"%s\" is not yes or no", q);
 }
 
+/* pci_device: VVVV:DDDD, the vendor and device IDs of the one PCI function
+ * the V-Node drives (four hex digits each, no 0x: as lspci prints them). */
+static int parse_pci_device(const struct mf_key *k, struct mf_text v, struct manifest *m,
+                            char *why, size_t whylen)
+{
+    char q[QUOTE_MAX + 1];
+    uint32_t id = 0;
+
+    for (size_t i = 0; v.n == 9 && i < 9; i++) {
+        int d = i == 4 ? (v.p[i] == ':' ? 0 : -1) : ae_hex_digit(v.p[i]);
+        if (d < 0)
+            break;
+        if (i != 4)
+            id = id << 4 | (uint32_t)d;
+        if (i == 8) {
+            if ((id >> 16) == 0xffff)
+                return fail(why, whylen, "vendor ffff is no device");
+            m->pci_device = id;
+            return 0;
+        }
+    }
+    mf_quote(q, sizeof(q), v);
+    return fail(why, whylen, "\"%s\" is not VENDOR:DEVICE (4 hex digits each)", q);
+}
+
 /* ---- lists ------------------------------------------------------------------ */
 
 static bool listed(const char (*names)[MANIFEST_NAME_MAX + 1], unsigned n, struct mf_text t)
@@ -438,6 +463,7 @@ const struct mf_key mf_keys[] = {
     {"watchdog", false, parse_yesno, 0, 0, 0, 0, "", FIELD(watchdog)},
     {"trace", false, parse_yesno, 0, 0, 0, 0, "", FIELD(trace)},
     {"pci_ecam", false, parse_yesno, 0, 0, 0, 0, "", FIELD(pci_ecam)},
+    {"pci_device", false, parse_pci_device, 0, 0, 0, 0, "", 0},
 };
 _Static_assert(sizeof(mf_keys) / sizeof(mf_keys[0]) == MF_NKEYS, "MF_NKEYS");
 

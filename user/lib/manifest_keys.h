@@ -35,7 +35,7 @@ struct mf_key {
     size_t field;
 };
 
-#define MF_NKEYS 20             /* checked against the table */
+#define MF_NKEYS 21             /* checked against the table */
 extern const struct mf_key mf_keys[];
 
 /* The table's key named t, or NULL. */

@@ -80,6 +80,8 @@ static void read_caps(const struct pci_cfg *c, struct ae_pci_dev *d)
         case PCI_CAP_ID_MSIX:
             d->caps |= AE_PCI_CAP_MSIX;
             d->msix_entries = (uint16_t)(((v >> 16) & 0x7ff) + 1);
+            d->msix_cap = (uint8_t)off;
+            d->msix_table = rd(c, off + 4);
             break;
         default: break;
         }

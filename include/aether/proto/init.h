@@ -27,6 +27,18 @@
  *   INIT_TRUST    -> struct ae_trust_status in the buffer
  *
  * The reply's label is the status. Names are NUL-padded, at most 23 bytes.
+ *
+ * One operation is not part of the "init" service: the pci V-Node (a
+ * manifest with pci_ecam = yes) sends it on its name-service handle.
+ *
+ *   INIT_PCI_GRANT  w[0] a V-Node's id, h[0] a VMO [READ WRITE MAP] (SHARE)
+ *                   holding a struct ae_pci_grant whose dev is filled in
+ *                   -> AE_OK and the rest of the grant filled in: init put
+ *                   the function's configuration page, BARs and MSI lines
+ *                   in that V-Node's handle table. ACCESS: its manifest's
+ *                   pci_device is another; BUSY: another running V-Node
+ *                   has it; EXISTS: given already in this run; NOTFOUND:
+ *                   no running V-Node, or a bus outside every ECAM region.
  */
 #ifndef AETHER_PROTO_INIT_H
 #define AETHER_PROTO_INIT_H
@@ -48,6 +60,7 @@ enum ae_init_op {
     AE_INIT_BUNDLES,
     AE_INIT_VERIFY,
     AE_INIT_TRUST,
+    AE_INIT_PCI_GRANT = 0x180,
 };
 
 struct ae_bundle_status {

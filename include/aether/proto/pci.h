@@ -7,15 +7,25 @@
  *   PCI_SETBUF  h[0] VMO [READ WRITE MAP], w[0] size (4096..65536, pages)
  *   PCI_LIST    -> AE_OK, w[0] n: n struct ae_pci_dev in the buffer (by
  *               segment, bus, device, function), w[1] how many there are
+ *   PCI_CLAIM   w[0] vendor << 16 | device: the function the caller's
+ *               manifest names (pci_device) -> AE_OK, struct ae_pci_grant in
+ *               the buffer; the handles it lists are already the caller's
+ *               (init put them in its handle table). ACCESS: its manifest
+ *               names another device or none; NOTFOUND: no such function;
+ *               BUSY: another running V-Node drives it; EXISTS: already
+ *               claimed in this run.
  */
 #ifndef AETHER_PROTO_PCI_H
 #define AETHER_PROTO_PCI_H
 
 #include <stdint.h>
 
+#include "aether/types.h"
+
 enum ae_pci_op {
     AE_PCI_SETBUF = 1,
     AE_PCI_LIST = 2,
+    AE_PCI_CLAIM = 3,
 };
 
 /* ae_pci_bar.flags */
@@ -74,13 +84,32 @@ struct ae_pci_dev {
     uint8_t secondary_bus;      /* bridges: the bus behind it */
     uint8_t subordinate_bus;
     uint8_t nbars;              /* BAR slots: 6 for a device, 2 for a bridge */
-    uint8_t reserved;
+    uint8_t msix_cap;           /* with AE_PCI_CAP_MSIX: its capability's offset */
     uint16_t msix_entries;      /* with AE_PCI_CAP_MSIX: its table size */
     uint16_t reserved2;
-    uint32_t reserved3;
+    uint32_t msix_table;        /* with AE_PCI_CAP_MSIX: the table's BAR (bits 0-2)
+                                 * and offset in it (the rest) */
     struct ae_pci_bar bar[6];
     struct ae_pci_virtio virtio;        /* vendor 0x1af4: its virtio 1.x structures */
 };
 _Static_assert(sizeof(struct ae_pci_dev) == 40 + 6 * 24 + 56, "ABI");
+
+#define AE_PCI_GRANT_MSI_MAX 8u     /* MSI lines given to one function at most */
+
+/* What a driver gets for its function (PCI_CLAIM). Memory BARs come as
+ * devmem of their whole pages (vmo_create_physical), I/O BARs as I/O-port
+ * ranges (ioport_enable); a BAR that shares a page with another
+ * function's is not given (0). The driver turns on bus mastering and
+ * MSI-X itself, in its own configuration space. */
+struct ae_pci_grant {
+    struct ae_pci_dev dev;
+    uint64_t config_phys;       /* its 4 KiB of configuration space */
+    ae_handle_t config;         /* devmem of that page */
+    ae_handle_t msi;            /* IRQ object of its MSI lines (0: none) */
+    uint32_t msi_first;         /* AE_IRQ_MSI_BASE + k: irq_bind, irq_msi_message */
+    uint32_t msi_count;         /* min(MSI-X table size, AE_PCI_GRANT_MSI_MAX) */
+    ae_handle_t bar[6];         /* devmem or ioports; 0: no BAR or not given */
+};
+_Static_assert(sizeof(struct ae_pci_grant) == 240 + 8 + 16 + 24, "ABI");
 
 #endif

@@ -6,6 +6,10 @@
  * the bridges (a bus is mapped only when something leads there), reads
  * each function with user/lib/pci_cfg.c, and answers from that snapshot:
  * the list is taken once at start, as the firmware left the machine.
+ *
+ * A driver claims its function (PCI_CLAIM): pci picks it and asks init,
+ * which holds the hardware and the driver's manifest, to hand it over
+ * (AE_INIT_PCI_GRANT, user/init/pcigrant.c).
  */
 #include <stdbool.h>
 #include <string.h>
@@ -16,11 +20,13 @@
 #include "virtio_pci.h"
 #include "svc.h"
 #include "aether/pci.h"
+#include "aether/proto/init.h"
 #include "aether/proto/pci.h"
 #include "aether/vnode.h"
 
 #define ECAM_VA 0x0000200000000000ull       /* bus b of region r at + (r << 32 | b << 20) */
 #define BUF_VA 0x0000300000000000ull
+#define GRANT_VA 0x0000310000000000ull      /* the page shared with init for a grant */
 #define DEVS_MAX 256
 
 static struct ae_pci_dev devs[DEVS_MAX];
@@ -133,9 +139,83 @@ static int64_t op_list(struct ae_msg *m)
     return AE_OK;
 }
 
+static bool pages_overlap(const struct ae_pci_bar *a, const struct ae_pci_bar *b)
+{
+    uint64_t a0 = a->base / 4096, a1 = (a->base + a->size - 1) / 4096;
+    uint64_t b0 = b->base / 4096, b1 = (b->base + b->size - 1) / 4096;
+
+    return a->size && b->size && !((a->flags ^ b->flags) & AE_PCI_BAR_IO) && a0 <= b1 &&
+           b0 <= a1;
+}
+
+/* Memory BARs are given as whole pages: one that shares a page with
+ * another function's BAR would give that function away too, so it is not
+ * given (its size is 0 in what init sees). */
+static void drop_shared_bars(struct ae_pci_dev *d, const struct ae_pci_dev *self)
+{
+    for (unsigned i = 0; i < 6; i++) {
+        if (d->bar[i].flags & AE_PCI_BAR_IO)
+            continue;
+        for (unsigned k = 0; k < ndevs && d->bar[i].size; k++)
+            for (unsigned j = 0; j < 6 && &devs[k] != self; j++)
+                if (pages_overlap(&d->bar[i], &devs[k].bar[j])) {
+                    ae_printf("pci: BAR%u of %02x:%02x.%u shares a page with %02x:%02x.%u: "
+                              "not given", i, d->bus, d->dev, d->fn, devs[k].bus,
+                              devs[k].dev, devs[k].fn);
+                    d->bar[i].size = 0;
+                    break;
+                }
+    }
+}
+
+static int64_t op_claim(struct ae_msg *m)
+{
+    static int64_t page;        /* the grant page's VMO, made once */
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    const struct ae_pci_dev *d = NULL;
+    struct ae_pci_grant *gr = (struct ae_pci_grant *)GRANT_VA;
+    struct ae_msg req;
+    int64_t r;
+
+    if (!c || !c->buf || c->size < sizeof(*gr))
+        return AE_ERR_INVAL;
+    for (unsigned i = 0; i < ndevs && !d; i++)
+        if (((uint32_t)devs[i].vendor << 16 | devs[i].device) == m->w[0] &&
+            (devs[i].header_type & 0x7f) == 0)
+            d = &devs[i];
+    if (!d)
+        return AE_ERR_NOTFOUND;
+    if (!page) {
+        page = ae_vmo_create(4096, 0);
+        if (page < 0 || (r = ae_vmo_map((ae_handle_t)page, 0, GRANT_VA, 0, 4096,
+                                        AE_PROT_READ | AE_PROT_WRITE)) < 0) {
+            r = page < 0 ? page : r;
+            page = 0;
+            return r;
+        }
+    }
+    memset(gr, 0, sizeof(*gr));
+    gr->dev = *d;
+    drop_shared_bars(&gr->dev, d);
+    r = ae_handle_derive((ae_handle_t)page, AE_RIGHT_READ | AE_RIGHT_WRITE | AE_RIGHT_MAP |
+                         AE_RIGHT_GRANT, 0, 0);
+    if (r < 0)
+        return r;
+    /* SHARE: a moved memory object would lose our mapping of it. */
+    req = (struct ae_msg){.info = AE_MSG_INFO(AE_INIT_PCI_GRANT, 1) | AE_MSG_SHARE,
+                          .w = {m->badge}, .h = {(ae_handle_t)r}};
+    r = ae_ipc_call(ae_vnode_info()->ns, &req);
+    if (r == AE_OK)
+        r = AE_MSG_STATUS(req.info);
+    if (r == AE_OK)
+        memcpy(c->buf, gr, sizeof(*gr));
+    return r;
+}
+
 static const struct ae_serve_op ops[] = {
     {AE_PCI_SETBUF, op_setbuf},
     {AE_PCI_LIST, op_list},
+    {AE_PCI_CLAIM, op_claim},
 };
 
 int main(const struct ae_bootinfo *bi)

@@ -1,0 +1,180 @@
+/*
+ * Giving a driver V-Node its PCI function (AE_INIT_PCI_GRANT, from the pci
+ * V-Node; docs/PCI.md). The pci V-Node knows the functions, init holds the
+ * hardware: pci names the function a driver claimed and init checks it
+ * against the driver's manifest (pci_device), then puts exactly that
+ * function's configuration page, BARs and MSI lines into the driver's
+ * handle table. init never calls pci, so neither can wait on the other.
+ *
+ * pci is trusted with the BAR addresses (it reads them; its ECAM access
+ * could reprogram them anyway), but not with where configuration space
+ * is: init computes the page from its own boot info.
+ */
+#include "init.h"
+#include "scratch.h"
+#include "aether/proto/init.h"
+#include "aether/proto/pci.h"
+#include "common/string.h"
+
+#define CLAIMS_MAX 32
+
+/* A function some V-Node drives, and the MSI lines set aside for it: they
+ * stay with the function, whoever drives it next, so a driver's crash loop
+ * never uses up the lines. */
+struct claim {
+    uint16_t segment;
+    uint8_t bus, devfn;
+    uint32_t owner;             /* V-Node id; 0: free slot */
+    uint32_t generation;        /* the owner's run that was given it */
+    uint32_t msi_first, msi_count;
+};
+
+static struct claim claims[CLAIMS_MAX];
+static uint32_t msi_next;       /* lines handed out so far, from the first */
+
+static struct claim *claim_of(const struct ae_pci_dev *d)
+{
+    uint8_t devfn = (uint8_t)(d->dev << 3 | d->fn);
+
+    for (unsigned i = 0; i < CLAIMS_MAX; i++)
+        if (claims[i].owner && claims[i].segment == d->segment && claims[i].bus == d->bus &&
+            claims[i].devfn == devfn)
+            return &claims[i];
+    for (unsigned i = 0; i < CLAIMS_MAX; i++)
+        if (!claims[i].owner)
+            return &claims[i];
+    return NULL;
+}
+
+/* The configuration page of d, from the boot info's ECAM regions. */
+static int config_page(const struct ae_pci_dev *d, uint64_t *phys)
+{
+    for (unsigned i = 0; i < g.bi->necam && i < AE_PCI_ECAM_MAX; i++) {
+        const struct ae_pci_ecam *e = &g.bi->ecam[i];
+        if (e->segment == d->segment && d->bus >= e->bus_first && d->bus <= e->bus_last &&
+            d->dev < 32 && d->fn < 8) {
+            *phys = e->base + ((uint64_t)d->bus << 20 | (uint64_t)d->dev << 15 |
+                               (uint64_t)d->fn << 12);
+            return AE_OK;
+        }
+    }
+    return AE_ERR_NOTFOUND;
+}
+
+/* A sub-range of root moved into vn: its handle there, or an error. */
+static int64_t give_range(struct vnode *vn, ae_handle_t root, uint64_t base, uint64_t count)
+{
+    int64_t h, v;
+
+    if (base > UINT32_MAX || count > UINT32_MAX - base)
+        return AE_ERR_RANGE;
+    h = ae_hw_subrange(root, (uint32_t)base, (uint32_t)count);
+    if (h < 0)
+        return h;
+    v = ae_handle_grant(vn->proc, (ae_handle_t)h);
+    if (v < 0)
+        ae_handle_close((ae_handle_t)h);
+    return v;
+}
+
+static int64_t give_bar(struct vnode *vn, const struct ae_pci_bar *b)
+{
+    if (!b->size)
+        return 0;
+    if (b->flags & AE_PCI_BAR_IO) {
+        if (b->base + b->size > 0x10000 || b->size > 0x10000)
+            return AE_ERR_RANGE;
+        return give_range(vn, g.bi->ioports, b->base, b->size);
+    }
+    if (b->base + b->size < b->base)
+        return AE_ERR_RANGE;
+    uint64_t first = b->base / 4096, end = (b->base + b->size + 4095) / 4096;
+    return give_range(vn, g.bi->devmem, first, end - first);
+}
+
+static int grant(struct vnode *vn, struct ae_pci_grant *gr)
+{
+    const struct ae_pci_dev *d = &gr->dev;
+    struct claim *c = claim_of(d);
+    int64_t h;
+    int err;
+
+    if (!c)
+        return AE_ERR_BUSY;
+    if (c->owner && c->owner != vn->id) {
+        const struct vnode *other = vnode_by_id(c->owner);
+        if (other && other->state == VN_RUNNING)
+            return AE_ERR_BUSY;
+    }
+    if (c->owner == vn->id && c->generation == vn->generation)
+        return AE_ERR_EXISTS;
+    err = config_page(d, &gr->config_phys);
+    if (err)
+        return err;
+    if (!c->msi_count && (d->caps & AE_PCI_CAP_MSIX)) {
+        uint32_t n = d->msix_entries < AE_PCI_GRANT_MSI_MAX ? d->msix_entries
+                                                              : AE_PCI_GRANT_MSI_MAX;
+        if (msi_next + n <= AE_IRQ_MSI_COUNT) {
+            c->msi_first = AE_IRQ_MSI_BASE + msi_next;
+            c->msi_count = n;
+            msi_next += n;
+        }
+    }
+    *c = (struct claim){d->segment, d->bus, (uint8_t)(d->dev << 3 | d->fn), vn->id,
+                        vn->generation, c->msi_first, c->msi_count};
+    h = give_range(vn, g.bi->devmem, gr->config_phys / 4096, 1);
+    if (h < 0)
+        return (int)h;
+    gr->config = (ae_handle_t)h;
+    if (c->msi_count) {
+        h = give_range(vn, g.bi->msi, c->msi_first, c->msi_count);
+        if (h < 0)
+            return (int)h;
+        gr->msi = (ae_handle_t)h;
+        gr->msi_first = c->msi_first;
+        gr->msi_count = c->msi_count;
+    }
+    for (unsigned i = 0; i < 6 && i < d->nbars; i++) {
+        h = give_bar(vn, &d->bar[i]);
+        if (h < 0)
+            return (int)h;
+        gr->bar[i] = (ae_handle_t)h;
+    }
+    return AE_OK;
+}
+
+int64_t pcigrant_serve(struct vnode *caller, struct ae_msg *m)
+{
+    struct vnode *vn = m->w[0] <= UINT32_MAX ? vnode_by_id((uint32_t)m->w[0]) : NULL;
+    struct ae_pci_grant *gr;
+    struct ae_vmo_info vi;
+    int64_t va;
+    int err;
+
+    if (!caller->m.pci_ecam)
+        return AE_ERR_ACCESS;
+    if (AE_MSG_NHANDLES(m->info) != 1 || ae_vmo_info(m->h[0], &vi) || vi.size < 4096)
+        return AE_ERR_INVAL;
+    if (!vn || vn->state != VN_RUNNING)
+        return AE_ERR_NOTFOUND;
+    va = ae_scratch_map(m->h[0], 0, 4096);
+    if (va < 0)
+        return va;
+    gr = (struct ae_pci_grant *)va;
+    if (!vn->m.pci_device ||
+        vn->m.pci_device != ((uint32_t)gr->dev.vendor << 16 | gr->dev.device)) {
+        err = AE_ERR_ACCESS;
+    } else {
+        memset((char *)gr + sizeof(gr->dev), 0, sizeof(*gr) - sizeof(gr->dev));
+        err = grant(vn, gr);
+    }
+    if (err)
+        ae_printf("init: no PCI function %04x:%04x for %s: %s", gr->dev.vendor,
+                  gr->dev.device, vn->m.name, ae_strerror(err));
+    else
+        ae_printf("init: %s drives PCI %04x:%02x:%02x.%u (%04x:%04x), MSI lines %u",
+                  vn->m.name, gr->dev.segment, gr->dev.bus, gr->dev.dev, gr->dev.fn,
+                  gr->dev.vendor, gr->dev.device, gr->msi_count);
+    ae_scratch_unmap((uint64_t)va, 4096);
+    return err;
+}
