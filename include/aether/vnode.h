@@ -13,7 +13,7 @@
 #include "aether/types.h"
 
 #define AE_VNODE_INFO_MAGIC 0x45444f4e56454561ull   /* "aEEVNODE" */
-#define AE_VNODE_INFO_VERSION 2     /* 2: PCI Express ECAM regions */
+#define AE_VNODE_INFO_VERSION 3     /* 2: PCI Express ECAM regions; 3: pci_device */
 #define AE_VNODE_NAME_MAX 24        /* including the NUL */
 #define AE_VNODE_HW_MAX 16
 
@@ -50,7 +50,8 @@ struct ae_vnode_info {
      * regions (the boot info's); hw[] holds a devmem handle for each
      * (AE_VNODE_HW_PCI_ECAM) */
     uint32_t necam;
-    uint32_t reserved2;
+    uint32_t pci_device;        /* version 3: its manifest's pci_device (vendor << 16 |
+                                 * device; 0: none), what it may PCI_CLAIM */
     struct ae_pci_ecam ecam[AE_PCI_ECAM_MAX];
 };
 _Static_assert(sizeof(struct ae_vnode_info) == 456 + 8 + 16 * AE_PCI_ECAM_MAX, "ABI");

@@ -105,6 +105,7 @@ static void fill_info(struct start_ctx *c)
     memcpy(info->name, c->vn->m.name, strlen(c->vn->m.name) + 1);
     info->generation = c->vn->generation + 1;
     info->ncpus = g.bi->ncpus;
+    info->pci_device = c->vn->m.pci_device;
     info->tsc_hz = g.bi->tsc_hz;
 }
 

@@ -1,6 +1,17 @@
 #include "serve.h"
 #include "svc.h"
 
+/* Set by ae_serve_reply_handles in the handler running now. */
+static bool reply_handles;
+
+void ae_serve_reply_handles(struct ae_msg *m, const ae_handle_t *h, unsigned n, bool share)
+{
+    for (unsigned i = 0; i < AE_MSG_HANDLES; i++)
+        m->h[i] = i < n ? h[i] : 0;
+    m->info = AE_MSG_INFO(0, n) | (share ? AE_MSG_SHARE : 0);
+    reply_handles = true;
+}
+
 static int64_t dispatch(const struct ae_serve_op *ops, unsigned nops, struct ae_msg *m)
 {
     for (unsigned i = 0; i < nops; i++)
@@ -24,11 +35,20 @@ int64_t ae_serve(const char *name, const struct ae_serve_op *ops, unsigned nops)
     r = ae_ipc_recv((ae_handle_t)ep, &m);
     while (r == AE_OK) {
         unsigned nh = AE_MSG_NHANDLES(m.info);
-        int64_t status = dispatch(ops, nops, &m);
-        for (unsigned i = 0; i < nh && i < AE_MSG_HANDLES; i++)
-            if (m.h[i])
-                ae_handle_close(m.h[i]);
-        m.info = AE_MSG_INFO((uint32_t)status, 0);
+        int64_t status;
+
+        reply_handles = false;
+        status = dispatch(ops, nops, &m);
+        if (reply_handles && status == AE_OK) {
+            m.info = (m.info & ~0xffffffffull) | (uint32_t)status;
+        } else {
+            if (reply_handles)              /* failed after all: nothing moves */
+                nh = AE_MSG_NHANDLES(m.info);
+            for (unsigned i = 0; i < nh && i < AE_MSG_HANDLES; i++)
+                if (m.h[i])
+                    ae_handle_close(m.h[i]);
+            m.info = AE_MSG_INFO((uint32_t)status, 0);
+        }
         r = ae_ipc_reply_recv((ae_handle_t)ep, &m);
     }
     ae_printf("%s: receive failed: %s", name, ae_strerror(r));

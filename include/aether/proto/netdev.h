@@ -24,7 +24,7 @@
  * and counted (bad_ring), never followed.
  *
  *   NETDEV_ATTACH  h[0] a notification [SIGNAL] of the client's ->
- *                  AE_OK, h[0] the control page VMO, h[1] the rx pool,
+ *                  AE_OK, h[0] the control pages' VMO (struct ae_netdev_shm), h[1] the rx pool,
  *                  h[2] the tx pool (each [READ WRITE MAP]), h[3] the
  *                  driver's notification [SIGNAL]. A second ATTACH
  *                  detaches the first client: its rings start over.
@@ -77,6 +77,7 @@ _Static_assert(sizeof(struct ae_netdev_ring) == 128 + 4 * AE_NETDEV_SLOTS, "ABI"
 struct ae_netdev_shm {
     struct ae_netdev_ring rx_ready, rx_free, tx_send, tx_done;
 };
-_Static_assert(sizeof(struct ae_netdev_shm) <= 4096, "one page");
+#define AE_NETDEV_SHM_BYTES 8192u
+_Static_assert(sizeof(struct ae_netdev_shm) <= AE_NETDEV_SHM_BYTES, "two pages");
 
 #endif
