@@ -139,7 +139,7 @@ $(foreach p,$(USER_PROGS),$(eval $(call static_prog,$(BUILD)/user/$(p).elf,user/
 # (the manifest and NAME.elf) -> a signed bundle in the initrd, the AetherFS
 # image init starts them from (see "the initrd" below, docs/BUNDLE.md,
 # docs/AETHERFS.md).
-VNODES     := console vfs shell crashtest scope pci net-bridge
+VNODES     := console vfs shell crashtest scope pci net-bridge net-stack
 $(foreach v,$(VNODES),$(eval $(call static_prog,$(BUILD)/vnodes/$(v)/$(v).elf,user/vnodes/$(v))))
 
 $(BUILD)/vnodes/%/manifest: user/vnodes/%/manifest

@@ -21,6 +21,8 @@ const struct sh_cmd_def sh_cmds[] = {
     {"caps", "caps NAME", "list the handles V-Node NAME holds, with their rights", cmd_caps},
     {"lspci", "lspci [-v]", "list the PCI Express functions; -v: BARs, interrupt, capabilities",
      cmd_lspci},
+    {"ifconfig", "ifconfig", "the network interface: address, gateway, MAC, counters", cmd_ifconfig},
+    {"ping", "ping [-c N] ADDRESS", "ICMP echo to an IPv4 address, N (4) times", cmd_ping},
     {"start", "start NAME", "start a V-Node that is not running", cmd_start},
     {"stop", "stop NAME", "stop a V-Node; it is not restarted", cmd_stop},
     {"restart", "restart NAME", "stop a V-Node and start it again", cmd_restart},

@@ -1,0 +1,298 @@
+/*
+ * Ethernet in, IPv4 out: ARP (with frames parked until their next hop
+ * answers), IPv4, ICMP echo, UDP for DHCP. Every parser below is from
+ * user/lib/net and checks every length before use; what fails is counted
+ * and dropped, never followed.
+ */
+#include <string.h>
+
+#include "stack.h"
+#include "net/arp.h"
+#include "net/icmp.h"
+#include "net/net_bytes.h"
+#include "net/udp.h"
+#include "aether/proto/net.h"
+
+#define DHCP_CLIENT_PORT 68
+#define DHCP_SERVER_PORT 67
+#define L3_OFF ETH_HDR_LEN
+
+static void count_error(int err)
+{
+    if (err == AE_ERR_CORRUPT)
+        st.n.bad_csum++;
+    else
+        st.n.malformed++;
+}
+
+/* A frame in tx slot `slot` whose Ethernet header still lacks the
+ * destination: sends it now, or parks it until ARP answers. */
+static int resolve_and_send(uint32_t slot, uint32_t len, uint32_t hop)
+{
+    uint8_t *f = st.tx_pool + (uint64_t)slot * AE_NETDEV_SLOT_SIZE + AE_NETDEV_FRAME_OFF;
+    uint8_t mac[ETH_ALEN];
+    int r;
+
+    if (hop == IPV4_BROADCAST || ipv4_is_subnet_bcast(hop, st.ip, st.mask)) {
+        memcpy(f, eth_broadcast_mac, ETH_ALEN);
+        link_send(slot, len);
+        return AE_OK;
+    }
+    r = arp_lookup(&st.arp, hop, now_ns(), mac);
+    if (r == ARP_FOUND) {
+        memcpy(f, mac, ETH_ALEN);
+        link_send(slot, len);
+        return AE_OK;
+    }
+    if (r < 0) {
+        st.n.unroutable++;
+        link_drop(slot);
+        return r;
+    }
+    for (unsigned i = 0; i < PENDING_MAX; i++) {
+        if (!st.pending[i].used) {
+            st.pending[i] = (struct pending){true, hop, slot, len};
+            break;
+        }
+        if (i == PENDING_MAX - 1) {
+            st.n.unroutable++;
+            link_drop(slot);
+        }
+    }
+    if (r == ARP_SEND_REQUEST) {
+        uint32_t s;
+        uint8_t *b = link_tx_buf(&s);
+        struct arp_pkt req = {.op = ARP_OP_REQUEST, .spa = st.ip, .tpa = hop};
+        if (b) {
+            memcpy(req.sha, st.mac, ETH_ALEN);
+            eth_build(b, AE_NETDEV_FRAME_MAX, eth_broadcast_mac, st.mac, ETH_TYPE_ARP);
+            arp_build(b + ETH_HDR_LEN, AE_NETDEV_FRAME_MAX - ETH_HDR_LEN, &req);
+            link_send(s, (uint32_t)eth_pad(b, ETH_HDR_LEN + ARP_PKT_LEN, AE_NETDEV_FRAME_MAX));
+        }
+    }
+    return AE_OK;
+}
+
+/* Parked frames for ip: sent with mac, or dropped (mac NULL: ARP gave up). */
+static void flush_pending(uint32_t ip, const uint8_t *mac)
+{
+    for (unsigned i = 0; i < PENDING_MAX; i++) {
+        struct pending *p = &st.pending[i];
+        if (!p->used || p->hop != ip)
+            continue;
+        p->used = false;
+        if (mac) {
+            memcpy(st.tx_pool + (uint64_t)p->slot * AE_NETDEV_SLOT_SIZE + AE_NETDEV_FRAME_OFF,
+                   mac, ETH_ALEN);
+            link_send(p->slot, p->len);
+        } else {
+            st.n.unroutable++;
+            link_drop(p->slot);
+        }
+    }
+}
+
+uint8_t *ip_send_begin(uint32_t *slot)
+{
+    uint8_t *b = link_tx_buf(slot);
+    return b ? b + L3_OFF + IPV4_HDR_MIN : NULL;
+}
+
+int ip_send_commit(uint32_t slot, uint32_t src, uint32_t dst, uint8_t proto, uint32_t len)
+{
+    uint8_t *f = st.tx_pool + (uint64_t)slot * AE_NETDEV_SLOT_SIZE + AE_NETDEV_FRAME_OFF;
+    struct ipv4_tx tx = {.src = src, .dst = dst, .proto = proto, .id = st.ip_id++};
+    uint32_t hop = dst == IPV4_BROADCAST ? dst : ipv4_next_hop(dst, st.ip, st.mask, st.gw);
+    int r;
+
+    if (!hop || len > ETH_MTU - IPV4_HDR_MIN) {
+        st.n.unroutable++;
+        link_drop(slot);
+        return AE_ERR_RANGE;
+    }
+    eth_build(f, AE_NETDEV_FRAME_MAX, eth_broadcast_mac, st.mac, ETH_TYPE_IPV4);
+    r = ipv4_build(f + L3_OFF, AE_NETDEV_FRAME_MAX - L3_OFF, &tx, len);
+    if (r < 0) {
+        link_drop(slot);
+        return r;
+    }
+    return resolve_and_send(slot, (uint32_t)eth_pad(f, L3_OFF + IPV4_HDR_MIN + len,
+                                                    AE_NETDEV_FRAME_MAX), hop);
+}
+
+static void arp_in(const struct eth_frame *e)
+{
+    struct arp_input_result res;
+    uint8_t reply[ARP_PKT_LEN];
+    int r = arp_input(&st.arp, st.ip, st.mac, e->payload, e->payload_len, now_ns(), reply,
+                      sizeof(reply), &res);
+
+    if (r < 0) {
+        count_error(r);
+        return;
+    }
+    if (res.reply) {
+        uint32_t s;
+        uint8_t *b = link_tx_buf(&s);
+        if (b) {
+            eth_build(b, AE_NETDEV_FRAME_MAX, res.reply_dst, st.mac, ETH_TYPE_ARP);
+            memcpy(b + ETH_HDR_LEN, reply, ARP_PKT_LEN);
+            link_send(s, (uint32_t)eth_pad(b, ETH_HDR_LEN + ARP_PKT_LEN, AE_NETDEV_FRAME_MAX));
+        }
+    }
+    if (res.resolved)
+        flush_pending(res.resolved_ip, res.resolved_mac);
+    if (res.conflict)
+        ae_printf("net-stack: another host claims our address");
+}
+
+static void icmp_in(const struct ipv4_hdr *h)
+{
+    struct icmp_msg m;
+    int r = icmp_parse(h->payload, h->payload_len, &m);
+
+    if (r < 0) {
+        count_error(r);
+        return;
+    }
+    if (m.type == ICMP_ECHO_REPLY) {
+        ping_input(h->src, h->ttl, m.id, m.seq);
+    } else if (m.type == ICMP_ECHO_REQUEST && h->dst == st.ip) {
+        uint32_t slot;
+        uint8_t *p = ip_send_begin(&slot);
+        if (!p)
+            return;
+        r = icmp_echo_reply(h->payload, h->payload_len, p, ETH_MTU - IPV4_HDR_MIN);
+        if (r < 0)
+            link_drop(slot);
+        else
+            ip_send_commit(slot, st.ip, h->src, IPV4_PROTO_ICMP, (uint32_t)r);
+    }
+}
+
+static void configure(uint32_t ip, uint32_t mask, uint32_t gw, uint32_t dns, uint32_t how)
+{
+    char a[IPV4_ADDR_STR_LEN], g[IPV4_ADDR_STR_LEN];
+
+    st.ip = ip;
+    st.mask = mask;
+    st.gw = gw;
+    st.dns = dns;
+    st.if_flags = (st.if_flags & AE_NET_IF_LINK) | how;
+    ipv4_format(ip, a, sizeof(a));
+    ipv4_format(gw, g, sizeof(g));
+    ae_printf("net-stack: %s/%d gateway %s (%s)", a, __builtin_popcount(mask), g,
+              how == AE_NET_IF_DHCP ? "DHCP" : "static");
+}
+
+static void dhcp_event(int ev)
+{
+    const struct dhcp_lease *l = dhcp_lease(&st.dhcp);
+
+    if (ev == DHCP_EV_BOUND && l)
+        configure(l->addr, l->mask, l->router, l->dns_count ? l->dns[0] : 0, AE_NET_IF_DHCP);
+    else if ((ev == DHCP_EV_NAK || ev == DHCP_EV_EXPIRED) && (st.if_flags & AE_NET_IF_DHCP))
+        configure(0, 0, 0, 0, 0);
+    else if (ev == DHCP_EV_FALLBACK && !st.ip)
+        configure(STATIC_IP, STATIC_MASK, STATIC_GW, 0, AE_NET_IF_STATIC);
+}
+
+static void udp_in(const struct ipv4_hdr *h)
+{
+    struct udp_dgram u;
+    int r = udp_parse(h->payload, h->payload_len, h->src, h->dst, &u);
+
+    if (r < 0) {
+        count_error(r);
+        return;
+    }
+    if (u.dst_port == DHCP_CLIENT_PORT && u.src_port == DHCP_SERVER_PORT) {
+        r = dhcp_input(&st.dhcp, u.payload, u.payload_len, now_ns());
+        if (r > 0)
+            dhcp_event(r);
+    }
+}
+
+static void ipv4_in(const struct eth_frame *e)
+{
+    struct ipv4_hdr h;
+    int r = ipv4_parse(e->payload, e->payload_len, &h);
+
+    if (r < 0) {
+        count_error(r);
+        return;
+    }
+    if (!ipv4_for_us(h.dst, st.ip, st.mask) || ipv4_is_fragment(&h))
+        return;                     /* reassembly: not yet */
+    switch (h.proto) {
+    case IPV4_PROTO_ICMP: icmp_in(&h); break;
+    case IPV4_PROTO_UDP: udp_in(&h); break;
+    default: break;
+    }
+}
+
+void eth_input(const uint8_t *frame, uint32_t len)
+{
+    struct eth_frame e;
+    int r = eth_parse(frame, len, &e);
+
+    if (r < 0) {
+        if (r != AE_ERR_UNSUPPORTED)
+            count_error(r);
+        return;
+    }
+    if (!eth_mac_equal(e.dst, st.mac) && !eth_mac_is_broadcast(e.dst))
+        return;
+    if (e.type == ETH_TYPE_ARP)
+        arp_in(&e);
+    else if (e.type == ETH_TYPE_IPV4)
+        ipv4_in(&e);
+}
+
+void dhcp_begin(void)
+{
+    uint64_t seed = (uint64_t)ae_clock_get() ^ ((uint64_t)st.mac[5] << 40);
+
+    arp_cache_init(&st.arp, 0, 0, 0);
+    dhcp_start(&st.dhcp, NULL, st.mac, seed * 0x9e3779b97f4a7c15ull, now_ns());
+}
+
+uint64_t ip_timers(uint64_t now)
+{
+    struct arp_tick_event ev;
+    struct dhcp_poll_out po;
+    uint64_t next;
+    uint32_t slot;
+    uint8_t *p;
+    int r;
+
+    while (arp_tick(&st.arp, now, &ev)) {
+        if (ev.kind == ARP_TICK_FAILED) {
+            flush_pending(ev.ip, NULL);
+        } else if ((p = link_tx_buf(&slot))) {
+            struct arp_pkt req = {.op = ARP_OP_REQUEST, .spa = st.ip, .tpa = ev.ip};
+            memcpy(req.sha, st.mac, ETH_ALEN);
+            eth_build(p, AE_NETDEV_FRAME_MAX, eth_broadcast_mac, st.mac, ETH_TYPE_ARP);
+            arp_build(p + ETH_HDR_LEN, AE_NETDEV_FRAME_MAX - ETH_HDR_LEN, &req);
+            link_send(slot, (uint32_t)eth_pad(p, ETH_HDR_LEN + ARP_PKT_LEN, AE_NETDEV_FRAME_MAX));
+        }
+    }
+    next = arp_next_deadline(&st.arp);
+    p = ip_send_begin(&slot);
+    if (!p)
+        return now + 10000000ull;   /* no tx slot: try again soon */
+    r = dhcp_poll(&st.dhcp, now, p + UDP_HDR_LEN, ETH_MTU - IPV4_HDR_MIN - UDP_HDR_LEN, &po);
+    if (po.len && r >= 0) {
+        int n = udp_build(p, ETH_MTU - IPV4_HDR_MIN, po.src_ip, po.dst_ip, DHCP_CLIENT_PORT,
+                          DHCP_SERVER_PORT, p + UDP_HDR_LEN, po.len);
+        if (n > 0)
+            ip_send_commit(slot, po.src_ip, po.dst_ip, IPV4_PROTO_UDP, (uint32_t)n);
+        else
+            link_drop(slot);
+    } else {
+        link_drop(slot);
+    }
+    if (r > 0)
+        dhcp_event(r);
+    return po.next_ns < next ? po.next_ns : next;
+}

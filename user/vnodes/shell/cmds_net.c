@@ -1,0 +1,150 @@
+/*
+ * The network (net-stack's "net" service, include/aether/proto/net.h;
+ * docs/NETWORK.md):
+ *   ifconfig           the interface: address, mask, gateway, MAC, counters
+ *   ping [-c N] ADDR   ICMP echo to an IPv4 address, N (4) times
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "cmds.h"
+#include "svc.h"
+#include "aether/proto/net.h"
+#include "common/string.h"
+
+static struct ae_svc netsvc;
+
+static int64_t net_call(struct ae_msg *m)
+{
+    int64_t r;
+
+    if (!netsvc.ep && (r = ae_svc_connect(&netsvc, "net")) != AE_OK)
+        return r;
+    r = ae_svc_call(&netsvc, m);
+    return r ? r : AE_MSG_STATUS(m->info);
+}
+
+static void ip_text(uint32_t a, char *out, size_t len)
+{
+    ae_snprintf(out, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+}
+
+/* Dotted quad, four decimal numbers 0-255, nothing else. */
+static bool parse_ip(const char *s, uint32_t *out)
+{
+    uint32_t a = 0;
+
+    for (int part = 0; part < 4; part++) {
+        unsigned v = 0, digits = 0;
+        while (*s >= '0' && *s <= '9' && digits < 4) {
+            v = v * 10 + (unsigned)(*s++ - '0');
+            digits++;
+        }
+        if (!digits || digits > 3 || v > 255 || *s != (part < 3 ? '.' : '\0'))
+            return false;
+        s += part < 3;
+        a = a << 8 | v;
+    }
+    *out = a;
+    return true;
+}
+
+int cmd_ifconfig(int argc, char **argv, struct sh_io *io)
+{
+    struct ae_msg c = {AE_MSG_INFO(AE_NET_IFCONFIG, 0), {0}, {0}, 0};
+    struct ae_msg s = {AE_MSG_INFO(AE_NET_IFSTATS, 0), {0}, {0}, 0};
+    struct ae_msg e = {AE_MSG_INFO(AE_NET_IFERRORS, 0), {0}, {0}, 0};
+    char ip[16], mask[16], gw[16];
+    int64_t r;
+
+    if (argc != 1)
+        return sh_fail(io, 2, "ifconfig", "usage: ifconfig");
+    if ((r = net_call(&c)) || (r = net_call(&s)) || (r = net_call(&e)))
+        return sh_fail(io, 1, "ifconfig", "%s", ae_strerror(r));
+    ip_text((uint32_t)c.w[0], ip, sizeof(ip));
+    ip_text((uint32_t)(c.w[0] >> 32), mask, sizeof(mask));
+    ip_text((uint32_t)c.w[1], gw, sizeof(gw));
+    sh_printf(io, "eth0: %s  mtu 1500\n", c.w[3] & AE_NET_IF_LINK ? "link up" : "link down");
+    if ((uint32_t)c.w[0])
+        sh_printf(io, "    inet %s  netmask %s  gateway %s  (%s)\n", ip, mask,
+                  (uint32_t)c.w[1] ? gw : "none",
+                  c.w[3] & AE_NET_IF_DHCP ? "DHCP" : "static");
+    else
+        sh_printf(io, "    inet none (waiting for DHCP)\n");
+    sh_printf(io, "    ether %02x:%02x:%02x:%02x:%02x:%02x\n", (unsigned)(c.w[2] & 255),
+              (unsigned)(c.w[2] >> 8 & 255), (unsigned)(c.w[2] >> 16 & 255),
+              (unsigned)(c.w[2] >> 24 & 255), (unsigned)(c.w[2] >> 32 & 255),
+              (unsigned)(c.w[2] >> 40 & 255));
+    sh_printf(io, "    RX packets %lu  bytes %lu\n", (unsigned long)s.w[0], (unsigned long)s.w[1]);
+    sh_printf(io, "    TX packets %lu  bytes %lu\n", (unsigned long)s.w[2], (unsigned long)s.w[3]);
+    sh_printf(io, "    dropped: %lu malformed, %lu bad checksum, %lu unroutable; "
+              "rx buffers held %lu\n", (unsigned long)e.w[0], (unsigned long)e.w[1],
+              (unsigned long)e.w[2], (unsigned long)e.w[3]);
+    return 0;
+}
+
+#define PING_WAIT_NS 1000000000ull
+#define PING_INTERVAL_NS 200000000ull
+
+/* Waits for the reply to seq: AE_OK with m->w filled, or TIMEOUT. */
+static int64_t ping_wait(uint16_t seq, uint64_t deadline, struct ae_msg *m)
+{
+    for (;;) {
+        int64_t r;
+        *m = (struct ae_msg){AE_MSG_INFO(AE_NET_PING_POLL, 0), {seq}, {0}, 0};
+        r = net_call(m);
+        if (r != AE_ERR_AGAIN)
+            return r;
+        if ((uint64_t)ae_clock_get() >= deadline)
+            return AE_ERR_TIMEOUT;
+        ae_sleep_until((uint64_t)ae_clock_get() + 1000000ull);
+    }
+}
+
+int cmd_ping(int argc, char **argv, struct sh_io *io)
+{
+    unsigned count = 4, got = 0, sent = 0;
+    uint32_t dst;
+    int a = 1;
+
+    if (argc == 4 && !strcmp(argv[1], "-c")) {
+        char *end;
+        unsigned long n = strtoul(argv[2], &end, 10);
+        if (*end || !n || n > 1000)
+            return sh_fail(io, 2, "ping", "-c takes 1..1000");
+        count = (unsigned)n;
+        a = 3;
+    }
+    if (argc != a + 1)
+        return sh_fail(io, 2, "ping", "usage: ping [-c N] ADDRESS");
+    if (!parse_ip(argv[a], &dst))
+        return sh_fail(io, 2, "ping", "%s: not an IPv4 address", argv[a]);
+    sh_printf(io, "PING %s: 56 data bytes\n", argv[a]);
+    for (unsigned seq = 1; seq <= count; seq++) {
+        struct ae_msg m = {AE_MSG_INFO(AE_NET_PING, 0), {dst, seq, 56}, {0}, 0};
+        uint64_t t0 = (uint64_t)ae_clock_get();
+        int64_t r = net_call(&m);
+
+        if (r)
+            return sh_fail(io, 1, "ping", "%s", ae_strerror(r));
+        sent++;
+        r = ping_wait((uint16_t)seq, t0 + PING_WAIT_NS, &m);
+        if (r == AE_OK) {
+            char from[16];
+            got++;
+            ip_text((uint32_t)m.w[1], from, sizeof(from));
+            sh_printf(io, "64 bytes from %s: icmp_seq=%u ttl=%lu time=%lu.%03lu ms\n", from,
+                      seq, (unsigned long)m.w[2], (unsigned long)(m.w[0] / 1000000),
+                      (unsigned long)(m.w[0] / 1000 % 1000));
+        } else if (r == AE_ERR_TIMEOUT) {
+            sh_printf(io, "no reply for icmp_seq=%u\n", seq);
+        } else {
+            return sh_fail(io, 1, "ping", "%s", ae_strerror(r));
+        }
+        if (seq < count)
+            ae_sleep_until(t0 + PING_INTERVAL_NS);
+    }
+    sh_printf(io, "--- %s ping statistics ---\n%u packets transmitted, %u received, %u%% "
+              "packet loss\n", argv[a], sent, got, sent ? (sent - got) * 100 / sent : 0);
+    return got ? 0 : 1;
+}
