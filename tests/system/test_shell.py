@@ -194,8 +194,9 @@ def shl0004(sh):
     assert sh.ok('ls /') == ['boot/', 'sys/', 'tmp/']
     boot = sh.ok('ls /boot')
     assert len(boot) == 2 and re.match(r'hwm\s+\d+$', boot[0]) and boot[1] == 'vnodes/', boot
-    assert sh.ok('cat /boot/hwm') == ['console 0.1.0', 'crashtest 0.1.0', 'pci 0.1.0',
-                                      'scope 0.1.0', 'shell 0.1.0', 'vfs 0.1.0']
+    assert sh.ok('cat /boot/hwm') == ['console 0.1.0', 'crashtest 0.1.0', 'net-bridge 0.1.0',
+                                      'net-stack 0.1.0', 'pci 0.1.0', 'scope 0.1.0',
+                                      'shell 0.1.0', 'vfs 0.1.0']
     boot = sh.ok('ls /boot/vnodes')
     for v in ('console/', 'crashtest/', 'shell/', 'vfs/'):
         assert v in boot, boot
@@ -391,7 +392,8 @@ def shl0014(sh):
                     out[0]), out
     assert len(out) == 4 and all(re.match(r'  key \d: [0-9a-f]{64}$', l) for l in out[1:]), out
     rows = vnode_rows(sh)
-    assert sorted(rows) == ['console', 'crashtest', 'pci', 'scope', 'shell', 'vfs'], rows
+    assert sorted(rows) == ['console', 'crashtest', 'net-bridge', 'net-stack', 'pci', 'scope',
+                            'shell', 'vfs'], rows
     for name, r in rows.items():
         assert r['version'] == '0.1.0' and r['rest'].endswith('verified'), r
         assert r['signers'] == '2/3 (0,1)', r
@@ -537,6 +539,44 @@ def lspci_v(lines):
     return out
 
 
+NET_UP = r'\[net-stack:\d+\] net-stack: (\S+) gateway (\S+) \((DHCP|static)\)'
+
+
+def shl0018(ctx):
+    """SHL0018 networking through the virtio-net driver V-Node and net-stack: DHCP from QEMU user networking gives 10.0.2.15/24; ifconfig shows the address, the MAC and frame counters; ping 10.0.2.2 gets 3 replies of 3 (slirp answers them itself); a ping to an address nobody has gets none; no rx buffer stays held"""
+    sh = Shell(ctx, ISO, extra=['-netdev', 'user,id=n0,restrict=on',
+                                '-device', 'virtio-net-pci,netdev=n0,mac=02:00:00:00:00:42,'
+                                'disable-legacy=on,addr=0x3'])
+    try:
+        m = sh.q.wait_for(NET_UP, BOOT_TIMEOUT)
+        assert m.group(1) == '10.0.2.15/24' and m.group(3) == 'DHCP', m.group(0)
+        out = sh.ok('ifconfig')
+        assert out[0] == 'eth0: link up  mtu 1500', out
+        assert out[1].split() == ['inet', '10.0.2.15', 'netmask', '255.255.255.0', 'gateway',
+                                  'none', '(DHCP)'], out
+        assert out[2].split() == ['ether', '02:00:00:00:00:42'], out
+        rx0 = int(out[3].split()[2])
+        assert rx0 >= 1, out                  # the DHCP offer and ack at least
+        out = sh.ok('ping -c 3 10.0.2.2')
+        assert out[0] == 'PING 10.0.2.2: 56 data bytes', out
+        for seq in (1, 2, 3):
+            assert re.match(rf'64 bytes from 10\.0\.2\.2: icmp_seq={seq} ttl=\d+ time=\d+\.\d{{3}} ms$',
+                            out[seq]), out
+        assert out[-1] == '3 packets transmitted, 3 received, 0% packet loss', out
+        st, out = sh.run('ping -c 1 10.0.2.77')
+        assert st == 1 and 'no reply for icmp_seq=1' in out, (st, out)
+        assert out[-1] == '1 packets transmitted, 0 received, 100% packet loss', out
+        st, out = sh.run('ping 10.0.2')
+        assert st == 2 and out == ['ping: 10.0.2: not an IPv4 address'], (st, out)
+        out = sh.ok('ifconfig')
+        assert int(out[3].split()[2]) >= rx0 + 3, out     # the three echo replies
+        assert out[-1].endswith('rx buffers held 0'), out
+        assert ' 0 malformed, 0 bad checksum' in out[-1], out
+    finally:
+        sh.stop()
+    return 'DHCP 10.0.2.15, 3 of 3 echo replies from 10.0.2.2'
+
+
 def shl0017(ctx):
     """SHL0017 lspci -v lists every PCI function QEMU has (QMP query-pci as the reference): address, vendor:device, class, and each BAR's kind, address, size and prefetchability, the q35 chipset and a virtio 1.x network device (1af4:1041 with MSI-X and vendor-specific capabilities, and its common, notify, ISR and device structures where QEMU puts them)"""
     tmp = tempfile.mkdtemp(prefix='aether-qmp-')
@@ -575,4 +615,5 @@ def shl0017(ctx):
 
 
 TESTS = [shl0001, shl0002, shl0003, shl0004, shl0005, shl0006, shl0007, shl0008,
-         shl0009, shl0010, shl0011, shl0012, shl0013, shl0014, shl0015, shl0016, shl0017]
+         shl0009, shl0010, shl0011, shl0012, shl0013, shl0014, shl0015, shl0016, shl0017,
+         shl0018]

@@ -117,8 +117,10 @@ static void do_lookup(struct vnode *vn, struct ae_msg *m, const char *name)
         if (k < 0 || p->state == VN_REFUSED)
             continue;
         if (!p->svc[k]) {
-            /* Not up yet: worth waiting for only if it is meant to be. */
-            status(m, p->want_up ? AE_ERR_AGAIN : AE_ERR_PEER_CLOSED);
+            /* Not up yet: worth waiting for only if it is meant to be, and
+             * has not ended for good (a driver without a device exits). */
+            status(m, p->want_up && p->state != VN_EXITED && p->state != VN_FAILED
+                          ? AE_ERR_AGAIN : AE_ERR_PEER_CLOSED);
             return;
         }
         give(m, ae_handle_derive(p->svc[k], CLIENT_RIGHTS, vn->id, AE_DERIVE_SET_BADGE),
