@@ -145,6 +145,9 @@ void watchdog_tick(void);
 void ctl_serve(struct vnode *caller, struct ae_msg *m);
 /* pcigrant.c: AE_INIT_PCI_GRANT from the pci V-Node; the reply's status. */
 int64_t pcigrant_serve(struct vnode *caller, struct ae_msg *m);
+/* vn ended: its PCI functions stop mastering the bus (no DMA or MSI into
+ * memory that is no longer its). */
+void pcigrant_release(struct vnode *vn);
 /* ns.c: a V-Node's name-service request; fills the reply. */
 void ns_serve(struct vnode *caller, struct ae_msg *m);
 /* The names of init's own services ("init", "log", "initrd"), NULL-ended. */

@@ -143,6 +143,36 @@ static int grant(struct vnode *vn, struct ae_pci_grant *gr)
     return AE_OK;
 }
 
+/* Clearing Bus Master Enable stops the function's DMA and its MSI writes
+ * until a new driver turns it on again. Memory the dead driver gave the
+ * device is freed when its process dies, a moment before this runs: the
+ * window in which a device could still write there closes here (an IOMMU
+ * would close it altogether). */
+void pcigrant_release(struct vnode *vn)
+{
+    for (unsigned i = 0; i < CLAIMS_MAX; i++) {
+        struct claim *c = &claims[i];
+        struct ae_pci_dev d = {.segment = c->segment, .bus = c->bus,
+                               .dev = (uint8_t)(c->devfn >> 3), .fn = c->devfn & 7};
+        uint64_t phys;
+        int64_t v, va;
+
+        if (c->owner != vn->id || config_page(&d, &phys))
+            continue;
+        v = ae_vmo_create_physical(g.bi->devmem, phys, 4096);
+        va = v < 0 ? v : ae_scratch_map((ae_handle_t)v, 0, 4096);
+        if (va >= 0) {
+            volatile uint16_t *cmd = (volatile uint16_t *)(va + 4);
+            *cmd = (uint16_t)(*cmd & ~4u);
+            ae_scratch_unmap((uint64_t)va, 4096);
+            ae_printf("init: PCI %04x:%02x:%02x.%u: bus mastering off (%s ended)", d.segment,
+                      d.bus, d.dev, d.fn, vn->m.name);
+        }
+        if (v >= 0)
+            ae_handle_close((ae_handle_t)v);
+    }
+}
+
 int64_t pcigrant_serve(struct vnode *caller, struct ae_msg *m)
 {
     struct vnode *vn = m->w[0] <= UINT32_MAX ? vnode_by_id((uint32_t)m->w[0]) : NULL;

@@ -116,6 +116,7 @@ static void on_exit(struct vnode *vn, struct ae_msg *m)
     ae_handle_close(vn->proc);          /* its quota comes back with it */
     vn->proc = 0;
     ns_forget(vn);
+    pcigrant_release(vn);
     if (!vn->want_up) {
         vn->state = VN_STOPPED;
         reply(m, ACT_PARK, 0);

@@ -213,8 +213,22 @@ static void udp_in(const struct ipv4_hdr *h)
     }
 }
 
+/* Four datagrams of up to 64 KiB in reassembly at once (the library's
+ * rules: overlaps, oversize and stragglers drop the datagram). */
+static uint8_t reasm_store[IP_REASM_SLOTS * IP_REASM_SLOT_SIZE];
+
+static void l4_in(const struct ipv4_hdr *h)
+{
+    switch (h->proto) {
+    case IPV4_PROTO_ICMP: icmp_in(h); break;
+    case IPV4_PROTO_UDP: udp_in(h); break;
+    default: break;
+    }
+}
+
 static void ipv4_in(const struct eth_frame *e)
 {
+    struct ip_reasm_result whole;
     struct ipv4_hdr h;
     int r = ipv4_parse(e->payload, e->payload_len, &h);
 
@@ -222,13 +236,26 @@ static void ipv4_in(const struct eth_frame *e)
         count_error(r);
         return;
     }
-    if (!ipv4_for_us(h.dst, st.ip, st.mask) || ipv4_is_fragment(&h))
-        return;                     /* reassembly: not yet */
-    switch (h.proto) {
-    case IPV4_PROTO_ICMP: icmp_in(&h); break;
-    case IPV4_PROTO_UDP: udp_in(&h); break;
-    default: break;
+    if (!ipv4_for_us(h.dst, st.ip, st.mask))
+        return;
+    if (!ipv4_is_fragment(&h)) {
+        l4_in(&h);
+        return;
     }
+    r = ip_reasm_input(&st.reasm, &h, now_ns(), &whole);
+    if (r < 0) {
+        st.n.malformed++;
+        return;
+    }
+    if (r != IP_REASM_COMPLETE)
+        return;
+    /* The whole datagram, with the first fragment's header. */
+    h.payload = whole.payload;
+    h.payload_len = whole.len;
+    h.mf = false;
+    h.frag_off = 0;
+    l4_in(&h);
+    ip_reasm_release(&st.reasm, whole.slot);
 }
 
 void eth_input(const uint8_t *frame, uint32_t len)
@@ -254,12 +281,14 @@ void dhcp_begin(void)
     uint64_t seed = (uint64_t)ae_clock_get() ^ ((uint64_t)st.mac[5] << 40);
 
     arp_cache_init(&st.arp, 0, 0, 0);
+    ip_reasm_init(&st.reasm, reasm_store, IP_REASM_SLOT_SIZE, 0);
     dhcp_start(&st.dhcp, NULL, st.mac, seed * 0x9e3779b97f4a7c15ull, now_ns());
 }
 
 uint64_t ip_timers(uint64_t now)
 {
     struct arp_tick_event ev;
+    struct ip_reasm_expired gone;
     struct dhcp_poll_out po;
     uint64_t next;
     uint32_t slot;
@@ -277,7 +306,11 @@ uint64_t ip_timers(uint64_t now)
             link_send(slot, (uint32_t)eth_pad(p, ETH_HDR_LEN + ARP_PKT_LEN, AE_NETDEV_FRAME_MAX));
         }
     }
+    while (ip_reasm_tick(&st.reasm, now, &gone))
+        st.n.malformed++;           /* a datagram never completed */
     next = arp_next_deadline(&st.arp);
+    if (ip_reasm_next_deadline(&st.reasm) < next)
+        next = ip_reasm_next_deadline(&st.reasm);
     p = ip_send_begin(&slot);
     if (!p)
         return now + 10000000ull;   /* no tx slot: try again soon */

@@ -136,17 +136,42 @@ static void drain(void)
         ae_notify_signal(st.bridge_notif, AE_NETDEV_KICK);
 }
 
+#define CHECK_NS 1000000000ull
+
+/* Once a second: is net-bridge still there, and its link up? Our rings
+ * and pools die with it, so when it is gone we end, and init starts us
+ * again to attach to its successor (restart = on-failure). */
+static void check_bridge(void)
+{
+    struct ae_msg m = {.info = AE_MSG_INFO(AE_NETDEV_INFO, 0)};
+    int64_t r = ae_ipc_call(netdev.ep, &m);
+
+    if (r == AE_ERR_PEER_CLOSED) {
+        ae_printf("net-stack: net-bridge went away: starting over");
+        ae_process_exit(AE_ERR_PEER_CLOSED);
+    }
+    if (r == AE_OK && AE_MSG_STATUS(m.info) == AE_OK) {
+        st_lock();
+        st.link_up = m.w[1] & 1;
+        st_unlock();
+    }
+}
+
 void link_thread(void *arg)
 {
-    uint64_t next = 0;
+    uint64_t next = 0, check = now_ns() + CHECK_NS;
 
     st_lock();
     dhcp_begin();
     st_unlock();
     for (;;) {
-        uint64_t now = now_ns(), wait = next > now ? next - now : 0;
-        int64_t bits = ae_notify_wait(st.notif, wait);
+        uint64_t now = now_ns(), due = next < check ? next : check;
+        int64_t bits = ae_notify_wait(st.notif, due > now ? due - now : 0);
 
+        if (now_ns() >= check) {
+            check_bridge();
+            check = now_ns() + CHECK_NS;
+        }
         st_lock();
         if (bits > 0)
             drain();

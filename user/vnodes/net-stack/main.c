@@ -40,7 +40,7 @@ static int64_t op_ifconfig(struct ae_msg *m)
     m->w[0] = st.ip | (uint64_t)st.mask << 32;
     m->w[1] = st.gw | (uint64_t)st.dns << 32;
     m->w[2] = mac;
-    m->w[3] = st.if_flags;
+    m->w[3] = (st.if_flags & ~(uint64_t)AE_NET_IF_LINK) | (st.link_up ? AE_NET_IF_LINK : 0);
     st_unlock();
     return AE_OK;
 }

@@ -13,6 +13,7 @@
 #include "net/arp_cache.h"
 #include "net/dhcp.h"
 #include "net/eth.h"
+#include "net/ip_reasm.h"
 #include "net/ipv4.h"
 #include "aether/proto/netdev.h"
 
@@ -59,6 +60,7 @@ struct stack {
     uint16_t ip_id;
     struct arp_cache arp;
     struct dhcp_client dhcp;
+    struct ip_reasm reasm;          /* storage: ip.c */
     struct pending pending[PENDING_MAX];
     struct ping pings[PINGS_MAX];
     struct counters n;

@@ -21,6 +21,8 @@ static int64_t net_call(struct ae_msg *m)
     if (!netsvc.ep && (r = ae_svc_connect(&netsvc, "net")) != AE_OK)
         return r;
     r = ae_svc_call(&netsvc, m);
+    if (r == AE_ERR_PEER_RESTARTED)         /* net-stack started over: ask the new one */
+        r = ae_svc_call(&netsvc, m);
     return r ? r : AE_MSG_STATUS(m->info);
 }
 
@@ -93,6 +95,8 @@ static int64_t ping_wait(uint16_t seq, uint64_t deadline, struct ae_msg *m)
         int64_t r;
         *m = (struct ae_msg){AE_MSG_INFO(AE_NET_PING_POLL, 0), {seq}, {0}, 0};
         r = net_call(m);
+        if (r == AE_ERR_NOTFOUND)           /* net-stack started over: it is lost */
+            return AE_ERR_TIMEOUT;
         if (r != AE_ERR_AGAIN)
             return r;
         if ((uint64_t)ae_clock_get() >= deadline)
@@ -125,6 +129,16 @@ int cmd_ping(int argc, char **argv, struct sh_io *io)
         uint64_t t0 = (uint64_t)ae_clock_get();
         int64_t r = net_call(&m);
 
+        /* Not configured (yet, or again after net-stack started over), or
+         * no buffer free: this one is lost, the next may go. */
+        if (r == AE_ERR_UNSUPPORTED || r == AE_ERR_AGAIN) {
+            sent++;
+            sh_printf(io, "icmp_seq=%u not sent: %s\n", seq,
+                      r == AE_ERR_AGAIN ? "no buffer free" : "no address yet");
+            if (seq < count)
+                ae_sleep_until(t0 + PING_INTERVAL_NS);
+            continue;
+        }
         if (r)
             return sh_fail(io, 1, "ping", "%s", ae_strerror(r));
         sent++;
