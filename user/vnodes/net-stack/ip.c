@@ -17,6 +17,10 @@
 #define DHCP_SERVER_PORT 67
 #define L3_OFF ETH_HDR_LEN
 
+/* The frame being handled came to the broadcast MAC: no ICMP error may
+ * answer it (RFC 1122 3.2.2). */
+static bool rx_link_bcast;
+
 static void count_error(int err)
 {
     if (err == AE_ERR_CORRUPT)
@@ -206,11 +210,24 @@ static void udp_in(const struct ipv4_hdr *h)
         count_error(r);
         return;
     }
-    if (u.dst_port == DHCP_CLIENT_PORT && u.src_port == DHCP_SERVER_PORT) {
-        r = dhcp_input(&st.dhcp, u.payload, u.payload_len, now_ns());
-        if (r > 0)
+    if (u.dst_port == DHCP_CLIENT_PORT) {
+        if (u.src_port == DHCP_SERVER_PORT && (r = dhcp_input(&st.dhcp, u.payload,
+                                                              u.payload_len, now_ns())) > 0)
             dhcp_event(r);
+        return;
     }
+    /* No socket listens there (there are no UDP sockets yet): say so,
+     * when RFC 1122 allows an error at all. */
+    uint32_t slot;
+    uint8_t *p = ip_send_begin(&slot);
+    if (!p)
+        return;
+    r = icmp_build_unreach(p, ETH_MTU - IPV4_HDR_MIN, ICMP_UNREACH_PORT, h, st.ip, st.mask,
+                           rx_link_bcast);
+    if (r > 0)
+        ip_send_commit(slot, st.ip, h->src, IPV4_PROTO_ICMP, (uint32_t)r);
+    else
+        link_drop(slot);
 }
 
 /* Four datagrams of up to 64 KiB in reassembly at once (the library's
@@ -270,6 +287,7 @@ void eth_input(const uint8_t *frame, uint32_t len)
     }
     if (!eth_mac_equal(e.dst, st.mac) && !eth_mac_is_broadcast(e.dst))
         return;
+    rx_link_bcast = eth_mac_is_broadcast(e.dst);
     if (e.type == ETH_TYPE_ARP)
         arp_in(&e);
     else if (e.type == ETH_TYPE_IPV4)

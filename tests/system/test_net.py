@@ -1,0 +1,148 @@
+"""Network tests with the test as the other end of the wire
+(tests/system/netwire.py: QEMU's socket netdev over host loopback): the
+test answers DHCP and ARP as 10.0.2.2 would, then sends the guest frames
+it builds itself, right and wrong, and watches what comes back."""
+import random
+import re
+import struct
+
+from netwire import (Wire, eth, ipv4, icmp, udp, arp, GUEST_IP, GUEST_MAC, PEER_IP, PEER_MAC,
+                     BCAST, ip_bytes)
+from test_shell import ISO, BOOT_TIMEOUT, Shell, NET_UP
+
+ICMP, UDP = 1, 17
+REPLY_TIMEOUT = 120
+
+
+def is_echo_reply(ident, seq):
+    def match(f):
+        return (len(f) >= 42 and f[12:14] == b'\x08\x00' and f[23] == ICMP and f[34] == 0 and
+                struct.unpack('!HH', f[38:42]) == (ident, seq))
+    return match
+
+
+def counters(sh):
+    """ifconfig's drop counters: malformed, bad checksum, unroutable, rx held."""
+    line = sh.ok('ifconfig')[-1]
+    m = re.search(r'dropped: (\d+) malformed, (\d+) bad checksum, (\d+) unroutable; '
+                  r'rx buffers held (\d+)$', line)
+    assert m, line
+    return tuple(int(x) for x in m.groups())
+
+
+def battery():
+    """(name, frame, what the guest must count it as)."""
+    good_icmp = icmp(8, 7, 1, b'x' * 32)
+    good_ip = ipv4(good_icmp, ICMP)
+    out = [
+        ('IPv4 header cut at 10 bytes', eth(good_ip[:10]), 'malformed'),
+        ('IPv4 total length past the frame', eth(ipv4(good_icmp, ICMP, total=200)), 'malformed'),
+        ('IPv4 total length below the header', eth(ipv4(good_icmp, ICMP, total=12)), 'malformed'),
+        ('IPv4 IHL 4', eth(ipv4(good_icmp, ICMP, ihl=4)), 'malformed'),
+        ('IPv4 IHL past the data', eth(ipv4(b'', ICMP, ihl=15, total=20)), 'malformed'),
+        ('IP version 6 in an IPv4 frame', eth(ipv4(good_icmp, ICMP, version=6)), 'malformed'),
+        ('IPv4 source broadcast', eth(ipv4(good_icmp, ICMP, src=0xffffffff)), 'malformed'),
+        ('IPv4 bad header checksum', eth(ipv4(good_icmp, ICMP, check=0x1234)), 'csum'),
+        ('ICMP cut to 4 bytes', eth(ipv4(good_icmp[:4], ICMP)), 'malformed'),
+        ('ICMP bad checksum', eth(ipv4(icmp(8, 7, 1, b'x' * 32, check=0xbeef), ICMP)), 'csum'),
+        ('UDP cut to 5 bytes', eth(ipv4(udp(1, 2, b'abc')[:5], UDP)), 'malformed'),
+        ('UDP length past the datagram', eth(ipv4(udp(1, 2, b'abc', length=40), UDP)),
+         'malformed'),
+        ('UDP length below its header', eth(ipv4(udp(1, 2, b'abc', length=4), UDP)), 'malformed'),
+        ('UDP bad checksum', eth(ipv4(udp(1, 2, b'abc', check=0x0bad), UDP)), 'csum'),
+        ('ARP cut to 10 bytes', eth(arp(1, PEER_MAC, PEER_IP, b'\0' * 6, GUEST_IP)[:10], 0x0806),
+         'malformed'),
+        ('ARP for another protocol', eth(b'\x00\x01\x86\xdd' + arp(1, PEER_MAC, PEER_IP,
+                                                                    b'\0' * 6, GUEST_IP)[4:],
+                                         0x0806), 'malformed'),
+        ('fragment past 65535 bytes', eth(ipv4(b'y' * 16, ICMP, ident=0x900, frag=65528)),
+         'malformed'),
+        ('fragment not a multiple of 8 with MF', eth(ipv4(b'y' * 13, ICMP, ident=0x901, mf=True)),
+         'malformed'),
+        ('a frame for another MAC', eth(good_ip, dst=bytes.fromhex('020000000099')), 'ignored'),
+        ('IPv4 for another address', eth(ipv4(good_icmp, ICMP, dst=(10 << 24) | (2 << 8) | 99)),
+         'ignored'),
+    ]
+    # Overlapping fragments: the second overlaps the first; the datagram goes.
+    out.append(('fragment A', eth(ipv4(b'z' * 16, ICMP, ident=0x902, mf=True)), 'ignored'))
+    out.append(('fragment B overlapping A', eth(ipv4(b'z' * 16, ICMP, ident=0x902, frag=8)),
+                'malformed'))
+    return out
+
+
+def fragmented_echo(seq, size=1400):
+    """An echo request whose IPv4 datagram comes in two fragments, the first
+    sent twice (an exact duplicate is ignored), the second before the first."""
+    msg = icmp(8, 0x77, seq, bytes(random.Random(seq).getrandbits(8) for _ in range(size)))
+    a, b = msg[:1000], msg[1000:]
+    fa = eth(ipv4(a, ICMP, ident=0x4000 + seq, mf=True))
+    fb = eth(ipv4(b, ICMP, ident=0x4000 + seq, frag=1000))
+    return [fb, fa, fa], msg
+
+
+def net0001(ctx):
+    """NET0001 hostile frames from the wire (a test process as 10.0.2.2 on QEMU's socket netdev): truncated and inconsistent IPv4/ICMP/UDP/ARP headers, bad checksums, oversized, misaligned and overlapping fragments are each counted as malformed or bad checksum, exactly, and answered by nothing; a fragmented echo request (out of order, a duplicate) is reassembled and answered whole; UDP to a closed port gets ICMP port unreachable quoting it; 3000 random corruptions of a valid frame later the guest still answers ping and holds no rx buffer"""
+    wire = Wire()
+    sh = None
+    try:
+        sh = Shell(ctx, ISO, extra=wire.qemu_args())
+        m = sh.q.wait_for(NET_UP, BOOT_TIMEOUT)
+        assert m.group(1) == '10.0.2.15/24', m.group(0)
+        # The path works: an echo request from the wire is answered.
+        wire.send(eth(ipv4(icmp(8, 0x55, 1, b'hello'), ICMP)))
+        r = wire.expect(is_echo_reply(0x55, 1), REPLY_TIMEOUT)
+        assert r[:6] == PEER_MAC and r[6:12] == GUEST_MAC and r[42:47] == b'hello', r.hex()
+        before = counters(sh)
+        frames = battery()
+        for _, f, _ in frames:
+            wire.send(f)
+        # Frames are handled in order: once this answer comes, all were seen.
+        wire.send(eth(ipv4(icmp(8, 0x55, 2, b''), ICMP)))
+        wire.expect(is_echo_reply(0x55, 2), REPLY_TIMEOUT)
+        after = counters(sh)
+        want_bad = sum(1 for f in frames if f[2] == 'malformed')
+        want_csum = sum(1 for f in frames if f[2] == 'csum')
+        assert after[0] - before[0] == want_bad, (before, after, want_bad)
+        assert after[1] - before[1] == want_csum, (before, after, want_csum)
+        assert after[2] == before[2] and after[3] == 0, (before, after)
+        # Reassembly.
+        parts, msg = fragmented_echo(3)
+        for f in parts:
+            wire.send(f)
+        r = wire.expect(is_echo_reply(0x77, 3), REPLY_TIMEOUT)
+        ihl = (r[14] & 15) * 4
+        assert r[14 + ihl + 8:] == msg[8:], 'echo data differs'
+        # UDP to a closed port.
+        dgram = ipv4(udp(4000, 9, b'anyone?'), UDP, ident=0x1111)
+        wire.send(eth(dgram))
+        r = wire.expect(lambda f: len(f) >= 42 and f[23] == ICMP and f[34] == 3, REPLY_TIMEOUT)
+        assert r[35] == 3, r.hex()                          # port unreachable
+        assert r[42:42 + 28] == dgram[:28], r.hex()         # its header and 8 bytes
+        # Fuzz: random bytes changed in a valid echo request, or cut short.
+        rng = random.Random(7)
+        base = eth(ipv4(icmp(8, 0x66, 9, b'f' * 40), ICMP))
+        for _ in range(3000):
+            f = bytearray(base)
+            for _ in range(rng.randint(1, 6)):
+                f[rng.randrange(14, len(f))] = rng.randrange(256)
+            if rng.random() < 0.3:
+                f = f[:rng.randrange(14, len(f))]
+            wire.send(bytes(f))
+        wire.send(eth(ipv4(icmp(8, 0x55, 4, b'still'), ICMP)))
+        wire.expect(is_echo_reply(0x55, 4), REPLY_TIMEOUT)
+        end = counters(sh)
+        assert end[3] == 0, end
+        out = sh.ok('ps')
+        assert any(re.match(r'net-stack\s+\d+ running\s+0 ', l) for l in out), out
+        assert any(re.match(r'net-bridge\s+\d+ running\s+0 ', l) for l in out), out
+        assert 'KERNEL PANIC' not in sh.q.output()
+    finally:
+        if sh:
+            sh.stop()
+        wire.close()
+    return (f'{want_bad} malformed and {want_csum} bad checksums counted exactly; reassembled '
+            f'echo, port unreachable; {end[0] - after[0]} more malformed and '
+            f'{end[1] - after[1]} bad checksums among 3000 fuzzed frames')
+
+
+TESTS = [net0001]
