@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "nb.h"
+#include "netring.h"
 
 #define POOL_VA(i) (0x0000240000000000ull + ((uint64_t)(i) << 32))
 #define SHM_VA 0x0000260000000000ull
@@ -30,33 +31,14 @@ static void unlock(void)
     __atomic_store_n(&nb.lock, 0, __ATOMIC_RELEASE);
 }
 
-/* Single producer, single consumer; the peer's index is trusted only as
- * far as it can be right (never more than a ring's worth outstanding). */
-static bool ring_push(struct ae_netdev_ring *r, uint32_t e)
-{
-    uint32_t h = r->head;
-
-    if (h - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) >= AE_NETDEV_SLOTS)
-        return false;
-    r->ring[h % AE_NETDEV_SLOTS] = e;
-    __atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
-    return true;
-}
-
+/* A ring entry from the client, or false; nonsense indices are counted. */
 static bool ring_pop(struct ae_netdev_ring *r, uint32_t *e)
 {
-    uint32_t t = r->tail, h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+    int got = netring_pop(r, e);
 
-    if (h == t)
-        return false;
-    if (h - t > AE_NETDEV_SLOTS) {          /* nonsense: skip to the producer */
+    if (got < 0)
         nb.n.bad_ring++;
-        __atomic_store_n(&r->tail, h, __ATOMIC_RELEASE);
-        return false;
-    }
-    *e = r->ring[t % AE_NETDEV_SLOTS];
-    __atomic_store_n(&r->tail, t + 1, __ATOMIC_RELEASE);
-    return true;
+    return got > 0;
 }
 
 static int make_pool(unsigned i, ae_handle_t *vmo, uint64_t size, uint64_t va, uint32_t flags,
@@ -121,7 +103,7 @@ static bool reap_rx(void)
         if (slot >= AE_NETDEV_SLOTS || nb.rx_owner[slot] != SLOT_DEVICE)
             continue;               /* virtq vouches for it; never happens */
         if (len < HDR + FRAME_MIN || flen > AE_NETDEV_FRAME_MAX || !nb.client ||
-            !ring_push(&nb.shm->rx_ready, AE_NETDEV_ENTRY(slot, flen))) {
+            !netring_push(&nb.shm->rx_ready, AE_NETDEV_ENTRY(slot, flen))) {
             nb.n.rx_dropped++;
             post_rx(slot);
             continue;
@@ -163,7 +145,7 @@ static bool reap_tx(void)
         if (slot >= AE_NETDEV_SLOTS || nb.tx_owner[slot] != SLOT_DEVICE)
             continue;
         nb.tx_owner[slot] = SLOT_DRIVER;
-        if (nb.client && ring_push(&nb.shm->tx_done, AE_NETDEV_ENTRY(slot, 0))) {
+        if (nb.client && netring_push(&nb.shm->tx_done, AE_NETDEV_ENTRY(slot, 0))) {
             nb.tx_owner[slot] = SLOT_CLIENT;
             pushed = true;
         }
@@ -195,7 +177,7 @@ static bool take_tx(bool *done)
                 nb.n.bad_ring++;
             else
                 nb.n.tx_dropped++;
-            ring_push(&nb.shm->tx_done, AE_NETDEV_ENTRY(slot, 0));   /* it stays theirs */
+            netring_push(&nb.shm->tx_done, AE_NETDEV_ENTRY(slot, 0));   /* it stays theirs */
             *done = true;
             continue;
         }
@@ -221,7 +203,7 @@ void dp_attach(ae_handle_t client)
             post_rx(s);
         if (nb.tx_owner[s] != SLOT_DEVICE) {
             nb.tx_owner[s] = SLOT_CLIENT;
-            ring_push(&nb.shm->tx_done, AE_NETDEV_ENTRY(s, 0));
+            netring_push(&nb.shm->tx_done, AE_NETDEV_ENTRY(s, 0));
         }
     }
     vnet_notify(NB_RXQ);

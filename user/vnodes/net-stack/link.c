@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bufsvc.h"
+#include "netring.h"
 #include "stack.h"
 #include "svc.h"
 
@@ -16,28 +17,6 @@
 #define POOL_BYTES ((uint64_t)AE_NETDEV_SLOTS * AE_NETDEV_SLOT_SIZE)
 
 static struct ae_svc netdev;
-
-static bool ring_push(struct ae_netdev_ring *r, uint32_t e)
-{
-    uint32_t h = r->head;
-
-    if (h - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) >= AE_NETDEV_SLOTS)
-        return false;
-    r->ring[h % AE_NETDEV_SLOTS] = e;
-    __atomic_store_n(&r->head, h + 1, __ATOMIC_RELEASE);
-    return true;
-}
-
-static bool ring_pop(struct ae_netdev_ring *r, uint32_t *e)
-{
-    uint32_t t = r->tail, h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-
-    if (h == t || h - t > AE_NETDEV_SLOTS)
-        return false;
-    *e = r->ring[t % AE_NETDEV_SLOTS];
-    __atomic_store_n(&r->tail, t + 1, __ATOMIC_RELEASE);
-    return true;
-}
 
 static int map(ae_handle_t vmo, uint64_t va, uint64_t len)
 {
@@ -93,7 +72,7 @@ uint8_t *link_tx_buf(uint32_t *slot)
 
 void link_send(uint32_t slot, uint32_t len)
 {
-    if (!ring_push(&st.shm->tx_send, AE_NETDEV_ENTRY(slot, len))) {
+    if (!netring_push(&st.shm->tx_send, AE_NETDEV_ENTRY(slot, len))) {
         link_drop(slot);
         return;
     }
@@ -114,10 +93,10 @@ static void drain(void)
     uint32_t e;
     bool gave = false;
 
-    while (ring_pop(&st.shm->tx_done, &e))
+    while (netring_pop(&st.shm->tx_done, &e) > 0)
         if (AE_NETDEV_SLOT(e) < AE_NETDEV_SLOTS)
             link_drop(AE_NETDEV_SLOT(e));
-    while (ring_pop(&st.shm->rx_ready, &e)) {
+    while (netring_pop(&st.shm->rx_ready, &e) > 0) {
         uint32_t slot = AE_NETDEV_SLOT(e), len = AE_NETDEV_LEN(e);
         if (slot >= AE_NETDEV_SLOTS)
             continue;
@@ -128,7 +107,7 @@ static void drain(void)
             eth_input(st.rx_pool + (uint64_t)slot * AE_NETDEV_SLOT_SIZE + AE_NETDEV_FRAME_OFF,
                       len);
         }
-        if (ring_push(&st.shm->rx_free, AE_NETDEV_ENTRY(slot, 0)))
+        if (netring_push(&st.shm->rx_free, AE_NETDEV_ENTRY(slot, 0)))
             st.rx_held--;
         gave = true;
     }
