@@ -128,7 +128,10 @@
        uint64_t a1), (trace, type, peer, a0, a1))                          \
     X(45, irq_msi_message,   AE_OBJ_IRQ,          AE_RIGHT_MANAGE, CALL,      \
       (ae_handle_t irq, uint32_t line, struct ae_msi_message *out),          \
-      (irq, line, out))
+      (irq, line, out))                                                       \
+    X(46, vmo_slice,         AE_OBJ_VMO,          AE_RIGHT_DERIVE, CALL,      \
+      (ae_handle_t vmo, uint64_t offset, uint64_t size, uint32_t rights),    \
+      (vmo, offset, size, rights))
 
 enum ae_syscall {
 #define AE_X_SYSNUM(num, name, type, rights, stub, params, args) AE_SYS_##name = num,

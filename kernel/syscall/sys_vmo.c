@@ -7,6 +7,8 @@
  *           va, offset, len, prot)
  *   vmo_unmap(proc[MAP] or 0 = self, va, len)
  *   vmo_info(vmo[READ], struct ae_vmo_info *out)
+ *   vmo_slice(vmo[DERIVE], offset, size, rights) -> handle [rights] to a
+ *       new VMO over those of its pages
  */
 #include "syscall/syscall.h"
 #include "syscall/uaccess.h"
@@ -94,6 +96,25 @@ int64_t sys_vmo_info(struct trap_frame *f, struct cap *c)
                                v->flags ? v->pages[0] : 0};
 
     return copy_to_user(f->rsi, &info, sizeof(info));
+}
+
+/* A new object over part of an existing one's pages (vmo.h): what a
+ * service hands out when a client may see one buffer of a pool and
+ * nothing else. The new handle has `rights`, none beyond the parent's. */
+int64_t sys_vmo_slice(struct trap_frame *f, struct cap *c)
+{
+    struct vmo *v;
+    ae_handle_t h;
+    int err;
+
+    if (f->r10 > UINT32_MAX || (f->r10 & ~(uint64_t)c->rights))
+        return AE_ERR_ACCESS;
+    err = vmo_create_slice(process_current(), c->obj, f->rsi, f->rdx, &v);
+    if (err)
+        return err;
+    err = handle_install(process_current(), &v->obj, (uint32_t)f->r10, 0, &h);
+    kobj_unref(&v->obj);
+    return err ? err : (int64_t)h;
 }
 
 int64_t sys_vmo_create_physical(struct trap_frame *f, struct cap *c)

@@ -170,9 +170,35 @@ int vmo_create(struct process *p, uint64_t size, uint32_t flags, struct vmo **ou
     return AE_OK;
 }
 
+int vmo_create_slice(struct process *p, struct vmo *parent, uint64_t offset, uint64_t size,
+                     struct vmo **out)
+{
+    uint64_t first = offset / PAGE, npages = size / PAGE;
+    struct vmo *v;
+    int err;
+
+    if (!size || (offset | size) & (PAGE - 1))
+        return AE_ERR_INVAL;
+    if (first > parent->npages || npages > parent->npages - first)
+        return AE_ERR_RANGE;
+    err = vmo_alloc(&p->acct->q, npages, &v);
+    if (err)
+        return err;
+    v->flags = parent->flags;
+    v->npages = npages;
+    for (uint64_t i = 0; i < npages; i++)
+        v->pages[i] = parent->pages[first + i];
+    kobj_ref(&parent->obj);
+    v->parent = parent;
+    *out = v;
+    return AE_OK;
+}
+
 void vmo_destroy(struct vmo *v)
 {
     KASSERT(list_empty(&v->mappings));
+    if (v->parent)
+        kobj_unref(&v->parent->obj);    /* its pages were the parent's */
     if (v->charged) {
         for (uint64_t i = 0; i < v->npages; i++)
             uframe_free(v->charged, v->pages[i]);

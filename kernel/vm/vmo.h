@@ -27,6 +27,7 @@ struct vmo {
     struct quota *charged;      /* account holding the pages' charge; NULL for
                                  * device memory, which no one owns */
     uint32_t flags;             /* AE_VMO_CONTIGUOUS, AE_VMO_DEVICE */
+    struct vmo *parent;         /* a slice: the VMO whose pages these are (a reference) */
     struct list_node mappings;  /* struct vm_mapping.vmo_link */
 };
 
@@ -55,6 +56,13 @@ int vmo_create_device(struct process *p, uint64_t phys, uint64_t size, struct vm
  * freed; mappings of it are charged like any (page tables, the record).
  * No handle to it is ever given out. AE_ERR_INVAL, AE_ERR_NOMEM. */
 int vmo_create_kernel(const uint64_t *pages, uint64_t npages, struct vmo **out);
+/* A slice: size bytes of parent's pages from offset (both page-aligned),
+ * the same physical pages, shared for as long as the slice lives (it holds
+ * a reference to parent; it owns and charges no pages, only its own
+ * object). Its flags are parent's. AE_ERR_INVAL (alignment, size 0),
+ * AE_ERR_RANGE (beyond parent), AE_ERR_QUOTA, AE_ERR_NOMEM. */
+int vmo_create_slice(struct process *p, struct vmo *parent, uint64_t offset, uint64_t size,
+                     struct vmo **out);
 /* Maps len bytes at offset of v into p at va, with prot (AE_PROT_*).
  * AE_ERR_INVAL (alignment, zero length, W+X, outside user space),
  * AE_ERR_RANGE (beyond the VMO), AE_ERR_EXISTS (overlaps a mapping),

@@ -1175,3 +1175,51 @@ KTEST(VMO0038, "MOVE removes every mapping of the VMO in the sender, not just on
         ae_handle_close(v);
     }
 }
+
+KTEST(VMO0039, "vmo_slice: the parent's pages, no others; rights within the parent's; the parent lives while a slice does")
+{
+    uint64_t base0 = ktest_frames(ktest_self), base;
+    ae_handle_t parent = CHECK_HANDLE(ae_vmo_create(4 * PAGE, AE_VMO_CONTIGUOUS));
+    ae_handle_t ro = CHECK_HANDLE(ae_handle_derive(parent, AE_RIGHT_READ | AE_RIGHT_MAP |
+                                                   AE_RIGHT_DERIVE, 0, 0));
+    struct ae_vmo_info pi, si;
+    struct ae_handle_info hi;
+    ae_handle_t s;
+
+    CHECK_OK(ae_vmo_map(parent, 0, VA, 0, 4 * PAGE, AE_PROT_READ | AE_PROT_WRITE));
+    for (unsigned i = 0; i < 4; i++)
+        *(volatile uint64_t *)(VA + i * PAGE) = 0x5100 + i;
+    base = ktest_frames(ktest_self);        /* the 4 pages, and page tables for VA and VA2 */
+    CHECK_EQ(ae_vmo_slice(parent, PAGE / 2, PAGE, AE_RIGHT_READ), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_slice(parent, 0, 0, AE_RIGHT_READ), AE_ERR_INVAL);
+    CHECK_EQ(ae_vmo_slice(parent, 3 * PAGE, 2 * PAGE, AE_RIGHT_READ), AE_ERR_RANGE);
+    CHECK_EQ(ae_vmo_slice(parent, 5 * PAGE, PAGE, AE_RIGHT_READ), AE_ERR_RANGE);
+    CHECK_EQ(ae_vmo_slice(parent, ~0ull & ~(PAGE - 1), 2 * PAGE, AE_RIGHT_READ), AE_ERR_RANGE);
+    CHECK_EQ(ae_vmo_slice(ro, PAGE, PAGE, AE_RIGHT_READ | AE_RIGHT_WRITE), AE_ERR_ACCESS);
+    s = CHECK_HANDLE(ae_vmo_slice(ro, 2 * PAGE, PAGE, AE_RIGHT_READ | AE_RIGHT_MAP));
+    CHECK_OK(ae_handle_info(s, &hi));
+    CHECK_EQ(hi.rights, AE_RIGHT_READ | AE_RIGHT_MAP);
+    CHECK_OK(ae_vmo_info(parent, &pi));
+    CHECK_OK(ae_vmo_info(s, &si));
+    CHECK_EQ(si.size, PAGE);
+    CHECK_EQ(si.flags, AE_VMO_CONTIGUOUS);
+    CHECK_EQ(si.phys, pi.phys + 2 * PAGE);
+    CHECK_EQ(ae_vmo_map(s, 0, VA2, 0, PAGE, AE_PROT_READ | AE_PROT_WRITE), AE_ERR_ACCESS);
+    CHECK_EQ(ae_vmo_map(s, 0, VA2, 0, 2 * PAGE, AE_PROT_READ), AE_ERR_RANGE);
+    CHECK_OK(ae_vmo_map(s, 0, VA2, 0, PAGE, AE_PROT_READ));
+    CHECK_EQ(*(volatile uint64_t *)VA2, 0x5102);
+    *(volatile uint64_t *)(VA + 2 * PAGE) = 0x5199;          /* the same page */
+    CHECK_EQ(*(volatile uint64_t *)VA2, 0x5199);
+    CHECK_EQ(ktest_frames(ktest_self), base);                /* no page of its own */
+    /* Every handle to the parent goes: the slice's page stays good. */
+    CHECK_OK(ae_vmo_unmap(0, VA, 4 * PAGE));
+    ae_handle_close(ro);
+    ae_handle_close(parent);
+    CHECK_EQ(*(volatile uint64_t *)VA2, 0x5199);
+    CHECK_EQ(ktest_frames(ktest_self), base);
+    CHECK_OK(ae_kernel_check(ktest_self));
+    CHECK_OK(ae_vmo_unmap(0, VA2, PAGE));
+    ae_handle_close(s);
+    CHECK_EQ(ktest_frames(ktest_self), base0);               /* the pages go with it */
+    CHECK_OK(ae_kernel_check(ktest_self));
+}
