@@ -49,7 +49,7 @@ enum ae_netdev_op {
 };
 
 #define AE_NETDEV_SLOTS 256u            /* per pool; a power of two */
-#define AE_NETDEV_SLOT_SIZE 2048u
+#define AE_NETDEV_SLOT_SIZE 4096u          /* a page: one buffer can be handed on alone (vmo_slice) */
 #define AE_NETDEV_FRAME_OFF 12u         /* virtio-net's header comes first */
 #define AE_NETDEV_FRAME_MAX 1514u       /* Ethernet without FCS, MTU 1500 */
 #define AE_NETDEV_MTU 1500u
