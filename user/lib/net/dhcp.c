@@ -121,13 +121,13 @@ static void send_msg(struct dhcp_client *c, uint64_t now_ns, uint8_t *out,
     po->len = (size_t)dhcp_build(out, DHCP_MSG_LEN, &tx);
 }
 
-/* RFC 2131 4.4.5: half the time left to the next deadline, at least 60 s,
- * never past the deadline itself. */
+/* RFC 2131 4.4.5: half the time left to the next deadline, at least 60 s
+ * (deadline() stops it at that deadline itself). */
 static uint64_t renew_retry(uint64_t now_ns, uint64_t until)
 {
     uint64_t wait = (until - now_ns) / 2;
 
-    return min64(until, add_sat(now_ns, wait > DHCP_RENEW_MIN_NS ? wait : DHCP_RENEW_MIN_NS));
+    return add_sat(now_ns, wait > DHCP_RENEW_MIN_NS ? wait : DHCP_RENEW_MIN_NS);
 }
 
 static uint64_t deadline(const struct dhcp_client *c)
@@ -198,9 +198,7 @@ int dhcp_poll(struct dhcp_client *c, uint64_t now_ns, uint8_t *out, size_t cap,
             break;
         case DHCP_REBINDING:
             if (now_ns >= c->lease.expiry_ns) {
-                ev = DHCP_EV_EXPIRED;
-                c->discovers = 0;
-                c->fallback_told = false;
+                ev = DHCP_EV_EXPIRED;   /* the fallback count restarted at binding */
                 to_init(c, now_ns);
                 again = true;
             } else if (now_ns >= c->next_ns) {

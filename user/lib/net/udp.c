@@ -44,7 +44,7 @@ int udp_build(uint8_t *buf, size_t cap, uint32_t src_ip, uint32_t dst_ip,
     if (cap < UDP_HDR_LEN + len)
         return AE_ERR_TRUNCATED;
     ulen = (uint16_t)(UDP_HDR_LEN + len);
-    if (len)
+    if (len && payload != buf + UDP_HDR_LEN)    /* in place already: nothing to move */
         memmove(buf + UDP_HDR_LEN, payload, len);
     net_put16(buf, src_port);
     net_put16(buf + 2, dst_port);
