@@ -108,7 +108,7 @@ NET_SRCS       := $(sort $(wildcard user/lib/net/*.c))
 ULIB_SRCS  := user/lib/crt0.S user/lib/ulib.c user/lib/scratch.c user/lib/spawn.c \
               user/lib/elf_load.c user/lib/manifest.c user/lib/manifest_keys.c \
               user/lib/svc.c user/lib/con.c user/lib/bufsvc.c user/lib/serve.c user/lib/vfsc.c user/lib/clientbuf.c \
-              user/lib/acpi_power.c user/lib/aefs.c user/lib/trace_read.c user/lib/pci_cfg.c user/lib/virtio_pci.c user/lib/virtq.c \
+              user/lib/acpi_power.c user/lib/aefs.c user/lib/trace_read.c user/lib/pci_cfg.c user/lib/virtio_pci.c user/lib/virtq.c user/lib/netc.c \
               $(TRUST_SRCS) $(CRYPTO_SRCS) $(NET_SRCS) \
               common/elf64.c common/fmt.c common/string.c common/strerror.c $(LIBC_SRCS)
 ULIB_OBJS  := $(patsubst %,$(BUILD)/uobj/%.o,$(basename $(ULIB_SRCS)))

@@ -19,6 +19,54 @@
  *
  * Each client (badge) has its own echo identifier, so replies to another
  * client's pings are not seen.
+ *
+ * Sockets. A client first shares a transfer buffer (NET_SETBUF, which also
+ * ends any sockets an earlier run of the same client left) and gives a
+ * notification (NET_NOTIFY) that net-stack signals (AE_NET_WAKE) whenever
+ * one of its sockets may have changed state; nothing blocks in net-stack:
+ * an operation that cannot finish now answers AGAIN and the client waits
+ * on its notification. Sockets are small numbers, the client's own.
+ * Endpoints are packed as address | port << 32.
+ *
+ *   NET_SETBUF    h[0] VMO [READ WRITE MAP], w[0] size (4096..65536)
+ *   NET_NOTIFY    h[0] notification [SIGNAL]
+ *   NET_SOCKET    w[0] AE_NET_UDP -> w[0] socket
+ *   NET_BIND      w[0] socket, w[1] endpoint (address 0: any; port 0: one
+ *                 is picked) -> w[0] the endpoint bound. EXISTS: in use
+ *   NET_CONNECT   w[0] socket, w[1] endpoint: UDP: the default
+ *                 destination, and only its datagrams are received
+ *   NET_SENDTO    w[0] socket, w[1] bytes at the buffer's start, w[2]
+ *                 endpoint (0: the connected one) -> w[0] bytes sent.
+ *                 AGAIN: no transmit buffer free now
+ *   NET_RECVFROM  w[0] socket -> w[0] bytes put at the buffer's start
+ *                 (a datagram longer than the buffer is cut), w[1] the
+ *                 sender's endpoint, w[2] the datagram's whole length.
+ *                 AGAIN: nothing queued
+ *   NET_POLL      w[0] n: n struct ae_net_pollfd in the buffer (events
+ *                 in, revents out) -> w[0] how many have revents
+ *   NET_CLOSE     w[0] socket
+ *   NET_SOCKETS   -> w[0] n: n struct ae_net_sockinfo in the buffer (every
+ *                 client's sockets: netstat)
+ *
+ * Zero copy (UDP): a datagram stays in the page the network card wrote it
+ * to, and that page alone goes to the client; a page to send is the
+ * client's until it hands it back with the datagram in it.
+ *
+ *   NET_ZC_RECV   w[0] socket -> h[0] a one-page VMO [READ MAP GRANT]: the
+ *                 received frame's page; w[0] the payload's offset in it,
+ *                 w[1] its length, w[2] the sender's endpoint. Moved to
+ *                 the client: net-stack keeps no mapping of it. AGAIN
+ *   NET_ZC_RELEASE h[0] that VMO, w[0] socket: the page goes back to the
+ *                 network card. INVAL: not a page this socket was given
+ *   NET_ZC_TXBUF  w[0] socket -> h[0] a one-page VMO [READ WRITE MAP GRANT]
+ *                 to fill from offset w[0] (headers go before it), w[1]
+ *                 the most payload it takes. AGAIN
+ *   NET_ZC_SEND   h[0] that VMO, w[0] socket, w[1] payload bytes, w[2]
+ *                 endpoint (0: the connected one): sent from that page
+ *
+ * A socket holds at most AE_NET_ZC_HELD pages at a time. A page a client
+ * still holds when its socket closes is never reused (counted in
+ * ae_net_sockinfo.zc_lost), so nobody else's data can reach it.
  */
 #ifndef AETHER_PROTO_NET_H
 #define AETHER_PROTO_NET_H
@@ -31,7 +79,56 @@ enum ae_net_op {
     AE_NET_IFERRORS,
     AE_NET_PING,
     AE_NET_PING_POLL,
+    AE_NET_SETBUF = 0x10,
+    AE_NET_NOTIFY,
+    AE_NET_SOCKET,
+    AE_NET_BIND,
+    AE_NET_CONNECT,
+    AE_NET_SENDTO,
+    AE_NET_RECVFROM,
+    AE_NET_POLL,
+    AE_NET_CLOSE,
+    AE_NET_SOCKETS,
+    AE_NET_ZC_RECV = 0x20,
+    AE_NET_ZC_RELEASE,
+    AE_NET_ZC_TXBUF,
+    AE_NET_ZC_SEND,
 };
+
+#define AE_NET_UDP 2u
+#define AE_NET_WAKE 1ull                /* notification bit */
+#define AE_NET_ZC_HELD 16u
+#define AE_NET_EP(addr, port) ((uint64_t)(uint32_t)(addr) | (uint64_t)(uint16_t)(port) << 32)
+#define AE_NET_EP_ADDR(ep) ((uint32_t)(ep))
+#define AE_NET_EP_PORT(ep) ((uint16_t)((ep) >> 32))
+
+/* NET_POLL */
+#define AE_NET_POLLIN 1u
+#define AE_NET_POLLOUT 4u
+#define AE_NET_POLLERR 8u
+#define AE_NET_POLLNVAL 32u
+
+struct ae_net_pollfd {
+    uint32_t sock;
+    uint16_t events, revents;
+};
+_Static_assert(sizeof(struct ae_net_pollfd) == 8, "ABI");
+
+/* NET_SOCKETS: one socket */
+struct ae_net_sockinfo {
+    uint32_t client;            /* its V-Node id */
+    uint32_t sock;
+    uint32_t type;              /* AE_NET_UDP */
+    uint32_t state;             /* 0 */
+    uint64_t local, remote;     /* endpoints; remote 0: not connected */
+    uint32_t rx_queued;         /* datagrams waiting */
+    uint32_t zc_held;           /* pages the client holds now */
+    uint64_t rx_datagrams, tx_datagrams, rx_dropped;
+    uint64_t copied;            /* payload bytes copied for it (the copying path) */
+    uint32_t zc_lost;           /* pages never handed back (closed while held) */
+    uint32_t reserved;
+};
+_Static_assert(sizeof(struct ae_net_sockinfo) == 80, "ABI");
 
 /* NET_IFCONFIG w[3] */
 #define AE_NET_IF_LINK 1u           /* the driver is attached and its link is up */

@@ -22,7 +22,9 @@ struct nb nb;
 static int64_t op_attach(struct ae_msg *m)
 {
     ae_handle_t out[4];
-    const uint32_t mem = AE_RIGHT_READ | AE_RIGHT_WRITE | AE_RIGHT_MAP | AE_RIGHT_GRANT;
+    /* DERIVE: net-stack slices single pages off the pools for its clients. */
+    const uint32_t mem = AE_RIGHT_READ | AE_RIGHT_WRITE | AE_RIGHT_MAP | AE_RIGHT_GRANT |
+                         AE_RIGHT_DERIVE;
     struct ae_handle_info hi;
     int64_t r;
 

@@ -201,6 +201,9 @@ static void dhcp_event(int ev)
         configure(STATIC_IP, STATIC_MASK, STATIC_GW, 0, AE_NET_IF_STATIC);
 }
 
+/* The datagram being handled came out of reassembly (not in an rx slot). */
+static bool reassembled;
+
 static void udp_in(const struct ipv4_hdr *h)
 {
     struct udp_dgram u;
@@ -216,6 +219,8 @@ static void udp_in(const struct ipv4_hdr *h)
             dhcp_event(r);
         return;
     }
+    if (sock_udp_input(h, &u, !h->mf && h->frag_off == 0 && !reassembled))
+        return;
     /* No socket listens there (there are no UDP sockets yet): say so,
      * when RFC 1122 allows an error at all. */
     uint32_t slot;
@@ -271,7 +276,9 @@ static void ipv4_in(const struct eth_frame *e)
     h.payload_len = whole.len;
     h.mf = false;
     h.frag_off = 0;
+    reassembled = true;
     l4_in(&h);
+    reassembled = false;
     ip_reasm_release(&st.reasm, whole.slot);
 }
 

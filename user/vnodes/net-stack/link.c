@@ -18,10 +18,12 @@
 
 static struct ae_svc netdev;
 
-static int map(ae_handle_t vmo, uint64_t va, uint64_t len)
+/* keep: the pools stay in our table, for slicing pages off (sock.c). */
+static int map(ae_handle_t vmo, uint64_t va, uint64_t len, bool keep)
 {
     int64_t r = ae_vmo_map(vmo, 0, va, 0, len, AE_PROT_READ | AE_PROT_WRITE);
-    ae_handle_close(vmo);           /* the mapping keeps it */
+    if (!keep)
+        ae_handle_close(vmo);       /* the mapping keeps it */
     return (int)r;
 }
 
@@ -47,9 +49,18 @@ int link_attach(void)
     if (r || AE_MSG_NHANDLES(m.info) != 4)
         return r ? (int)r : AE_ERR_INVAL;
     st.bridge_notif = m.h[3];
-    if ((r = map(m.h[0], SHM_VA, AE_NETDEV_SHM_BYTES)) || (r = map(m.h[1], RX_VA, POOL_BYTES)) ||
-        (r = map(m.h[2], TX_VA, POOL_BYTES)))
+    if ((r = map(m.h[0], SHM_VA, AE_NETDEV_SHM_BYTES, false)) ||
+        (r = map(m.h[1], RX_VA, POOL_BYTES, true)) || (r = map(m.h[2], TX_VA, POOL_BYTES, true)))
         return (int)r;
+    st.pool_vmo[0] = m.h[1];
+    st.pool_vmo[1] = m.h[2];
+    for (unsigned i = 0; i < 2; i++) {
+        struct ae_vmo_info vi;
+        if ((r = ae_vmo_info(st.pool_vmo[i], &vi)) || vi.size != POOL_BYTES ||
+            !(vi.flags & AE_VMO_CONTIGUOUS))
+            return r ? (int)r : AE_ERR_INVAL;
+        st.pool_phys[i] = vi.phys;
+    }
     st.shm = (struct ae_netdev_shm *)SHM_VA;
     st.rx_pool = (uint8_t *)RX_VA;
     st.tx_pool = (uint8_t *)TX_VA;
@@ -87,26 +98,44 @@ void link_drop(uint32_t slot)
         st.tx_free[st.ntx_free++] = slot;
 }
 
+void link_rx_release(uint32_t slot)
+{
+    if (netring_push(&st.shm->rx_free, AE_NETDEV_ENTRY(slot, 0))) {
+        st.rx_held--;
+        ae_notify_signal(st.bridge_notif, AE_NETDEV_KICK);
+    }
+}
+
 /* Everything the bridge has for us: finished tx slots, received frames. */
 static void drain(void)
 {
     uint32_t e;
     bool gave = false;
 
+    bool had_tx = st.ntx_free > 0;
+
     while (netring_pop(&st.shm->tx_done, &e) > 0)
         if (AE_NETDEV_SLOT(e) < AE_NETDEV_SLOTS)
             link_drop(AE_NETDEV_SLOT(e));
+    if (!had_tx && st.ntx_free)
+        sock_tx_ready();
     while (netring_pop(&st.shm->rx_ready, &e) > 0) {
         uint32_t slot = AE_NETDEV_SLOT(e), len = AE_NETDEV_LEN(e);
         if (slot >= AE_NETDEV_SLOTS)
             continue;
         st.rx_held++;
+        st.rx_slot = slot;
+        st.rx_keep = false;
         if (len <= AE_NETDEV_FRAME_MAX) {
             st.n.rx_frames++;
             st.n.rx_bytes += len;
             eth_input(st.rx_pool + (uint64_t)slot * AE_NETDEV_SLOT_SIZE + AE_NETDEV_FRAME_OFF,
                       len);
         }
+        /* A socket queued the datagram where it lies: the slot is its
+         * until read (sock.c gives it back). */
+        if (st.rx_keep)
+            continue;
         if (netring_push(&st.shm->rx_free, AE_NETDEV_ENTRY(slot, 0)))
             st.rx_held--;
         gave = true;

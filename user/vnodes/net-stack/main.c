@@ -102,6 +102,11 @@ static const struct ae_serve_op ops[] = {
     {AE_NET_IFERRORS, op_iferrors},
     {AE_NET_PING, op_ping},
     {AE_NET_PING_POLL, op_ping_poll},
+    {AE_NET_SETBUF, sock_op},   {AE_NET_NOTIFY, sock_op},    {AE_NET_SOCKET, sock_op},
+    {AE_NET_BIND, sock_op},     {AE_NET_CONNECT, sock_op},   {AE_NET_SENDTO, sock_op},
+    {AE_NET_RECVFROM, sock_op}, {AE_NET_POLL, sock_op},      {AE_NET_CLOSE, sock_op},
+    {AE_NET_SOCKETS, sock_op},  {AE_NET_ZC_RECV, sock_op},   {AE_NET_ZC_RELEASE, sock_op},
+    {AE_NET_ZC_TXBUF, sock_op}, {AE_NET_ZC_SEND, sock_op},
 };
 
 int main(const struct ae_bootinfo *bi)

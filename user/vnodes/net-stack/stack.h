@@ -41,6 +41,7 @@ struct ping {
 struct counters {
     uint64_t rx_frames, rx_bytes, tx_frames, tx_bytes;
     uint64_t malformed, bad_csum, unroutable;
+    uint64_t zc_lost;               /* pool pages clients never handed back */
 };
 
 struct stack {
@@ -49,6 +50,10 @@ struct stack {
     ae_handle_t bridge_notif, notif;
     struct ae_netdev_shm *shm;
     uint8_t *rx_pool, *tx_pool;
+    ae_handle_t pool_vmo[2];        /* rx, tx: for vmo_slice */
+    uint64_t pool_phys[2];
+    uint32_t rx_slot;               /* the slot of the frame being handled */
+    bool rx_keep;                   /* ...which a socket has queued: not given back yet */
     uint32_t tx_free[AE_NETDEV_SLOTS];
     unsigned ntx_free;
     unsigned rx_held;               /* rx slots taken and not yet given back */
@@ -80,6 +85,8 @@ void link_thread(void *arg);
 uint8_t *link_tx_buf(uint32_t *slot);
 void link_send(uint32_t slot, uint32_t len);
 void link_drop(uint32_t slot);
+/* An rx slot a socket held goes back to net-bridge. */
+void link_rx_release(uint32_t slot);
 
 /* ip.c: frames in, datagrams out */
 void eth_input(const uint8_t *frame, uint32_t len);
@@ -91,6 +98,15 @@ int ip_send_commit(uint32_t slot, uint32_t src, uint32_t dst, uint8_t proto, uin
 /* Timers: ARP retries, DHCP. Returns the next deadline. */
 uint64_t ip_timers(uint64_t now);
 void dhcp_begin(void);
+
+/* sock.c: UDP sockets and the "net" socket operations */
+/* A UDP datagram for us (h: its IPv4 header, u: parsed) lying in the
+ * current rx slot: true when a socket took it (it may keep the slot). */
+struct udp_dgram;
+bool sock_udp_input(const struct ipv4_hdr *h, const struct udp_dgram *u, bool in_slot);
+/* tx buffers are free again after running out: wake clients waiting. */
+void sock_tx_ready(void);
+int64_t sock_op(struct ae_msg *m);
 
 /* ping.c */
 void ping_input(uint32_t from, uint8_t ttl, uint16_t id, uint16_t seq);

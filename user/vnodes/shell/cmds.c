@@ -23,6 +23,9 @@ const struct sh_cmd_def sh_cmds[] = {
      cmd_lspci},
     {"ifconfig", "ifconfig", "the network interface: address, gateway, MAC, counters", cmd_ifconfig},
     {"ping", "ping [-c N] ADDRESS", "ICMP echo to an IPv4 address, N (4) times", cmd_ping},
+    {"netstat", "netstat", "every socket: endpoints, queued datagrams, counters", cmd_netstat},
+    {"udpecho", "udpecho [-z] [-n N] PORT", "echo N (1) UDP datagrams to their senders; "
+     "-z: through zero-copy pages", cmd_udpecho},
     {"start", "start NAME", "start a V-Node that is not running", cmd_start},
     {"stop", "stop NAME", "stop a V-Node; it is not restarted", cmd_stop},
     {"restart", "restart NAME", "stop a V-Node and start it again", cmd_restart},

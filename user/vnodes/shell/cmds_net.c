@@ -3,11 +3,16 @@
  * docs/NETWORK.md):
  *   ifconfig           the interface: address, mask, gateway, MAC, counters
  *   ping [-c N] ADDR   ICMP echo to an IPv4 address, N (4) times
+ *   netstat            every socket: endpoints, queues, counters
+ *   udpecho [-z] [-n N] PORT
+ *                      echo N (1) UDP datagrams back to their senders,
+ *                      through the copying calls or (-z) zero copy
  */
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include "cmds.h"
+#include "netc.h"
 #include "svc.h"
 #include "aether/proto/net.h"
 #include "common/string.h"
@@ -161,4 +166,145 @@ int cmd_ping(int argc, char **argv, struct sh_io *io)
     sh_printf(io, "--- %s ping statistics ---\n%u packets transmitted, %u received, %u%% "
               "packet loss\n", argv[a], sent, got, sent ? (sent - got) * 100 / sent : 0);
     return got ? 0 : 1;
+}
+
+#define NETC_BUF_VA 0x0000170000000000ull
+#define ZC_RX_VA 0x0000171000000000ull
+#define ZC_TX_VA 0x0000171000100000ull
+#define UDPECHO_WAIT_NS (120 * 1000000000ull)
+
+static void netc_ready(void)
+{
+    static bool done;
+
+    if (!done)
+        netc_init(NETC_BUF_VA);
+    done = true;
+}
+
+static void ep_text(uint64_t ep, char *out, size_t len)
+{
+    char ip[16];
+
+    if (!ep) {
+        ae_snprintf(out, len, "*:*");
+        return;
+    }
+    ip_text(AE_NET_EP_ADDR(ep), ip, sizeof(ip));
+    ae_snprintf(out, len, "%s:%u", ip, AE_NET_EP_PORT(ep));
+}
+
+int cmd_netstat(int argc, char **argv, struct sh_io *io)
+{
+    struct ae_msg m = {AE_MSG_INFO(AE_NET_SOCKETS, 0), {0}, {0}, 0};
+    const struct ae_net_sockinfo *s;
+    int64_t r;
+
+    if (argc != 1)
+        return sh_fail(io, 2, "netstat", "usage: netstat");
+    netc_ready();
+    if ((r = netc_call(&m)))
+        return sh_fail(io, 1, "netstat", "%s", ae_strerror(r));
+    s = netc_buf();
+    sh_printf(io, "Proto Local                 Remote                Recv-Q ZC  Client "
+              "     RX      TX    Drop    Copied\n");
+    for (uint64_t i = 0; i < m.w[0]; i++) {
+        char l[24], rem[24];
+        ep_text(s[i].local, l, sizeof(l));
+        ep_text(s[i].remote, rem, sizeof(rem));
+        sh_printf(io, "udp   %-21s %-21s %6u %-3u %6u %7lu %7lu %7lu %9lu\n", l, rem,
+                  s[i].rx_queued, s[i].zc_held, s[i].client, (unsigned long)s[i].rx_datagrams,
+                  (unsigned long)s[i].tx_datagrams, (unsigned long)s[i].rx_dropped,
+                  (unsigned long)s[i].copied);
+    }
+    return 0;
+}
+
+/* One datagram in and back out through the copying calls. */
+static int64_t echo_copy(int64_t s, uint64_t *bytes)
+{
+    static uint8_t buf[2048];
+    uint64_t from;
+    int64_t n = netc_recvfrom(s, buf, sizeof(buf), &from, UDPECHO_WAIT_NS);
+
+    if (n < 0)
+        return n;
+    *bytes += (uint64_t)n;
+    return netc_sendto(s, buf, (size_t)n, from);
+}
+
+/* The same with pages: the datagram is read where the card put it, and
+ * sent from a page of the card's; the only copy is this program's own,
+ * from one page to the other. */
+static int64_t echo_zc(int64_t s, uint64_t *bytes)
+{
+    struct netc_page in, out;
+    int64_t r = netc_zc_recv(s, ZC_RX_VA, &in, UDPECHO_WAIT_NS);
+
+    if (r)
+        return r;
+    r = netc_zc_txbuf(s, ZC_TX_VA, &out);
+    if (!r) {
+        uint32_t n = in.len < out.len ? in.len : out.len;
+        memcpy(out.va + out.off, in.va + in.off, n);
+        *bytes += n;
+        r = netc_zc_send(s, &out, n, in.ep);
+    }
+    int64_t r2 = netc_zc_release(s, &in);
+    return r ? r : r2;
+}
+
+int cmd_udpecho(int argc, char **argv, struct sh_io *io)
+{
+    bool zc = false;
+    unsigned long count = 1, port;
+    uint64_t bytes = 0;
+    int a = 1;
+    char *end;
+    int64_t s, r = 0;
+    unsigned long done = 0;
+
+    for (; a < argc - 1; a++) {
+        if (!strcmp(argv[a], "-z")) {
+            zc = true;
+        } else if (!strcmp(argv[a], "-n") && a + 1 < argc - 1) {
+            count = strtoul(argv[++a], &end, 10);
+            if (*end || !count || count > 1000000)
+                return sh_fail(io, 2, "udpecho", "-n takes 1..1000000");
+        } else {
+            break;
+        }
+    }
+    if (a != argc - 1)
+        return sh_fail(io, 2, "udpecho", "usage: udpecho [-z] [-n N] PORT");
+    port = strtoul(argv[a], &end, 10);
+    if (*end || !port || port > 65535)
+        return sh_fail(io, 2, "udpecho", "%s: not a port", argv[a]);
+    netc_ready();
+    s = netc_socket(AE_NET_UDP);
+    if (s >= 0)
+        r = netc_bind(s, AE_NET_EP(0, port));
+    if (s < 0 || r < 0)
+        return sh_fail(io, 1, "udpecho", "%s", ae_strerror(s < 0 ? s : r));
+    sh_printf(io, "udpecho: port %lu, %s\n", port, zc ? "zero copy" : "copying");
+    for (; done < count; done++) {
+        r = zc ? echo_zc(s, &bytes) : echo_copy(s, &bytes);
+        if (r < 0)
+            break;
+    }
+    /* What net-stack copied for this socket, from its own count. */
+    struct ae_msg m = {AE_MSG_INFO(AE_NET_SOCKETS, 0), {0}, {0}, 0};
+    uint64_t copied = ~0ull;
+    if (netc_call(&m) == AE_OK) {
+        const struct ae_net_sockinfo *si = netc_buf();
+        for (uint64_t i = 0; i < m.w[0]; i++)
+            if (si[i].sock == (uint32_t)s && AE_NET_EP_PORT(si[i].local) == port)
+                copied = si[i].copied;
+    }
+    netc_close(s);
+    sh_printf(io, "udpecho: %lu datagrams, %lu bytes echoed; net-stack copied %lu bytes\n",
+              done, (unsigned long)bytes, (unsigned long)copied);
+    if (r < 0)
+        return sh_fail(io, 1, "udpecho", "%s", ae_strerror(r));
+    return 0;
 }

@@ -1,0 +1,518 @@
+/*
+ * UDP sockets for the "net" service (include/aether/proto/net.h).
+ *
+ * A received datagram is queued where the network card wrote it: the
+ * socket holds that rx slot until the client reads the datagram. On the
+ * copying path (NET_RECVFROM) its payload is copied once, into the
+ * client's transfer buffer, and the slot goes back; on the zero-copy path
+ * (NET_ZC_RECV) the page itself, sliced off the pool, is moved to the
+ * client and comes back only as that same page (NET_ZC_RELEASE), checked
+ * by its physical address. Sending is the mirror image: NET_SENDTO copies
+ * the payload from the transfer buffer into a tx slot, NET_ZC_SEND sends
+ * from a tx page the client filled. `copied` counts every payload byte
+ * this file copies, per socket.
+ */
+#include <string.h>
+
+#include "clientbuf.h"
+#include "serve.h"
+#include "stack.h"
+#include "net/udp.h"
+#include "aether/proto/net.h"
+
+#define SOCKS_MAX 64
+#define RXQ_MAX 32                  /* datagrams queued per socket */
+#define RX_HELD_MAX 128             /* rx slots all sockets may hold (of 256) */
+#define EPHEMERAL_FIRST 49152
+#define CLIENT_BUF_VA 0x0000600000000000ull
+#define PAGE 4096u
+#define ZC_TX_OFF (AE_NETDEV_FRAME_OFF + ETH_HDR_LEN + IPV4_HDR_MIN + UDP_HDR_LEN)
+
+struct dgram {
+    uint16_t slot, off, len;
+    uint16_t sport;
+    uint32_t src;
+};
+
+struct sock {
+    bool used;
+    uint64_t client;                /* badge */
+    uint32_t id;
+    uint32_t lip, rip;              /* local, remote (0: any / not connected) */
+    uint16_t lport, rport;
+    struct dgram q[RXQ_MAX];
+    unsigned qhead, qn;
+    uint16_t zc_rx[AE_NET_ZC_HELD], zc_tx[AE_NET_ZC_HELD];
+    unsigned nzc_rx, nzc_tx;
+    uint64_t rx_datagrams, tx_datagrams, rx_dropped, copied;
+    uint32_t zc_lost;
+};
+
+static struct sock socks[SOCKS_MAX];
+static struct ae_clients clients = {.base_va = CLIENT_BUF_VA};
+static ae_handle_t client_notif[AE_CLIENTS_MAX];
+static uint16_t next_port = EPHEMERAL_FIRST;
+static unsigned rx_held_by_socks;
+
+static void wake(uint64_t client)
+{
+    struct ae_client *c = ae_client_of(&clients, client);
+    unsigned i = c ? ae_client_index(&clients, c) : AE_CLIENTS_MAX;
+
+    if (i < AE_CLIENTS_MAX && client_notif[i])
+        ae_notify_signal(client_notif[i], AE_NET_WAKE);
+}
+
+static struct sock *sock_of(uint64_t client, uint64_t id)
+{
+    for (unsigned i = 0; i < SOCKS_MAX; i++)
+        if (socks[i].used && socks[i].client == client && socks[i].id == id)
+            return &socks[i];
+    return NULL;
+}
+
+static bool port_taken(uint16_t port)
+{
+    for (unsigned i = 0; i < SOCKS_MAX; i++)
+        if (socks[i].used && socks[i].lport == port)
+            return true;
+    return false;
+}
+
+static void drop_queue(struct sock *s)
+{
+    for (; s->qn; s->qn--, s->qhead = (s->qhead + 1) % RXQ_MAX) {
+        link_rx_release(s->q[s->qhead].slot);
+        rx_held_by_socks--;
+    }
+}
+
+/* Pages the client still holds are written off: it may keep reading
+ * them, so they never carry anyone's data again. */
+static void close_sock(struct sock *s)
+{
+    drop_queue(s);
+    s->zc_lost += s->nzc_rx + s->nzc_tx;
+    st.n.zc_lost += s->nzc_rx + s->nzc_tx;
+    rx_held_by_socks -= s->nzc_rx;      /* out of circulation, not held for reading */
+    memset(s, 0, sizeof(*s));
+}
+
+bool sock_udp_input(const struct ipv4_hdr *h, const struct udp_dgram *u, bool in_slot)
+{
+    struct sock *s = NULL;
+    const uint8_t *slot_base = st.rx_pool + (uint64_t)st.rx_slot * AE_NETDEV_SLOT_SIZE;
+
+    for (unsigned i = 0; i < SOCKS_MAX && !s; i++) {
+        struct sock *c = &socks[i];
+        if (c->used && c->lport == u->dst_port && (!c->lip || c->lip == h->dst) &&
+            (!c->rip || (c->rip == h->src && c->rport == u->src_port)))
+            s = c;
+    }
+    if (!s)
+        return false;
+    if (!in_slot || s->qn == RXQ_MAX || rx_held_by_socks >= RX_HELD_MAX) {
+        s->rx_dropped++;
+        return true;
+    }
+    s->q[(s->qhead + s->qn++) % RXQ_MAX] = (struct dgram){
+        (uint16_t)st.rx_slot, (uint16_t)(u->payload - slot_base), (uint16_t)u->payload_len,
+        u->src_port, h->src};
+    s->rx_datagrams++;
+    rx_held_by_socks++;
+    st.rx_keep = true;
+    wake(s->client);
+    return true;
+}
+
+void sock_tx_ready(void)
+{
+    for (unsigned i = 0; i < AE_CLIENTS_MAX; i++)
+        if (client_notif[i])
+            ae_notify_signal(client_notif[i], AE_NET_WAKE);
+}
+
+/* ---- operations ------------------------------------------------------------ */
+
+static int64_t op_setbuf(struct ae_msg *m)
+{
+    int64_t r = ae_client_setbuf(&clients, m->badge, m);
+
+    /* A new session: whatever an earlier run of this client left ends. */
+    for (unsigned i = 0; r == AE_OK && i < SOCKS_MAX; i++)
+        if (socks[i].used && socks[i].client == m->badge)
+            close_sock(&socks[i]);
+    return r;
+}
+
+static int64_t op_notify(struct ae_msg *m)
+{
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    struct ae_handle_info hi;
+    unsigned i;
+
+    if (!c)
+        return AE_ERR_QUOTA;
+    if (AE_MSG_NHANDLES(m->info) != 1 || ae_handle_info(m->h[0], &hi) ||
+        hi.type != AE_OBJ_NOTIFICATION || !(hi.rights & AE_RIGHT_SIGNAL))
+        return AE_ERR_INVAL;
+    i = ae_client_index(&clients, c);
+    if (client_notif[i])
+        ae_handle_close(client_notif[i]);
+    client_notif[i] = m->h[0];
+    m->h[0] = 0;                    /* kept */
+    return AE_OK;
+}
+
+static int64_t op_socket(struct ae_msg *m)
+{
+    uint32_t id = 1;
+
+    if (m->w[0] != AE_NET_UDP)
+        return AE_ERR_UNSUPPORTED;
+    while (sock_of(m->badge, id))
+        id++;
+    for (unsigned i = 0; i < SOCKS_MAX; i++) {
+        if (!socks[i].used) {
+            socks[i] = (struct sock){.used = true, .client = m->badge, .id = id};
+            m->w[0] = id;
+            return AE_OK;
+        }
+    }
+    return AE_ERR_QUOTA;
+}
+
+static int bind_to(struct sock *s, uint32_t ip, uint16_t port)
+{
+    if (s->lport)
+        return AE_ERR_INVAL;        /* bound already */
+    if (ip && ip != st.ip)
+        return AE_ERR_NOTFOUND;     /* not an address of ours */
+    if (!port) {
+        for (unsigned tries = 0; tries < 16384 && port_taken(next_port); tries++)
+            next_port = next_port == 65535 ? EPHEMERAL_FIRST : next_port + 1;
+        if (port_taken(next_port))
+            return AE_ERR_BUSY;
+        port = next_port;
+    } else if (port_taken(port)) {
+        return AE_ERR_EXISTS;
+    }
+    s->lip = ip;
+    s->lport = port;
+    return AE_OK;
+}
+
+static int64_t op_bind(struct ae_msg *m)
+{
+    struct sock *s = sock_of(m->badge, m->w[0]);
+    int err;
+
+    if (!s || (m->w[1] >> 48))
+        return AE_ERR_INVAL;
+    err = bind_to(s, AE_NET_EP_ADDR(m->w[1]), AE_NET_EP_PORT(m->w[1]));
+    m->w[0] = AE_NET_EP(s->lip, s->lport);
+    return err;
+}
+
+static int64_t op_connect(struct ae_msg *m)
+{
+    struct sock *s = sock_of(m->badge, m->w[0]);
+    uint32_t ip = AE_NET_EP_ADDR(m->w[1]);
+
+    if (!s || (m->w[1] >> 48) || !AE_NET_EP_PORT(m->w[1]) || !ipv4_is_unicast(ip))
+        return AE_ERR_INVAL;
+    if (!s->lport && bind_to(s, 0, 0))
+        return AE_ERR_BUSY;
+    s->rip = ip;
+    s->rport = AE_NET_EP_PORT(m->w[1]);
+    return AE_OK;
+}
+
+/* Where a datagram goes: the given endpoint or the connected one. */
+static int dest_of(struct sock *s, uint64_t ep, uint32_t *ip, uint16_t *port)
+{
+    if (ep >> 48)
+        return AE_ERR_INVAL;
+    *ip = ep ? AE_NET_EP_ADDR(ep) : s->rip;
+    *port = ep ? AE_NET_EP_PORT(ep) : s->rport;
+    if (!*port || (!ipv4_is_unicast(*ip) && *ip != IPV4_BROADCAST))
+        return AE_ERR_INVAL;
+    if (!st.ip)
+        return AE_ERR_UNSUPPORTED;
+    if (!s->lport && bind_to(s, 0, 0))
+        return AE_ERR_BUSY;
+    return AE_OK;
+}
+
+static int64_t op_sendto(struct ae_msg *m)
+{
+    struct sock *s = sock_of(m->badge, m->w[0]);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    const uint32_t max = ETH_MTU - IPV4_HDR_MIN - UDP_HDR_LEN;
+    uint32_t ip, slot;
+    uint16_t port;
+    uint8_t *p;
+    int r;
+
+    if (!s || !c || !c->buf || m->w[1] > max || m->w[1] > c->size)
+        return !s || !c || !c->buf ? AE_ERR_INVAL : AE_ERR_RANGE;
+    if ((r = dest_of(s, m->w[2], &ip, &port)))
+        return r;
+    if (!(p = ip_send_begin(&slot)))
+        return AE_ERR_AGAIN;
+    r = udp_build(p, ETH_MTU - IPV4_HDR_MIN, st.ip, ip, s->lport, port, c->buf, m->w[1]);
+    if (r < 0) {
+        link_drop(slot);
+        return r;
+    }
+    s->copied += m->w[1];
+    s->tx_datagrams++;
+    r = ip_send_commit(slot, st.ip, ip, IPV4_PROTO_UDP, (uint32_t)r);
+    m->w[0] = m->w[1];
+    return r;
+}
+
+static struct dgram *head_of(struct sock *s)
+{
+    return s->qn ? &s->q[s->qhead] : NULL;
+}
+
+static void pop(struct sock *s)
+{
+    s->qhead = (s->qhead + 1) % RXQ_MAX;
+    s->qn--;
+}
+
+static int64_t op_recvfrom(struct ae_msg *m)
+{
+    struct sock *s = sock_of(m->badge, m->w[0]);
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    struct dgram *d;
+    uint32_t n;
+
+    if (!s || !c || !c->buf)
+        return AE_ERR_INVAL;
+    if (!(d = head_of(s)))
+        return AE_ERR_AGAIN;
+    n = d->len < c->size ? d->len : (uint32_t)c->size;
+    memcpy(c->buf, st.rx_pool + (uint64_t)d->slot * AE_NETDEV_SLOT_SIZE + d->off, n);
+    s->copied += n;
+    m->w[0] = n;
+    m->w[1] = AE_NET_EP(d->src, d->sport);
+    m->w[2] = d->len;
+    link_rx_release(d->slot);
+    rx_held_by_socks--;
+    pop(s);
+    return AE_OK;
+}
+
+static int64_t op_poll(struct ae_msg *m)
+{
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    struct ae_net_pollfd *p;
+    uint64_t ready = 0;
+
+    if (!c || !c->buf || m->w[0] > c->size / sizeof(*p))
+        return AE_ERR_INVAL;
+    p = (struct ae_net_pollfd *)c->buf;
+    for (uint64_t i = 0; i < m->w[0]; i++) {
+        struct sock *s = sock_of(m->badge, p[i].sock);
+        uint16_t ev = 0;
+        if (!s)
+            ev = AE_NET_POLLNVAL;
+        else
+            ev = (uint16_t)((s->qn ? AE_NET_POLLIN : 0) | (st.ntx_free ? AE_NET_POLLOUT : 0));
+        p[i].revents = (uint16_t)(ev & (p[i].events | AE_NET_POLLERR | AE_NET_POLLNVAL));
+        ready += p[i].revents != 0;
+    }
+    m->w[0] = ready;
+    return AE_OK;
+}
+
+static int64_t op_close(struct ae_msg *m)
+{
+    struct sock *s = sock_of(m->badge, m->w[0]);
+
+    if (!s)
+        return AE_ERR_INVAL;
+    close_sock(s);
+    return AE_OK;
+}
+
+static int64_t op_sockets(struct ae_msg *m)
+{
+    struct ae_client *c = ae_client_of(&clients, m->badge);
+    struct ae_net_sockinfo *out;
+    uint64_t n = 0;
+
+    if (!c || !c->buf)
+        return AE_ERR_INVAL;
+    out = (struct ae_net_sockinfo *)c->buf;
+    for (unsigned i = 0; i < SOCKS_MAX && n < c->size / sizeof(*out); i++) {
+        const struct sock *s = &socks[i];
+        if (!s->used)
+            continue;
+        out[n++] = (struct ae_net_sockinfo){
+            (uint32_t)s->client, s->id, AE_NET_UDP, 0, AE_NET_EP(s->lip, s->lport),
+            AE_NET_EP(s->rip, s->rport), s->qn, s->nzc_rx + s->nzc_tx, s->rx_datagrams,
+            s->tx_datagrams, s->rx_dropped, s->copied, s->zc_lost, 0};
+    }
+    m->w[0] = n;
+    return AE_OK;
+}
+
+/* ---- zero copy --------------------------------------------------------------- */
+
+/* The slot of the pool page a client handed back: it must be a one-page
+ * slice of our pool (checked by physical address: nobody else can hold
+ * an object over that page) that this socket was given. */
+static int page_back(struct ae_msg *m, unsigned pool, uint16_t *list, unsigned *n,
+                     uint16_t *slot)
+{
+    struct ae_vmo_info vi;
+
+    if (AE_MSG_NHANDLES(m->info) != 1 || ae_vmo_info(m->h[0], &vi) || vi.size != PAGE ||
+        vi.phys < st.pool_phys[pool] ||
+        vi.phys >= st.pool_phys[pool] + (uint64_t)AE_NETDEV_SLOTS * PAGE)
+        return AE_ERR_INVAL;
+    for (unsigned i = 0; i < *n; i++) {
+        if (list[i] == (vi.phys - st.pool_phys[pool]) / PAGE) {
+            *slot = list[i];
+            list[i] = list[--*n];
+            return AE_OK;
+        }
+    }
+    return AE_ERR_INVAL;
+}
+
+static int64_t give_page(struct ae_msg *m, unsigned pool, uint32_t slot, uint32_t rights)
+{
+    int64_t h = ae_vmo_slice(st.pool_vmo[pool], (uint64_t)slot * PAGE, PAGE, rights);
+    ae_handle_t out;
+
+    if (h < 0)
+        return h;
+    out = (ae_handle_t)h;
+    ae_serve_reply_handles(m, &out, 1, false);
+    return AE_OK;
+}
+
+static int64_t op_zc_recv(struct ae_msg *m)
+{
+    struct sock *s = sock_of(m->badge, m->w[0]);
+    struct dgram *d;
+    int64_t r;
+
+    if (!s)
+        return AE_ERR_INVAL;
+    if (!(d = head_of(s)))
+        return AE_ERR_AGAIN;
+    if (s->nzc_rx == AE_NET_ZC_HELD)
+        return AE_ERR_BUSY;
+    r = give_page(m, 0, d->slot, AE_RIGHT_READ | AE_RIGHT_MAP | AE_RIGHT_GRANT);
+    if (r)
+        return r;
+    s->zc_rx[s->nzc_rx++] = d->slot;
+    m->w[0] = d->off;               /* a slot is a page: the same offset in it */
+    m->w[1] = d->len;
+    m->w[2] = AE_NET_EP(d->src, d->sport);
+    pop(s);
+    return AE_OK;
+}
+
+static int64_t op_zc_release(struct ae_msg *m)
+{
+    struct sock *s = sock_of(m->badge, m->w[0]);
+    uint16_t slot;
+    int err;
+
+    if (!s)
+        return AE_ERR_INVAL;
+    err = page_back(m, 0, s->zc_rx, &s->nzc_rx, &slot);
+    if (err)
+        return err;
+    ae_handle_close(m->h[0]);       /* the slice dies: nobody holds the page now */
+    m->h[0] = 0;
+    link_rx_release(slot);
+    rx_held_by_socks--;
+    return AE_OK;
+}
+
+static int64_t op_zc_txbuf(struct ae_msg *m)
+{
+    struct sock *s = sock_of(m->badge, m->w[0]);
+    uint32_t slot;
+    int64_t r;
+
+    if (!s)
+        return AE_ERR_INVAL;
+    if (s->nzc_tx == AE_NET_ZC_HELD)
+        return AE_ERR_BUSY;
+    if (!link_tx_buf(&slot))
+        return AE_ERR_AGAIN;
+    r = give_page(m, 1, slot, AE_RIGHT_READ | AE_RIGHT_WRITE | AE_RIGHT_MAP | AE_RIGHT_GRANT);
+    if (r) {
+        link_drop(slot);
+        return r;
+    }
+    s->zc_tx[s->nzc_tx++] = (uint16_t)slot;
+    m->w[0] = ZC_TX_OFF;
+    m->w[1] = ETH_MTU - IPV4_HDR_MIN - UDP_HDR_LEN;
+    return AE_OK;
+}
+
+static int64_t op_zc_send(struct ae_msg *m)
+{
+    struct sock *s = sock_of(m->badge, m->w[0]);
+    uint8_t *udp_hdr;
+    uint16_t slot, port;
+    uint32_t ip;
+    int r;
+
+    if (!s)
+        return AE_ERR_INVAL;
+    r = page_back(m, 1, s->zc_tx, &s->nzc_tx, &slot);
+    if (r)
+        return r;
+    ae_handle_close(m->h[0]);       /* moved to us, so the client's mappings are gone */
+    m->h[0] = 0;
+    if (m->w[1] > ETH_MTU - IPV4_HDR_MIN - UDP_HDR_LEN || (r = dest_of(s, m->w[2], &ip, &port))) {
+        link_drop(slot);            /* the page is ours again: nothing is sent */
+        return r ? r : AE_ERR_RANGE;
+    }
+    /* The payload is where ip_send_begin's would be: headers go in front. */
+    udp_hdr = st.tx_pool + (uint64_t)slot * PAGE + ZC_TX_OFF - UDP_HDR_LEN;
+    r = udp_build(udp_hdr, ETH_MTU - IPV4_HDR_MIN, st.ip, ip, s->lport, port,
+                  udp_hdr + UDP_HDR_LEN, m->w[1]);
+    if (r < 0) {
+        link_drop(slot);
+        return r;
+    }
+    s->tx_datagrams++;
+    return ip_send_commit(slot, st.ip, ip, IPV4_PROTO_UDP, (uint32_t)r);
+}
+
+static const struct {
+    uint32_t op;
+    int64_t (*fn)(struct ae_msg *m);
+} ops[] = {
+    {AE_NET_SETBUF, op_setbuf},       {AE_NET_NOTIFY, op_notify},
+    {AE_NET_SOCKET, op_socket},       {AE_NET_BIND, op_bind},
+    {AE_NET_CONNECT, op_connect},     {AE_NET_SENDTO, op_sendto},
+    {AE_NET_RECVFROM, op_recvfrom},   {AE_NET_POLL, op_poll},
+    {AE_NET_CLOSE, op_close},         {AE_NET_SOCKETS, op_sockets},
+    {AE_NET_ZC_RECV, op_zc_recv},     {AE_NET_ZC_RELEASE, op_zc_release},
+    {AE_NET_ZC_TXBUF, op_zc_txbuf},   {AE_NET_ZC_SEND, op_zc_send},
+};
+
+int64_t sock_op(struct ae_msg *m)
+{
+    int64_t r = AE_ERR_UNSUPPORTED;
+
+    st_lock();
+    for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+        if (ops[i].op == AE_MSG_LABEL(m->info))
+            r = ops[i].fn(m);
+    st_unlock();
+    return r;
+}
