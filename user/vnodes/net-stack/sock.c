@@ -105,7 +105,7 @@ bool sock_udp_input(const struct ipv4_hdr *h, const struct udp_dgram *u, bool in
 
     for (unsigned i = 0; i < SOCKS_MAX && !s; i++) {
         struct sock *c = &socks[i];
-        if (c->used && c->lport == u->dst_port && (!c->lip || c->lip == h->dst) &&
+        if (c->used && c->lport && c->lport == u->dst_port && (!c->lip || c->lip == h->dst) &&
             (!c->rip || (c->rip == h->src && c->rport == u->src_port)))
             s = c;
     }
