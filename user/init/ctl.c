@@ -143,6 +143,9 @@ static int64_t control(struct vnode *vn, uint32_t op, int64_t status)
             super_spawn(vn);
             return AE_OK;
         }
+        /* Its supervisor starts it when woken: until then it is on its way
+         * up, so a lookup waits for it (AGAIN) rather than giving up. */
+        vn->state = VN_RESTARTING;
         ae_notify_signal(vn->wake, 1);
         return AE_OK;
     case AE_INIT_STOP:
