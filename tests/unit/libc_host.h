@@ -53,6 +53,16 @@ extern int lc_errno;
 #define LC_ENOMEM 1
 #define LC_EINVAL 2
 #define LC_ERANGE 3
+#define LC_ENOSPC 105
+#define LC_EAFNOSUPPORT 111
+
+/* arpa/inet.h (struct in_addr is one uint32_t in both libraries) */
+struct in_addr;
+int lc_inet_pton(int af, const char *src, void *dst);
+const char *lc_inet_ntop(int af, const void *src, char *dst, unsigned size);
+uint32_t lc_inet_addr(const char *cp);
+int lc_inet_aton(const char *cp, struct in_addr *out);
+char *lc_inet_ntoa(struct in_addr in);
 
 /* stdio.h */
 typedef struct lc_file lc_FILE;

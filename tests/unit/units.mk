@@ -6,7 +6,7 @@ UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power mcfg pci_cfg cmdline mu
               ksyms handle_table cap quota elf64 log_ring manifest ldisc policy \
               shparse ledit admit vfspath merkle bundle aefs \
               libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
-              libc_getopt libc_stdio libc_heap \
+              libc_getopt libc_stdio libc_heap libc_inet \
               sha256 sha512 ed25519 ed25519_diff trace_read \
               scope_decode scope_model scope_http virtq
 
@@ -65,6 +65,7 @@ unit_libc_strtol_SRCS := $(LIBC_HOST)
 unit_libc_qsort_SRCS  := $(LIBC_HOST)
 unit_libc_getopt_SRCS := $(LIBC_HOST)
 unit_libc_stdio_SRCS  := $(LIBC_HOST)
+unit_libc_inet_SRCS   := $(LIBC_HOST)
 unit_libc_heap_SRCS   := user/libc/stdlib/heap.c
 
 # user/lib/crypto, checked against libsodium (unit_NAME_LIBS: extra

@@ -29,6 +29,10 @@ static int64_t setup(struct ae_bufsvc *s)
 
 void netc_init(uint64_t buf_va)
 {
+    /* One connection per process: a second SETBUF would end the sockets
+     * made so far, so the first caller's buffer address stays. */
+    if (net.name)
+        return;
     net = (struct ae_bufsvc)AE_BUFSVC("net", AE_NET_SETBUF, buf_va, 65536);
     net.setup = setup;
 }
@@ -114,6 +118,25 @@ int64_t netc_recvfrom(int64_t s, void *data, size_t max, uint64_t *from, uint64_
         m.w[0] = max;
     memcpy(data, netc_buf(), m.w[0]);
     return (int64_t)m.w[0];
+}
+
+int64_t netc_poll(uint64_t n, uint64_t timeout_ns)
+{
+    uint64_t deadline = timeout_ns == AE_WAIT_FOREVER ? AE_WAIT_FOREVER
+                                                      : (uint64_t)ae_clock_get() + timeout_ns;
+    for (;;) {
+        struct ae_msg m;
+        int64_t r = call4(AE_NET_POLL, n, 0, 0, &m), now;
+        if (r || m.w[0])
+            return r ? r : (int64_t)m.w[0];
+        now = ae_clock_get();
+        if ((uint64_t)now >= deadline)
+            return 0;
+        r = ae_notify_wait(wake, deadline == AE_WAIT_FOREVER ? AE_WAIT_FOREVER
+                                                              : deadline - (uint64_t)now);
+        if (r < 0 && r != AE_ERR_TIMEOUT)
+            return r;
+    }
 }
 
 int64_t netc_close(int64_t s)

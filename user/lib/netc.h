@@ -23,7 +23,9 @@
 #include "aether.h"
 #include "aether/proto/net.h"
 
-/* Where the transfer buffer (64 KiB) is mapped; call once, first. */
+/* Where the transfer buffer (64 KiB) is mapped; call first. The process
+ * has one connection: later calls (the C library's sockets, say) keep the
+ * first address. */
 void netc_init(uint64_t buf_va);
 /* One call of the "net" service with the connection set up: the transport
  * error, else the reply's status. */
@@ -40,6 +42,9 @@ int64_t netc_sendto(int64_t s, const void *data, size_t len, uint64_t ep);
  * timeout_ns; AE_WAIT_FOREVER waits for ever); *from: the sender. */
 int64_t netc_recvfrom(int64_t s, void *data, size_t max, uint64_t *from, uint64_t timeout_ns);
 int64_t netc_close(int64_t s);
+/* n struct ae_net_pollfd at netc_buf(): waits until one has revents or
+ * timeout_ns passes; how many have them (0 on timeout). */
+int64_t netc_poll(uint64_t n, uint64_t timeout_ns);
 
 struct netc_page {
     ae_handle_t vmo;

@@ -46,5 +46,18 @@ extern int errno;
 #define EISDIR      108
 #define ENOTDIR     109
 #define EMFILE      110
+/* sockets (sys/socket.h) */
+#define EAFNOSUPPORT 111
+#define EPROTONOSUPPORT 112
+#define ENOTSOCK    113
+#define EADDRINUSE  114
+#define EADDRNOTAVAIL 115
+#define ENOTCONN    116
+#define ECONNREFUSED 117
+#define ECONNRESET  118
+#define EISCONN     119
+#define EMSGSIZE    120
+#define ENOPROTOOPT 121
+#define EHOSTUNREACH 122
 
 #endif

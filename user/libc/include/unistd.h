@@ -6,4 +6,7 @@
 #include <sys/types.h>
 #include <getopt.h>
 
+/* Ends a socket (sys/socket.h): sockets are the only descriptors so far. */
+int close(int fd);
+
 #endif

@@ -34,6 +34,18 @@ static const char *own_text(int e)
     case EISDIR: return "is a directory";
     case ENOTDIR: return "not a directory";
     case EMFILE: return "too many open streams";
+    case EAFNOSUPPORT: return "address family not supported";
+    case EPROTONOSUPPORT: return "protocol not supported";
+    case ENOTSOCK: return "not a socket";
+    case EADDRINUSE: return "address in use";
+    case EADDRNOTAVAIL: return "address not available";
+    case ENOTCONN: return "not connected";
+    case ECONNREFUSED: return "connection refused";
+    case ECONNRESET: return "connection reset by peer";
+    case EISCONN: return "already connected";
+    case EMSGSIZE: return "message too long";
+    case ENOPROTOOPT: return "protocol option not available";
+    case EHOSTUNREACH: return "no route to host";
     default: return NULL;
     }
 }

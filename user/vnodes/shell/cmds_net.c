@@ -8,8 +8,12 @@
  *                      echo N (1) UDP datagrams back to their senders,
  *                      through the copying calls or (-z) zero copy
  */
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "cmds.h"
 #include "netc.h"
@@ -220,17 +224,21 @@ int cmd_netstat(int argc, char **argv, struct sh_io *io)
     return 0;
 }
 
-/* One datagram in and back out through the copying calls. */
+/* One datagram in and back out through the copying calls, as any BSD
+ * sockets program would. */
 static int64_t echo_copy(int64_t s, uint64_t *bytes)
 {
     static uint8_t buf[2048];
-    uint64_t from;
-    int64_t n = netc_recvfrom(s, buf, sizeof(buf), &from, UDPECHO_WAIT_NS);
+    struct sockaddr_in from;
+    socklen_t len = sizeof(from);
+    ssize_t n = recvfrom((int)s, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len);
 
     if (n < 0)
-        return n;
+        return errno == EAGAIN ? AE_ERR_TIMEOUT : -errno;
     *bytes += (uint64_t)n;
-    return netc_sendto(s, buf, (size_t)n, from);
+    if (sendto((int)s, buf, (size_t)n, 0, (struct sockaddr *)&from, len) != n)
+        return -errno;
+    return AE_OK;
 }
 
 /* The same with pages: the datagram is read where the card put it, and
@@ -281,9 +289,16 @@ int cmd_udpecho(int argc, char **argv, struct sh_io *io)
     if (*end || !port || port > 65535)
         return sh_fail(io, 2, "udpecho", "%s: not a port", argv[a]);
     netc_ready();
-    s = netc_socket(AE_NET_UDP);
-    if (s >= 0)
-        r = netc_bind(s, AE_NET_EP(0, port));
+    {
+        struct sockaddr_in a = {AF_INET, htons((uint16_t)port), {htonl(INADDR_ANY)}, {0}};
+        struct { long sec, usec; } wait = {UDPECHO_WAIT_NS / 1000000000ull, 0};
+        s = socket(AF_INET, SOCK_DGRAM, 0);
+        if (s >= 0 && (bind((int)s, (struct sockaddr *)&a, sizeof(a)) ||
+                       setsockopt((int)s, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait))))
+            r = -errno;
+        if (s < 0)
+            s = -errno;
+    }
     if (s < 0 || r < 0)
         return sh_fail(io, 1, "udpecho", "%s", ae_strerror(s < 0 ? s : r));
     sh_printf(io, "udpecho: port %lu, %s\n", port, zc ? "zero copy" : "copying");
@@ -301,7 +316,7 @@ int cmd_udpecho(int argc, char **argv, struct sh_io *io)
             if (si[i].sock == (uint32_t)s && AE_NET_EP_PORT(si[i].local) == port)
                 copied = si[i].copied;
     }
-    netc_close(s);
+    close((int)s);
     sh_printf(io, "udpecho: %lu datagrams, %lu bytes echoed; net-stack copied %lu bytes\n",
               done, (unsigned long)bytes, (unsigned long)copied);
     if (r < 0)
