@@ -73,6 +73,24 @@ static int64_t call_waiting(uint32_t op, uint64_t a, uint64_t b, uint64_t c, str
     }
 }
 
+int64_t netc_call_wait(struct ae_msg *m, uint64_t timeout_ns)
+{
+    struct ae_msg req = *m;
+    int64_t r = call_waiting(AE_MSG_LABEL(req.info), req.w[0], req.w[1], req.w[2], m,
+                             timeout_ns);
+    return r;
+}
+
+int64_t netc_wait(uint64_t timeout_ns)
+{
+    int64_t r;
+
+    if (!wake)
+        return AE_ERR_INVAL;
+    r = ae_notify_wait(wake, timeout_ns);
+    return r < 0 ? r : AE_OK;
+}
+
 int64_t netc_socket(uint32_t type)
 {
     struct ae_msg m;

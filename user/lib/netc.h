@@ -31,6 +31,11 @@ void netc_init(uint64_t buf_va);
  * error, else the reply's status. */
 int64_t netc_call(struct ae_msg *m);
 void *netc_buf(void);
+/* netc_call, repeated while the answer is AGAIN, sleeping on the
+ * notification between tries, up to timeout_ns (then AE_ERR_TIMEOUT). */
+int64_t netc_call_wait(struct ae_msg *m, uint64_t timeout_ns);
+/* Sleeps until net-stack signals or timeout_ns passes. */
+int64_t netc_wait(uint64_t timeout_ns);
 
 int64_t netc_socket(uint32_t type);
 /* The endpoint bound, or an error. */

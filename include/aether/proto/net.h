@@ -30,11 +30,12 @@
  *
  *   NET_SETBUF    h[0] VMO [READ WRITE MAP], w[0] size (4096..65536)
  *   NET_NOTIFY    h[0] notification [SIGNAL]
- *   NET_SOCKET    w[0] AE_NET_UDP -> w[0] socket
+ *   NET_SOCKET    w[0] AE_NET_UDP or AE_NET_TCP -> w[0] socket
  *   NET_BIND      w[0] socket, w[1] endpoint (address 0: any; port 0: one
  *                 is picked) -> w[0] the endpoint bound. EXISTS: in use
  *   NET_CONNECT   w[0] socket, w[1] endpoint: UDP: the default
- *                 destination, and only its datagrams are received
+ *                 destination, and only its datagrams are received; TCP:
+ *                 the handshake starts (watch NET_STATUS or POLLOUT)
  *   NET_SENDTO    w[0] socket, w[1] bytes at the buffer's start, w[2]
  *                 endpoint (0: the connected one) -> w[0] bytes sent.
  *                 AGAIN: no transmit buffer free now
@@ -44,7 +45,23 @@
  *                 AGAIN: nothing queued
  *   NET_POLL      w[0] n: n struct ae_net_pollfd in the buffer (events
  *                 in, revents out) -> w[0] how many have revents
- *   NET_CLOSE     w[0] socket
+ *   NET_CLOSE     w[0] socket (TCP: the close finishes in the background;
+ *                 unread data makes it a reset)
+ *
+ * TCP only (NET_SENDTO and NET_RECVFROM carry the byte stream: SENDTO
+ * takes what fits in the connection's send ring, w[0] says how much;
+ * RECVFROM takes w[1] the most bytes wanted (0: a buffer's worth), and
+ * w[0] 0 means the peer's end of stream):
+ *
+ *   NET_LISTEN    w[0] socket (bound), w[1] backlog
+ *   NET_ACCEPT    w[0] listening socket -> w[0] the new socket, w[1] the
+ *                 peer's endpoint. AGAIN
+ *   NET_SHUTDOWN  w[0] socket: no more sending (FIN after what is queued)
+ *   NET_STATUS    w[0] socket -> w[0] AE_NET_ST_* bits, w[1] the TCP
+ *                 state (RFC 9293 order, CLOSED 0 .. TIME_WAIT 10), w[2]
+ *                 why it ended (AE_ERR_PEER_CLOSED refused or reset,
+ *                 AE_ERR_TIMEOUT, or 0)
+ *   NET_SETOPT    w[0] socket, w[1] AE_NET_OPT_*, w[2] value
  *   NET_SOCKETS   -> w[0] n: n struct ae_net_sockinfo in the buffer (every
  *                 client's sockets: netstat)
  *
@@ -89,13 +106,32 @@ enum ae_net_op {
     AE_NET_POLL,
     AE_NET_CLOSE,
     AE_NET_SOCKETS,
+    AE_NET_LISTEN,
+    AE_NET_ACCEPT,
+    AE_NET_SHUTDOWN,
+    AE_NET_STATUS,
+    AE_NET_SETOPT,
     AE_NET_ZC_RECV = 0x20,
     AE_NET_ZC_RELEASE,
     AE_NET_ZC_TXBUF,
     AE_NET_ZC_SEND,
 };
 
+#define AE_NET_TCP 1u
 #define AE_NET_UDP 2u
+
+/* NET_STATUS w[0] */
+#define AE_NET_ST_READABLE 0x01     /* data, end of stream, or an error to read */
+#define AE_NET_ST_WRITABLE 0x02
+#define AE_NET_ST_ACCEPT 0x04       /* a listener has a connection waiting */
+#define AE_NET_ST_CONNECTED 0x08    /* the handshake completed */
+#define AE_NET_ST_EOF 0x10          /* the peer's FIN came */
+#define AE_NET_ST_CLOSED 0x20
+#define AE_NET_ST_ERROR 0x40        /* ended by a reset, refusal or timeout */
+
+/* NET_SETOPT */
+#define AE_NET_OPT_NODELAY 1u       /* value 0 or 1 */
+#define AE_NET_OPT_KEEPALIVE 2u     /* value 0 or 1 (the stack's timings) */
 #define AE_NET_WAKE 1ull                /* notification bit */
 #define AE_NET_ZC_HELD 16u
 #define AE_NET_EP(addr, port) ((uint64_t)(uint32_t)(addr) | (uint64_t)(uint16_t)(port) << 32)
@@ -116,14 +152,15 @@ _Static_assert(sizeof(struct ae_net_pollfd) == 8, "ABI");
 
 /* NET_SOCKETS: one socket */
 struct ae_net_sockinfo {
-    uint32_t client;            /* its V-Node id */
+    uint32_t client;            /* its V-Node id; 0: a TCP connection no
+                                 * client holds any more (closing) */
     uint32_t sock;
-    uint32_t type;              /* AE_NET_UDP */
-    uint32_t state;             /* 0 */
+    uint32_t type;              /* AE_NET_UDP or AE_NET_TCP */
+    uint32_t state;             /* TCP: its state (NET_STATUS w[1]); UDP 0 */
     uint64_t local, remote;     /* endpoints; remote 0: not connected */
-    uint32_t rx_queued;         /* datagrams waiting */
-    uint32_t zc_held;           /* pages the client holds now */
-    uint64_t rx_datagrams, tx_datagrams, rx_dropped;
+    uint32_t rx_queued;         /* datagrams waiting (TCP: bytes) */
+    uint32_t zc_held;           /* pages the client holds now (TCP: bytes unsent) */
+    uint64_t rx_datagrams, tx_datagrams, rx_dropped; /* TCP: bytes in, out, retransmits */
     uint64_t copied;            /* payload bytes copied for it (the copying path) */
     uint32_t zc_lost;           /* pages never handed back (closed while held) */
     uint32_t reserved;

@@ -5,6 +5,7 @@
  * (type, timeouts, the endpoint it was bound to) is kept here.
  */
 #include <errno.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -35,6 +36,7 @@ static int fail(int64_t err)
     case AE_ERR_UNSUPPORTED: errno = EHOSTUNREACH; break;
     case AE_ERR_RANGE: errno = EMSGSIZE; break;
     case AE_ERR_TIMEOUT: errno = EAGAIN; break;
+    case AE_ERR_PEER_CLOSED: errno = ECONNRESET; break;
     default: errno = (int)-err; break;
     }
     return -1;
@@ -82,13 +84,14 @@ int socket(int domain, int type, int protocol)
 
     if (domain != AF_INET)
         return errno = EAFNOSUPPORT, -1;
-    if (type != SOCK_DGRAM || (protocol && protocol != IPPROTO_UDP))
-        return errno = EPROTONOSUPPORT, -1;     /* TCP sockets: not yet */
+    if (!(type == SOCK_DGRAM && (!protocol || protocol == IPPROTO_UDP)) &&
+        !(type == SOCK_STREAM && (!protocol || protocol == IPPROTO_TCP)))
+        return errno = EPROTONOSUPPORT, -1;
     if (!ready) {
         netc_init(NETC_BUF_VA);
         ready = 1;
     }
-    s = netc_socket(AE_NET_UDP);
+    s = netc_socket(type == SOCK_STREAM ? AE_NET_TCP : AE_NET_UDP);
     if (s < 0)
         return fail(s);
     if (s >= SOCKETS_MAX) {
@@ -113,28 +116,120 @@ int bind(int s, const struct sockaddr *addr, socklen_t len)
     return 0;
 }
 
+/* NET_STATUS of a TCP socket: its AE_NET_ST_* bits, and why it ended. */
+static int64_t status(int s, int64_t *why)
+{
+    struct ae_msg m = {.info = AE_MSG_INFO(AE_NET_STATUS, 0), .w = {(uint64_t)s}};
+    int64_t r = netc_call(&m);
+
+    if (r)
+        return r;
+    *why = (int64_t)m.w[2];
+    return (int64_t)m.w[0];
+}
+
+/* A stream that ended badly: the errno for it. */
+static int stream_error(int64_t why, int refused)
+{
+    errno = why == AE_ERR_TIMEOUT ? ETIMEDOUT : refused ? ECONNREFUSED : ECONNRESET;
+    return -1;
+}
+
 int connect(int s, const struct sockaddr *addr, socklen_t len)
 {
     struct lsock *l = get(s);
-    int64_t ep = l ? ep_of(addr, len) : -1, r;
+    int64_t ep = l ? ep_of(addr, len) : -1, r, why = 0;
+    uint64_t deadline;
 
     if (ep < 0)
         return -1;
     r = netc_connect(s, (uint64_t)ep);
     if (r < 0)
-        return fail(r);
+        return r == AE_ERR_BUSY ? (errno = EISCONN, -1) : fail(r);
     l->remote = (uint64_t)ep;
-    return 0;
+    if (l->type != SOCK_STREAM)
+        return 0;
+    /* Wait for the handshake, up to the send timeout. */
+    deadline = l->sndtimeo_ns == AE_WAIT_FOREVER ? AE_WAIT_FOREVER
+                                                 : (uint64_t)ae_clock_get() + l->sndtimeo_ns;
+    for (;;) {
+        int64_t st = status(s, &why);
+        if (st < 0)
+            return fail(st);
+        if (st & AE_NET_ST_CONNECTED)
+            return 0;
+        if (st & AE_NET_ST_CLOSED)
+            return stream_error(why, 1);
+        uint64_t now = (uint64_t)ae_clock_get();
+        if (now >= deadline)
+            return errno = ETIMEDOUT, -1;
+        netc_wait(deadline == AE_WAIT_FOREVER ? AE_WAIT_FOREVER : deadline - now);
+    }
 }
 
 int listen(int s, int backlog)
 {
-    return get(s) ? (errno = ENOTSUP, -1) : -1;     /* datagram sockets do not listen */
+    struct lsock *l = get(s);
+    struct ae_msg m;
+    int64_t r;
+
+    if (!l)
+        return -1;
+    if (l->type != SOCK_STREAM)
+        return errno = ENOTSUP, -1;
+    if (!l->local && bind(s, (const struct sockaddr *)&(struct sockaddr_in){AF_INET, 0, {0}, {0}},
+                          sizeof(struct sockaddr_in)))
+        return -1;
+    m = (struct ae_msg){.info = AE_MSG_INFO(AE_NET_LISTEN, 0),
+                        .w = {(uint64_t)s, backlog < 1 ? 1 : backlog > 1024 ? 1024 : (uint64_t)backlog}};
+    r = netc_call(&m);
+    return r ? fail(r) : 0;
 }
 
 int accept(int s, struct sockaddr *addr, socklen_t *len)
 {
-    return get(s) ? (errno = ENOTSUP, -1) : -1;
+    struct lsock *l = get(s);
+    struct ae_msg m;
+    int64_t r;
+
+    if (!l)
+        return -1;
+    if (l->type != SOCK_STREAM)
+        return errno = ENOTSUP, -1;
+    m = (struct ae_msg){.info = AE_MSG_INFO(AE_NET_ACCEPT, 0), .w = {(uint64_t)s}};
+    r = netc_call_wait(&m, l->rcvtimeo_ns);
+    if (r)
+        return fail(r);
+    if (m.w[0] >= SOCKETS_MAX) {
+        netc_close((int64_t)m.w[0]);
+        return errno = EMFILE, -1;
+    }
+    socks[m.w[0]] = (struct lsock){SOCK_STREAM, AE_WAIT_FOREVER, AE_WAIT_FOREVER, l->local, m.w[1]};
+    put_addr(m.w[1], addr, len);
+    return (int)m.w[0];
+}
+
+/* TCP: all of buf, a buffer's worth at a time, waiting for room. */
+static ssize_t stream_send(int s, struct lsock *l, const uint8_t *buf, size_t len, int flags)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        size_t chunk = len - done < 65536 ? len - done : 65536;
+        struct ae_msg m = {.info = AE_MSG_INFO(AE_NET_SENDTO, 0), .w = {(uint64_t)s, chunk}};
+        int64_t r;
+        memcpy(netc_buf(), buf + done, chunk);
+        r = (flags & MSG_DONTWAIT) ? netc_call(&m) : netc_call_wait(&m, l->sndtimeo_ns);
+        if (r) {
+            if (done)
+                return (ssize_t)done;
+            if (r == AE_ERR_AGAIN || r == AE_ERR_TIMEOUT)
+                return errno = EAGAIN, -1;
+            return r == AE_ERR_INVAL ? (errno = EPIPE, -1) : fail(r);
+        }
+        done += m.w[0];
+    }
+    return (ssize_t)done;
 }
 
 ssize_t sendto(int s, const void *buf, size_t len, int flags, const struct sockaddr *to,
@@ -145,6 +240,8 @@ ssize_t sendto(int s, const void *buf, size_t len, int flags, const struct socka
 
     if (!l)
         return -1;
+    if (l->type == SOCK_STREAM)
+        return stream_send(s, l, buf, len, flags);
     if (to && (ep = ep_of(to, tolen)) < 0)
         return -1;
     if (!to && !l->remote)
@@ -167,6 +264,21 @@ ssize_t recvfrom(int s, void *buf, size_t len, int flags, struct sockaddr *from,
 
     if (!l)
         return -1;
+    if (l->type == SOCK_STREAM) {
+        /* Asks for at most len: what is not taken stays in net-stack. */
+        struct ae_msg m = {.info = AE_MSG_INFO(AE_NET_RECVFROM, 0),
+                           .w = {(uint64_t)s, len < 65536 ? len : 65536}};
+        size_t n;
+        r = (flags & MSG_DONTWAIT) ? netc_call(&m) : netc_call_wait(&m, l->rcvtimeo_ns);
+        if (r == AE_ERR_AGAIN || r == AE_ERR_TIMEOUT)
+            return errno = EAGAIN, -1;
+        if (r)
+            return fail(r);
+        n = m.w[0] < len ? m.w[0] : len;   /* never more than asked */
+        memcpy(buf, netc_buf(), n);
+        put_addr(l->remote, from, fromlen);
+        return (ssize_t)n;
+    }
     r = netc_recvfrom(s, buf, len, &ep, (flags & MSG_DONTWAIT) ? 0 : l->rcvtimeo_ns);
     if (r < 0)
         return fail(r);
@@ -181,7 +293,18 @@ ssize_t recv(int s, void *buf, size_t len, int flags)
 
 int shutdown(int s, int how)
 {
-    return get(s) ? (errno = ENOTCONN, -1) : -1;
+    struct lsock *l = get(s);
+    struct ae_msg m = {.info = AE_MSG_INFO(AE_NET_SHUTDOWN, 0), .w = {(uint64_t)s}};
+    int64_t r;
+
+    if (!l)
+        return -1;
+    if (l->type != SOCK_STREAM)
+        return errno = ENOTCONN, -1;
+    if (how == SHUT_RD)
+        return 0;                   /* nothing to tell the peer */
+    r = netc_call(&m);
+    return r ? (errno = ENOTCONN, -1) : 0;
 }
 
 /* The timeouts, as struct timeval { long sec; long usec; }. */
@@ -205,15 +328,31 @@ int setsockopt(int s, int level, int name, const void *val, socklen_t len)
     }
     if (level == SOL_SOCKET && name == SO_REUSEADDR)
         return 0;           /* a port is free as soon as its socket closes */
+    if (l->type == SOCK_STREAM && ((level == IPPROTO_TCP && name == TCP_NODELAY) ||
+                                   (level == SOL_SOCKET && name == SO_KEEPALIVE))) {
+        struct ae_msg m = {.info = AE_MSG_INFO(AE_NET_SETOPT, 0),
+                           .w = {(uint64_t)s, name == TCP_NODELAY && level == IPPROTO_TCP
+                                                  ? AE_NET_OPT_NODELAY : AE_NET_OPT_KEEPALIVE}};
+        int64_t r;
+        if (!val || len < sizeof(int))
+            return errno = EINVAL, -1;
+        m.w[2] = *(const int *)val != 0;
+        r = netc_call(&m);
+        return r ? fail(r) : 0;
+    }
     return errno = ENOPROTOOPT, -1;
 }
 
 int getsockopt(int s, int level, int name, void *val, socklen_t *len)
 {
-    if (!get(s))
+    struct lsock *l = get(s);
+
+    if (!l)
         return -1;
     if (level == SOL_SOCKET && name == SO_ERROR && val && len && *len >= sizeof(int)) {
-        *(int *)val = 0;
+        int64_t why = 0, st = l->type == SOCK_STREAM ? status(s, &why) : 0;
+        *(int *)val = st >= 0 && (st & AE_NET_ST_ERROR)
+                          ? (why == AE_ERR_TIMEOUT ? ETIMEDOUT : ECONNRESET) : 0;
         *len = sizeof(int);
         return 0;
     }

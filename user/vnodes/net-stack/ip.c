@@ -244,6 +244,7 @@ static void l4_in(const struct ipv4_hdr *h)
     switch (h->proto) {
     case IPV4_PROTO_ICMP: icmp_in(h); break;
     case IPV4_PROTO_UDP: udp_in(h); break;
+    case IPV4_PROTO_TCP: stream_input(h); break;
     default: break;
     }
 }
@@ -334,6 +335,8 @@ uint64_t ip_timers(uint64_t now)
     while (ip_reasm_tick(&st.reasm, now, &gone))
         st.n.malformed++;           /* a datagram never completed */
     next = arp_next_deadline(&st.arp);
+    if (st.ip && stream_timers(now) < next)
+        next = tcp_next_deadline(&tcps);
     if (ip_reasm_next_deadline(&st.reasm) < next)
         next = ip_reasm_next_deadline(&st.reasm);
     p = ip_send_begin(&slot);

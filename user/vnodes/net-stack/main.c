@@ -107,6 +107,8 @@ static const struct ae_serve_op ops[] = {
     {AE_NET_RECVFROM, sock_op}, {AE_NET_POLL, sock_op},      {AE_NET_CLOSE, sock_op},
     {AE_NET_SOCKETS, sock_op},  {AE_NET_ZC_RECV, sock_op},   {AE_NET_ZC_RELEASE, sock_op},
     {AE_NET_ZC_TXBUF, sock_op}, {AE_NET_ZC_SEND, sock_op},
+    {AE_NET_LISTEN, sock_op},   {AE_NET_ACCEPT, sock_op},    {AE_NET_SHUTDOWN, sock_op},
+    {AE_NET_STATUS, sock_op},   {AE_NET_SETOPT, sock_op},
 };
 
 int main(const struct ae_bootinfo *bi)
@@ -126,6 +128,9 @@ int main(const struct ae_bootinfo *bi)
     eth_mac_format(st.mac, mac, sizeof(mac));
     ae_printf("net-stack: attached to net-bridge, MAC %s, link %s", mac,
               st.link_up ? "up" : "down");
+    r = stream_init();
+    if (r)
+        return (int)r;
     r = ae_thread_spawn(vi->self, link_thread, NULL, LINK_STACK_VA, LINK_STACK_SIZE);
     if (r < 0)
         return (int)r;

@@ -14,47 +14,18 @@
  */
 #include <string.h>
 
-#include "clientbuf.h"
 #include "serve.h"
-#include "stack.h"
+#include "sock.h"
 #include "net/udp.h"
 #include "aether/proto/net.h"
 
-#define SOCKS_MAX 64
-#define RXQ_MAX 32                  /* datagrams queued per socket */
-#define RX_HELD_MAX 128             /* rx slots all sockets may hold (of 256) */
-#define EPHEMERAL_FIRST 49152
-#define CLIENT_BUF_VA 0x0000600000000000ull
-#define PAGE 4096u
-#define ZC_TX_OFF (AE_NETDEV_FRAME_OFF + ETH_HDR_LEN + IPV4_HDR_MIN + UDP_HDR_LEN)
-
-struct dgram {
-    uint16_t slot, off, len;
-    uint16_t sport;
-    uint32_t src;
-};
-
-struct sock {
-    bool used;
-    uint64_t client;                /* badge */
-    uint32_t id;
-    uint32_t lip, rip;              /* local, remote (0: any / not connected) */
-    uint16_t lport, rport;
-    struct dgram q[RXQ_MAX];
-    unsigned qhead, qn;
-    uint16_t zc_rx[AE_NET_ZC_HELD], zc_tx[AE_NET_ZC_HELD];
-    unsigned nzc_rx, nzc_tx;
-    uint64_t rx_datagrams, tx_datagrams, rx_dropped, copied;
-    uint32_t zc_lost;
-};
-
-static struct sock socks[SOCKS_MAX];
-static struct ae_clients clients = {.base_va = CLIENT_BUF_VA};
+struct sock socks[SOCKS_MAX];
+struct ae_clients clients = {.base_va = CLIENT_BUF_VA};
 static ae_handle_t client_notif[AE_CLIENTS_MAX];
 static uint16_t next_port = EPHEMERAL_FIRST;
 static unsigned rx_held_by_socks;
 
-static void wake(uint64_t client)
+void sock_wake(uint64_t client)
 {
     struct ae_client *c = ae_client_of(&clients, client);
     unsigned i = c ? ae_client_index(&clients, c) : AE_CLIENTS_MAX;
@@ -63,7 +34,29 @@ static void wake(uint64_t client)
         ae_notify_signal(client_notif[i], AE_NET_WAKE);
 }
 
-static struct sock *sock_of(uint64_t client, uint64_t id)
+struct ae_client *sock_client(uint64_t client)
+{
+    struct ae_client *c = ae_client_of(&clients, client);
+    return c && c->buf ? c : NULL;
+}
+
+struct sock *sock_new(uint64_t client, uint32_t type)
+{
+    uint32_t id = 1;
+
+    while (sock_of(client, id))
+        id++;
+    for (unsigned i = 0; i < SOCKS_MAX; i++) {
+        if (!socks[i].used) {
+            socks[i] = (struct sock){.used = true, .type = type, .conn = -1, .client = client,
+                                     .id = id};
+            return &socks[i];
+        }
+    }
+    return NULL;
+}
+
+struct sock *sock_of(uint64_t client, uint64_t id)
 {
     for (unsigned i = 0; i < SOCKS_MAX; i++)
         if (socks[i].used && socks[i].client == client && socks[i].id == id)
@@ -71,10 +64,11 @@ static struct sock *sock_of(uint64_t client, uint64_t id)
     return NULL;
 }
 
-static bool port_taken(uint16_t port)
+/* TCP and UDP ports are separate spaces. */
+static bool port_taken(uint32_t type, uint16_t port)
 {
     for (unsigned i = 0; i < SOCKS_MAX; i++)
-        if (socks[i].used && socks[i].lport == port)
+        if (socks[i].used && socks[i].type == type && socks[i].lport == port)
             return true;
     return false;
 }
@@ -91,6 +85,8 @@ static void drop_queue(struct sock *s)
  * them, so they never carry anyone's data again. */
 static void close_sock(struct sock *s)
 {
+    if (s->type == AE_NET_TCP)
+        tcp_sock_close(s);
     drop_queue(s);
     s->zc_lost += s->nzc_rx + s->nzc_tx;
     st.n.zc_lost += s->nzc_rx + s->nzc_tx;
@@ -105,7 +101,7 @@ bool sock_udp_input(const struct ipv4_hdr *h, const struct udp_dgram *u, bool in
 
     for (unsigned i = 0; i < SOCKS_MAX && !s; i++) {
         struct sock *c = &socks[i];
-        if (c->used && c->lport && c->lport == u->dst_port && (!c->lip || c->lip == h->dst) &&
+        if (c->used && c->type == AE_NET_UDP && c->lport && c->lport == u->dst_port && (!c->lip || c->lip == h->dst) &&
             (!c->rip || (c->rip == h->src && c->rport == u->src_port)))
             s = c;
     }
@@ -121,7 +117,7 @@ bool sock_udp_input(const struct ipv4_hdr *h, const struct udp_dgram *u, bool in
     s->rx_datagrams++;
     rx_held_by_socks++;
     st.rx_keep = true;
-    wake(s->client);
+    sock_wake(s->client);
     return true;
 }
 
@@ -166,35 +162,30 @@ static int64_t op_notify(struct ae_msg *m)
 
 static int64_t op_socket(struct ae_msg *m)
 {
-    uint32_t id = 1;
+    struct sock *s;
 
-    if (m->w[0] != AE_NET_UDP)
+    if (m->w[0] != AE_NET_UDP && m->w[0] != AE_NET_TCP)
         return AE_ERR_UNSUPPORTED;
-    while (sock_of(m->badge, id))
-        id++;
-    for (unsigned i = 0; i < SOCKS_MAX; i++) {
-        if (!socks[i].used) {
-            socks[i] = (struct sock){.used = true, .client = m->badge, .id = id};
-            m->w[0] = id;
-            return AE_OK;
-        }
-    }
-    return AE_ERR_QUOTA;
+    s = sock_new(m->badge, (uint32_t)m->w[0]);
+    if (!s)
+        return AE_ERR_QUOTA;
+    m->w[0] = s->id;
+    return AE_OK;
 }
 
-static int bind_to(struct sock *s, uint32_t ip, uint16_t port)
+int sock_bind_to(struct sock *s, uint32_t ip, uint16_t port)
 {
     if (s->lport)
         return AE_ERR_INVAL;        /* bound already */
     if (ip && ip != st.ip)
         return AE_ERR_NOTFOUND;     /* not an address of ours */
     if (!port) {
-        for (unsigned tries = 0; tries < 16384 && port_taken(next_port); tries++)
+        for (unsigned tries = 0; tries < 16384 && port_taken(s->type, next_port); tries++)
             next_port = next_port == 65535 ? EPHEMERAL_FIRST : next_port + 1;
-        if (port_taken(next_port))
+        if (port_taken(s->type, next_port))
             return AE_ERR_BUSY;
         port = next_port;
-    } else if (port_taken(port)) {
+    } else if (port_taken(s->type, port)) {
         return AE_ERR_EXISTS;
     }
     s->lip = ip;
@@ -209,7 +200,7 @@ static int64_t op_bind(struct ae_msg *m)
 
     if (!s || (m->w[1] >> 48))
         return AE_ERR_INVAL;
-    err = bind_to(s, AE_NET_EP_ADDR(m->w[1]), AE_NET_EP_PORT(m->w[1]));
+    err = sock_bind_to(s, AE_NET_EP_ADDR(m->w[1]), AE_NET_EP_PORT(m->w[1]));
     m->w[0] = AE_NET_EP(s->lip, s->lport);
     return err;
 }
@@ -221,7 +212,7 @@ static int64_t op_connect(struct ae_msg *m)
 
     if (!s || (m->w[1] >> 48) || !AE_NET_EP_PORT(m->w[1]) || !ipv4_is_unicast(ip))
         return AE_ERR_INVAL;
-    if (!s->lport && bind_to(s, 0, 0))
+    if (!s->lport && sock_bind_to(s, 0, 0))
         return AE_ERR_BUSY;
     s->rip = ip;
     s->rport = AE_NET_EP_PORT(m->w[1]);
@@ -239,7 +230,7 @@ static int dest_of(struct sock *s, uint64_t ep, uint32_t *ip, uint16_t *port)
         return AE_ERR_INVAL;
     if (!st.ip)
         return AE_ERR_UNSUPPORTED;
-    if (!s->lport && bind_to(s, 0, 0))
+    if (!s->lport && sock_bind_to(s, 0, 0))
         return AE_ERR_BUSY;
     return AE_OK;
 }
@@ -320,6 +311,8 @@ static int64_t op_poll(struct ae_msg *m)
         uint16_t ev = 0;
         if (!s)
             ev = AE_NET_POLLNVAL;
+        else if (s->type == AE_NET_TCP)
+            ev = tcp_sock_poll(s);
         else
             ev = (uint16_t)((s->qn ? AE_NET_POLLIN : 0) | (st.ntx_free ? AE_NET_POLLOUT : 0));
         p[i].revents = (uint16_t)(ev & (p[i].events | AE_NET_POLLERR | AE_NET_POLLNVAL));
@@ -352,11 +345,16 @@ static int64_t op_sockets(struct ae_msg *m)
         const struct sock *s = &socks[i];
         if (!s->used)
             continue;
+        if (s->type == AE_NET_TCP) {
+            n += tcp_sock_info(s, &out[n]);
+            continue;
+        }
         out[n++] = (struct ae_net_sockinfo){
             (uint32_t)s->client, s->id, AE_NET_UDP, 0, AE_NET_EP(s->lip, s->lport),
             AE_NET_EP(s->rip, s->rport), s->qn, s->nzc_rx + s->nzc_tx, s->rx_datagrams,
             s->tx_datagrams, s->rx_dropped, s->copied, s->zc_lost, 0};
     }
+    n += tcp_orphans_info(&out[n], c->size / sizeof(*out) - n);
     m->w[0] = n;
     return AE_OK;
 }
@@ -505,14 +503,35 @@ static const struct {
     {AE_NET_ZC_TXBUF, op_zc_txbuf},   {AE_NET_ZC_SEND, op_zc_send},
 };
 
+/* Operations only a TCP socket has, and those it answers in sock_tcp.c. */
+static bool tcp_only(uint32_t op)
+{
+    return op == AE_NET_LISTEN || op == AE_NET_ACCEPT || op == AE_NET_SHUTDOWN ||
+           op == AE_NET_STATUS || op == AE_NET_SETOPT;
+}
+
+static bool tcp_routed(uint32_t op)
+{
+    return op == AE_NET_CONNECT || op == AE_NET_SENDTO || op == AE_NET_RECVFROM ||
+           tcp_only(op);
+}
+
 int64_t sock_op(struct ae_msg *m)
 {
+    uint32_t op = AE_MSG_LABEL(m->info);
     int64_t r = AE_ERR_UNSUPPORTED;
 
     st_lock();
-    for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-        if (ops[i].op == AE_MSG_LABEL(m->info))
-            r = ops[i].fn(m);
+    struct sock *s = tcp_routed(op) ? sock_of(m->badge, m->w[0]) : NULL;
+    if (s && s->type == AE_NET_TCP)
+        r = tcp_op(m, s);
+    else if (tcp_routed(op) && (!s || tcp_only(op)))
+        r = s ? AE_ERR_UNSUPPORTED : AE_ERR_INVAL;
+    else
+        for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+            if (ops[i].op == op)
+                r = ops[i].fn(m);
+    stream_events();
     st_unlock();
     return r;
 }

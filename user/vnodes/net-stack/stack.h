@@ -15,6 +15,7 @@
 #include "net/eth.h"
 #include "net/ip_reasm.h"
 #include "net/ipv4.h"
+#include "net/tcp.h"
 #include "aether/proto/netdev.h"
 
 #define PENDING_MAX 16              /* frames waiting for ARP */
@@ -98,6 +99,14 @@ int ip_send_commit(uint32_t slot, uint32_t src, uint32_t dst, uint8_t proto, uin
 /* Timers: ARP retries, DHCP. Returns the next deadline. */
 uint64_t ip_timers(uint64_t now);
 void dhcp_begin(void);
+
+/* stream.c: TCP (user/lib/net/tcp) inside net-stack */
+extern struct tcp_stack tcps;
+int stream_init(void);
+void stream_input(const struct ipv4_hdr *h);
+uint64_t stream_timers(uint64_t now);
+/* Wakes the clients whose TCP sockets may have changed. */
+void stream_events(void);
 
 /* sock.c: UDP sockets and the "net" socket operations */
 /* A UDP datagram for us (h: its IPv4 header, u: parsed) lying in the

@@ -23,6 +23,10 @@ const struct sh_cmd_def sh_cmds[] = {
      cmd_lspci},
     {"ifconfig", "ifconfig", "the network interface: address, gateway, MAC, counters", cmd_ifconfig},
     {"ping", "ping [-c N] ADDRESS", "ICMP echo to an IPv4 address, N (4) times", cmd_ping},
+    {"fetch", "fetch [-o FILE | -s] URL", "HTTP GET of http://ADDRESS[:PORT]/PATH to the console, "
+     "to FILE or (-s) nowhere; prints the status, size and SHA-256 of the body", cmd_fetch},
+    {"tcpsend", "tcpsend ADDRESS PORT BYTES", "send BYTES of a fixed pattern over TCP; prints "
+     "their SHA-256", cmd_tcpsend},
     {"netstat", "netstat", "every socket: endpoints, queued datagrams, counters", cmd_netstat},
     {"udpecho", "udpecho [-z] [-n N] PORT", "echo N (1) UDP datagrams to their senders; "
      "-z: through zero-copy pages", cmd_udpecho},

@@ -12,6 +12,7 @@ SH_CMD(restart); SH_CMD(kill); SH_CMD(mem); SH_CMD(uptime); SH_CMD(log);
 SH_CMD(poweroff); SH_CMD(reboot); SH_CMD(true); SH_CMD(false); SH_CMD(crash);
 SH_CMD(tee); SH_CMD(vnode); SH_CMD(trust); SH_CMD(top); SH_CMD(trace); SH_CMD(lspci);
 SH_CMD(ifconfig); SH_CMD(ping); SH_CMD(netstat); SH_CMD(udpecho);
+SH_CMD(fetch); SH_CMD(tcpsend);
 
 /* A decimal, or 0x hex, integer with an optional '-': 0 or -1. */
 int sh_parse_long(const char *s, long *out);

@@ -3,7 +3,9 @@
  * docs/NETWORK.md):
  *   ifconfig           the interface: address, mask, gateway, MAC, counters
  *   ping [-c N] ADDR   ICMP echo to an IPv4 address, N (4) times
- *   netstat            every socket: endpoints, queues, counters
+ *   netstat            every socket: protocol, endpoints, TCP state, queues,
+ *                      counters (UDP: datagrams and zero-copy pages held;
+ *                      TCP: bytes queued each way, bytes, retransmits)
  *   udpecho [-z] [-n N] PORT
  *                      echo N (1) UDP datagrams back to their senders,
  *                      through the copying calls or (-z) zero copy
@@ -209,17 +211,25 @@ int cmd_netstat(int argc, char **argv, struct sh_io *io)
     netc_ready();
     if ((r = netc_call(&m)))
         return sh_fail(io, 1, "netstat", "%s", ae_strerror(r));
+    /* RFC 9293's states, in the order NET_STATUS numbers them. */
+    static const char *const states[] = {"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED",
+                                         "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
+                                         "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"};
     s = netc_buf();
-    sh_printf(io, "Proto Local                 Remote                Recv-Q ZC  Client "
-              "     RX      TX    Drop    Copied\n");
+    sh_printf(io, "Proto Local                 Remote                State        Recv-Q Send-Q "
+              "Client       In      Out  Drop/Re   Copied\n");
     for (uint64_t i = 0; i < m.w[0]; i++) {
-        char l[24], rem[24];
+        char l[24], rem[24], who[8];
+        bool tcp = s[i].type == AE_NET_TCP;
         ep_text(s[i].local, l, sizeof(l));
         ep_text(s[i].remote, rem, sizeof(rem));
-        sh_printf(io, "udp   %-21s %-21s %6u %-3u %6u %7lu %7lu %7lu %9lu\n", l, rem,
-                  s[i].rx_queued, s[i].zc_held, s[i].client, (unsigned long)s[i].rx_datagrams,
-                  (unsigned long)s[i].tx_datagrams, (unsigned long)s[i].rx_dropped,
-                  (unsigned long)s[i].copied);
+        ae_snprintf(who, sizeof(who), "%u", s[i].client);
+        sh_printf(io, "%-5s %-21s %-21s %-12s %6u %6u %6s %8lu %8lu %8lu %8lu\n",
+                  tcp ? "tcp" : "udp", l, rem,
+                  tcp ? (s[i].state < 11 ? states[s[i].state] : "?") : "",
+                  s[i].rx_queued, s[i].zc_held, s[i].client ? who : "-",
+                  (unsigned long)s[i].rx_datagrams, (unsigned long)s[i].tx_datagrams,
+                  (unsigned long)s[i].rx_dropped, (unsigned long)s[i].copied);
     }
     return 0;
 }
