@@ -139,7 +139,7 @@ $(foreach p,$(USER_PROGS),$(eval $(call static_prog,$(BUILD)/user/$(p).elf,user/
 # (the manifest and NAME.elf) -> a signed bundle in the initrd, the AetherFS
 # image init starts them from (see "the initrd" below, docs/BUNDLE.md,
 # docs/AETHERFS.md).
-VNODES     := console vfs shell crashtest scope pci net-bridge net-stack
+VNODES     := console vfs shell crashtest scope pci net-bridge net-stack httpd
 $(foreach v,$(VNODES),$(eval $(call static_prog,$(BUILD)/vnodes/$(v)/$(v).elf,user/vnodes/$(v))))
 
 $(BUILD)/vnodes/%/manifest: user/vnodes/%/manifest
@@ -224,6 +224,16 @@ $(BUILD)/vnodes/$(1).vnode: $(BUILD)/pack/$(1)/$(1).elf $(BUILD)/pack/$(1)/manif
 	    $(PACK) verify --trust $(TRUST_ROOT) $$@.tmp >/dev/null && mv $$@.tmp $$@
 endef
 $(foreach v,$(VNODES),$(eval $(call vnode_bundle,$(v))))
+# httpd's bundle also carries what it serves: index.html, and 16 MiB of a
+# fixed pattern (tools/gen_pattern.py) for the big-download tests.
+HTTPD_WWW := $(BUILD)/pack/httpd/index.html $(BUILD)/pack/httpd/big16m.bin
+$(BUILD)/pack/httpd/index.html: user/vnodes/httpd/index.html
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+$(BUILD)/pack/httpd/big16m.bin: tools/gen_pattern.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tools/gen_pattern.py 16777216 > $@.tmp && mv $@.tmp $@
+$(BUILD)/vnodes/httpd.vnode: $(HTTPD_WWW)
 .PHONY: bundles
 bundles: $(TRUST_ROOT) $(BUNDLES)
 

@@ -11,7 +11,7 @@
 #include "net/udp.h"
 #include "aether/proto/net.h"
 
-#define SOCKS_MAX 256             /* httpd alone may hold 200 connections */
+#define SOCKS_MAX 512             /* httpd alone may hold 200 connections */
 #define RXQ_MAX 32                  /* datagrams queued per socket */
 #define RX_HELD_MAX 128             /* rx slots all sockets may hold (of 256) */
 #define EPHEMERAL_FIRST 49152

@@ -9,8 +9,8 @@
 
 #include "sock.h"
 
-#define CONNS 256
-#define RING_BYTES (32 * 1024u)
+#define CONNS 512
+#define RING_BYTES (16 * 1024u)
 
 struct tcp_stack tcps;
 static struct tcp_conn conns[CONNS];
