@@ -8,7 +8,7 @@ UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power mcfg pci_cfg cmdline mu
               libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
               libc_getopt libc_stdio libc_heap libc_inet \
               sha256 sha512 ed25519 ed25519_diff trace_read \
-              scope_decode scope_model scope_http virtq
+              scope_decode scope_model scope_http virtq http_req
 
 # user/lib/net: every tests/unit/test_net_*.c links all of the protocols.
 NET_UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(sort $(wildcard tests/unit/test_net_*.c)))
@@ -29,6 +29,7 @@ unit_acpi_SRCS       := kernel/acpi/acpi_tables.c tests/unit/acpi_capture.c
 unit_mcfg_SRCS       := kernel/acpi/acpi_mcfg.c kernel/acpi/acpi_tables.c
 unit_pci_cfg_SRCS    := user/lib/pci_cfg.c user/lib/virtio_pci.c
 unit_virtq_SRCS      := user/lib/virtq.c
+unit_http_req_SRCS   := user/vnodes/httpd/http_req.c
 unit_acpi_power_SRCS := kernel/acpi/acpi_power.c kernel/acpi/acpi_fadt.c \
                         kernel/acpi/aml_sleep.c kernel/acpi/acpi_tables.c \
                         tests/unit/acpi_capture.c

@@ -90,8 +90,12 @@ int http_req_parse(const char *buf, size_t len, struct http_req *r)
     sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
     if (!sp1 || !sp2 || sp1 == buf)
         return -400;
-    if (eol - sp2 != 9 || memcmp(sp2 + 1, "HTTP/1.", 7) || sp2[8] < '0' || sp2[8] > '9')
-        return sp2 + 5 <= eol && !memcmp(sp2 + 1, "HTTP", 4) ? -505 : -400;
+    /* HTTP/D.D exactly; another major version than 1 is 505. */
+    if (eol - sp2 != 9 || memcmp(sp2 + 1, "HTTP/", 5) || sp2[6] < '0' || sp2[6] > '9' ||
+        sp2[7] != '.' || sp2[8] < '0' || sp2[8] > '9')
+        return -400;
+    if (sp2[6] != '1')
+        return -505;
     r->minor = sp2[8] - '0';
     r->method = sp1 - buf == 3 && !memcmp(buf, "GET", 3)    ? HTTP_GET
                 : sp1 - buf == 4 && !memcmp(buf, "HEAD", 4) ? HTTP_HEAD
