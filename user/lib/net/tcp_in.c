@@ -314,7 +314,7 @@ void tcp_conn_input(struct tcp_stack *st, struct tcp_conn *c, const struct tcp_s
     }
 
     if (s->flags & TCP_SYN) {
-        if (0) {
+        if (c->state != TCP_SYN_RECEIVED) {
             /* RFC 5961 4.2: a SYN on a synchronized connection. */
             tcp_challenge_ack(st, c, now);
             return;
