@@ -4,11 +4,12 @@
 # that needs them; a no-op (a few dpkg queries) when everything is present.
 set -eu
 
+# curl: the network tests fetch from httpd as a host user would.
 # chromium and nodejs (+ npm): the browser test of aether-scope's page
 # (playwright-core from the npm registry drives Debian's chromium).
 PKGS="gcc make binutils python3 qemu-system-x86 grub-pc-bin grub-common \
 xorriso mtools libcmocka-dev libsodium-dev python3-cryptography-vectors \
-chromium nodejs"
+chromium nodejs curl"
 
 missing=""
 for p in $PKGS; do

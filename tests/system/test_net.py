@@ -2,12 +2,21 @@
 (tests/system/netwire.py: QEMU's socket netdev over host loopback): the
 test answers DHCP and ARP as 10.0.2.2 would, then sends the guest frames
 it builds itself, right and wrong, and watches what comes back."""
+import os
 import random
 import re
+import shutil
+import socket
 import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
 
 from netwire import (Wire, eth, ipv4, icmp, udp, arp, GUEST_IP, GUEST_MAC, PEER_IP, PEER_MAC,
                      BCAST, ip_bytes)
+from qemu import ROOT
 from test_shell import ISO, BOOT_TIMEOUT, Shell, NET_UP
 
 ICMP, UDP = 1, 17
@@ -201,4 +210,190 @@ def net0002(ctx):
             f'{copied["copying"]} bytes copying, {copied["zero copy"]} zero copy')
 
 
-TESTS = [net0001, net0002]
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+HTTP_TIMEOUT = 600
+
+
+def http_get_all(port, n, path='/'):
+    """n connections opened together, then a GET on each, then every
+    answer read: (status, body) per connection."""
+    socks = []
+    for _ in range(n):
+        s = socket.create_connection(('127.0.0.1', port), timeout=HTTP_TIMEOUT)
+        socks.append(s)
+    for s in socks:
+        s.sendall(f'GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'.encode())
+    out = []
+    for s in socks:
+        data = b''
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        s.close()
+        head, _, body = data.partition(b'\r\n\r\n')
+        out.append((head.split(b' ')[1] if b' ' in head else b'', body))
+    return out
+
+
+def net0003(ctx):
+    """NET0003 httpd from the host, through QEMU's forward of a loopback port to the guest's port 80: curl gets the page; the 16 MiB file arrives with the right SHA-256; 200 connections opened at once all get the page; one keep-alive connection carries three requests in turn and two pipelined; a bad request gets 400 and the connection ends; afterwards the guest holds no rx buffer"""
+    import hashlib
+    import http.client
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, 'tools'))
+    import gen_pattern
+    port = free_port()
+    sh = Shell(ctx, ISO, extra=['-netdev', f'user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:{port}-:80',
+                                '-device', 'virtio-net-pci,netdev=n0,disable-legacy=on,addr=0x3'])
+    try:
+        sh.q.wait_for(r'httpd: serving /boot/vnodes/httpd on port 80', BOOT_TIMEOUT)
+        page = open(os.path.join(ROOT, 'user/vnodes/httpd/index.html'), 'rb').read()
+        r = subprocess.run(['curl', '-sS', '-i', '--max-time', str(HTTP_TIMEOUT),
+                            f'http://127.0.0.1:{port}/'], capture_output=True)
+        assert r.returncode == 0, r.stderr
+        head, _, body = r.stdout.partition(b'\r\n\r\n')
+        assert head.startswith(b'HTTP/1.1 200 OK') and body == page, r.stdout[:300]
+        assert b'Content-Length: %d' % len(page) in head, head
+        r = subprocess.run(['curl', '-sS', '--max-time', str(HTTP_TIMEOUT),
+                            f'http://127.0.0.1:{port}/big16m.bin'], capture_output=True)
+        want = hashlib.sha256(gen_pattern.pattern(16 << 20)).hexdigest()
+        got = hashlib.sha256(r.stdout).hexdigest()
+        assert r.returncode == 0 and len(r.stdout) == 16 << 20 and got == want, \
+            (r.returncode, len(r.stdout), r.stderr)
+        results = http_get_all(port, 200)
+        bad = [i for i, (st, body) in enumerate(results) if st != b'200' or body != page]
+        assert not bad, (len(bad), results[bad[0]][0] if bad else None)
+        c = http.client.HTTPConnection('127.0.0.1', port, timeout=HTTP_TIMEOUT)
+        for path, status in (('/', 200), ('/nothing-here', 404), ('/index.html', 200)):
+            c.request('GET', path)
+            resp = c.getresponse()
+            data = resp.read()
+            assert resp.status == status, (path, resp.status)
+            assert resp.getheader('Connection') == 'keep-alive', resp.getheaders()
+        sock = c.sock
+        assert sock is not None             # the same connection all along
+        c.close()
+        s = socket.create_connection(('127.0.0.1', port), timeout=HTTP_TIMEOUT)
+        s.sendall(b'GET / HTTP/1.1\r\nHost: x\r\n\r\nHEAD /index.html HTTP/1.1\r\nHost: x\r\n'
+                  b'Connection: close\r\n\r\n')
+        data = b''
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        s.close()
+        assert data.count(b'HTTP/1.1 200 OK') == 2 and data.endswith(page) is False, data[-200:]
+        assert data.count(page) == 1, len(data)         # HEAD has no body
+        s = socket.create_connection(('127.0.0.1', port), timeout=HTTP_TIMEOUT)
+        s.sendall(b'GET /../../etc HTTP/1.1\r\nHost: x\r\n\r\n')
+        data = b''
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        s.close()
+        assert data.startswith(b'HTTP/1.1 400 Bad Request') and b'Connection: close' in data, data
+        assert counters(sh)[3] == 0
+    finally:
+        sh.stop()
+    return 'page, 16 MiB (SHA-256 right), 200 at once, keep-alive, pipelining, 400'
+
+
+class Sink:
+    """A TCP server on the host's loopback that takes one connection and
+    hashes everything it sends."""
+
+    def __init__(self):
+        import hashlib
+        self.srv = socket.socket()
+        self.srv.bind(('127.0.0.1', 0))
+        self.srv.listen(1)
+        self.port = self.srv.getsockname()[1]
+        self.h = hashlib.sha256()
+        self.n = 0
+        self.done = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        self.srv.settimeout(HTTP_TIMEOUT)
+        try:
+            c, _ = self.srv.accept()
+            c.settimeout(HTTP_TIMEOUT)
+            while True:
+                data = c.recv(65536)
+                if not data:
+                    break
+                self.h.update(data)
+                self.n += len(data)
+            c.close()
+        finally:
+            self.done.set()
+            self.srv.close()
+
+
+def net0004(ctx):
+    """NET0004 TCP from the guest to the host's loopback (QEMU guest forwards, nothing else reachable): fetch gets a file from a Python http.server with the right SHA-256; tcpsend sends 16 MiB to a host sink that receives every byte intact"""
+    import hashlib
+    www = tempfile.mkdtemp(prefix='aether-www-')
+    data = bytes(random.Random(5).getrandbits(8) for _ in range(300000))
+    open(os.path.join(www, 'data.bin'), 'wb').write(data)
+    hport = free_port()
+    server = subprocess.Popen([sys.executable, '-m', 'http.server', str(hport), '--bind',
+                               '127.0.0.1', '--directory', www],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sink = Sink()
+    bridge = f'{sys.executable} {os.path.join(ROOT, "tests/system/tcpbridge.py")}'
+    sh = None
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(('127.0.0.1', hport), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)     # the server's own start-up, not the guest's
+        sh = Shell(ctx, ISO, extra=[
+            # cmd: one bridge process per guest connection (a tcp: forward
+            # is one connection, made when QEMU starts)
+            '-netdev', f'user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:{bridge} {hport},'
+                       f'guestfwd=tcp:10.0.2.101:9000-cmd:{bridge} {sink.port}',
+            '-device', 'virtio-net-pci,netdev=n0,disable-legacy=on,addr=0x3'])
+        sh.q.wait_for(NET_UP, BOOT_TIMEOUT)
+        out = sh.ok('fetch -s http://10.0.2.100/data.bin', timeout=HTTP_TIMEOUT)
+        want = hashlib.sha256(data).hexdigest()
+        assert re.match(rf'fetch: HTTP 200, {len(data)} bytes in \d+ ms, sha256 {want}$',
+                        out[-1]), out
+        st, out = sh.run('fetch -s http://10.0.2.100/missing', timeout=HTTP_TIMEOUT)
+        assert st == 1 and re.match(r'fetch: HTTP 404, ', out[-1]), (st, out)
+        n = 16 << 20
+        out = sh.ok(f'tcpsend 10.0.2.101 9000 {n}', timeout=HTTP_TIMEOUT)
+        assert sink.done.wait(HTTP_TIMEOUT)
+        pattern = bytes(i * 7 % 251 for i in range(251 * 256))     # period 251: tile it
+        h = hashlib.sha256()
+        done = 0
+        while done < n:
+            k = min(len(pattern) - (done % 251), n - done)
+            h.update(pattern[done % 251:done % 251 + k])
+            done += k
+        assert sink.n == n and sink.h.hexdigest() == h.hexdigest(), (sink.n, n)
+        assert out[-1].endswith('sha256 ' + h.hexdigest()), out
+    finally:
+        if sh:
+            sh.stop()
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(www, ignore_errors=True)
+    return f'{len(data)} bytes fetched, 16 MiB sent, both hashes right'
+
+
+TESTS = [net0001, net0002, net0003, net0004]
