@@ -221,6 +221,18 @@ def free_port():
 HTTP_TIMEOUT = 600
 
 
+def recv_all(s):
+    """Everything the peer sends until it closes; the socket is closed."""
+    data = b''
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return data
+
+
 def http_get_all(port, n, path='/'):
     """n connections opened together, then a GET on each, then every
     answer read: (status, body) per connection."""
@@ -232,13 +244,7 @@ def http_get_all(port, n, path='/'):
         s.sendall(f'GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'.encode())
     out = []
     for s in socks:
-        data = b''
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        s.close()
+        data = recv_all(s)
         head, _, body = data.partition(b'\r\n\r\n')
         out.append((head.split(b' ')[1] if b' ' in head else b'', body))
     return out
@@ -285,24 +291,12 @@ def net0003(ctx):
         s = socket.create_connection(('127.0.0.1', port), timeout=HTTP_TIMEOUT)
         s.sendall(b'GET / HTTP/1.1\r\nHost: x\r\n\r\nHEAD /index.html HTTP/1.1\r\nHost: x\r\n'
                   b'Connection: close\r\n\r\n')
-        data = b''
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        s.close()
+        data = recv_all(s)
         assert data.count(b'HTTP/1.1 200 OK') == 2 and data.endswith(page) is False, data[-200:]
         assert data.count(page) == 1, len(data)         # HEAD has no body
         s = socket.create_connection(('127.0.0.1', port), timeout=HTTP_TIMEOUT)
         s.sendall(b'GET /../../etc HTTP/1.1\r\nHost: x\r\n\r\n')
-        data = b''
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        s.close()
+        data = recv_all(s)
         assert data.startswith(b'HTTP/1.1 400 Bad Request') and b'Connection: close' in data, data
         assert counters(sh)[3] == 0
     finally:

@@ -363,7 +363,9 @@ static int64_t op_sockets(struct ae_msg *m)
 
 /* The slot of the pool page a client handed back: it must be a one-page
  * slice of our pool (checked by physical address: nobody else can hold
- * an object over that page) that this socket was given. */
+ * an object over that page) that this socket was given. Then the slice is
+ * closed: it was moved here, so the client's mappings of it are gone, and
+ * with our handle the last reference goes. */
 static int page_back(struct ae_msg *m, unsigned pool, uint16_t *list, unsigned *n,
                      uint16_t *slot)
 {
@@ -377,6 +379,8 @@ static int page_back(struct ae_msg *m, unsigned pool, uint16_t *list, unsigned *
         if (list[i] == (vi.phys - st.pool_phys[pool]) / PAGE) {
             *slot = list[i];
             list[i] = list[--*n];
+            ae_handle_close(m->h[0]);
+            m->h[0] = 0;
             return AE_OK;
         }
     }
@@ -429,8 +433,6 @@ static int64_t op_zc_release(struct ae_msg *m)
     err = page_back(m, 0, s->zc_rx, &s->nzc_rx, &slot);
     if (err)
         return err;
-    ae_handle_close(m->h[0]);       /* the slice dies: nobody holds the page now */
-    m->h[0] = 0;
     link_rx_release(slot);
     rx_held_by_socks--;
     return AE_OK;
@@ -472,8 +474,6 @@ static int64_t op_zc_send(struct ae_msg *m)
     r = page_back(m, 1, s->zc_tx, &s->nzc_tx, &slot);
     if (r)
         return r;
-    ae_handle_close(m->h[0]);       /* moved to us, so the client's mappings are gone */
-    m->h[0] = 0;
     if (m->w[1] > ETH_MTU - IPV4_HDR_MIN - UDP_HDR_LEN || (r = dest_of(s, m->w[2], &ip, &port))) {
         link_drop(slot);            /* the page is ours again: nothing is sent */
         return r ? r : AE_ERR_RANGE;
