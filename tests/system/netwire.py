@@ -60,6 +60,30 @@ def udp(sport, dport, data, src=PEER_IP, dst=GUEST_IP, length=None, check=None):
     return hdr[:6] + struct.pack('!H', c) + data
 
 
+TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG = 1, 2, 4, 8, 16, 32
+
+
+def tcp(sport, dport, seq, ack, flags, data=b'', window=65535, urg=0, options=b'',
+        src=PEER_IP, dst=GUEST_IP, check=None, offset=None):
+    """A TCP segment; offset (in words) and check may lie on purpose."""
+    off = (20 + len(options)) // 4 if offset is None else offset
+    hdr = struct.pack('!HHIIBBHHH', sport, dport, seq & 0xffffffff, ack & 0xffffffff,
+                      off << 4, flags, window, 0, urg) + options
+    seg = hdr + data
+    pseudo = ip_bytes(src) + ip_bytes(dst) + struct.pack('!BBH', 0, 6, len(seg))
+    c = csum(pseudo + seg) if check is None else check
+    return seg[:16] + struct.pack('!H', c) + seg[18:]
+
+
+def tcp_fields(f):
+    """(sport, dport, seq, ack, flags, window, payload) of a frame from the guest."""
+    ihl = (f[14] & 15) * 4
+    t = f[14 + ihl:]
+    total = struct.unpack('!H', f[16:18])[0]
+    sport, dport, seq, ack, off, flags, win = struct.unpack('!HHIIBBH', t[:16])
+    return sport, dport, seq, ack, flags, win, t[(off >> 4) * 4:total - ihl]
+
+
 def arp(op, sha, spa, tha, tpa):
     return struct.pack('!HHBBH6s4s6s4s', 1, 0x0800, 6, 4, op, sha, ip_bytes(spa), tha,
                        ip_bytes(tpa))

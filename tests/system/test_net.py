@@ -14,8 +14,9 @@ import tempfile
 import threading
 import time
 
-from netwire import (Wire, eth, ipv4, icmp, udp, arp, GUEST_IP, GUEST_MAC, PEER_IP, PEER_MAC,
-                     BCAST, ip_bytes)
+from netwire import (Wire, eth, ipv4, icmp, udp, arp, tcp, tcp_fields, GUEST_IP, GUEST_MAC,
+                     PEER_IP, PEER_MAC, BCAST, ip_bytes, TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH,
+                     TCP_ACK, TCP_URG)
 from qemu import ROOT
 from test_shell import ISO, BOOT_TIMEOUT, Shell, NET_UP
 
@@ -390,4 +391,95 @@ def net0004(ctx):
     return f'{len(data)} bytes fetched, 16 MiB sent, both hashes right'
 
 
-TESTS = [net0001, net0002, net0003, net0004]
+TCP = 6
+
+
+def from_port(sport, dport):
+    def match(f):
+        return (len(f) >= 54 and f[12:14] == b'\x08\x00' and f[23] == TCP and
+                struct.unpack('!HH', f[34:38]) == (sport, dport))
+    return match
+
+
+def net0005(ctx):
+    """NET0005 hostile TCP from the wire: a SYN and an ACK to a closed port get RSTs with the sequence numbers RFC 9293 gives; a header cut short, data offsets below 5 and past the segment, an option of length 0 and one running past the header are counted malformed and a bad checksum as such, exactly; SYN+FIN gets nothing; then a hand-made connection to httpd whose request carries an urgent pointer far past its data and advertises a zero window: the server waits (at most 1-byte persist probes) until the window opens, then answers in full and closes"""
+    wire = Wire()
+    sh = None
+    try:
+        sh = Shell(ctx, ISO, extra=wire.qemu_args())
+        sh.q.wait_for(NET_UP, BOOT_TIMEOUT)
+        sh.q.wait_for(r'httpd: serving /boot/vnodes/httpd on port 80', BOOT_TIMEOUT)
+        before = counters(sh)
+        # Closed port: RST, ACK = SYN's seq + 1; an ACK gets RST with seq = its ack.
+        wire.send(eth(ipv4(tcp(40000, 81, 1000, 0, TCP_SYN), TCP)))
+        f = tcp_fields(wire.expect(from_port(81, 40000), REPLY_TIMEOUT))
+        assert f[4] == TCP_RST | TCP_ACK and f[2] == 0 and f[3] == 1001, f
+        wire.send(eth(ipv4(tcp(40001, 81, 5, 777, TCP_ACK), TCP)))
+        f = tcp_fields(wire.expect(from_port(81, 40001), REPLY_TIMEOUT))
+        assert f[4] == TCP_RST and f[2] == 777, f
+        # Malformed segments to a listening port, and SYN+FIN.
+        syn = tcp(40002, 80, 1, 0, TCP_SYN)
+        bad = [ipv4(syn[:10], TCP),                                     # header cut
+               ipv4(tcp(40002, 80, 1, 0, TCP_SYN, offset=4), TCP),      # offset < 5
+               ipv4(tcp(40002, 80, 1, 0, TCP_SYN, offset=15), TCP),     # past the segment
+               ipv4(tcp(40002, 80, 1, 0, TCP_SYN, options=b'\x02\x00\x00\x00'), TCP),
+               ipv4(tcp(40002, 80, 1, 0, TCP_SYN, options=b'\x01\x01\x02\x04'), TCP)]
+        for seg in bad:
+            wire.send(eth(seg))
+        wire.send(eth(ipv4(tcp(40002, 80, 1, 0, TCP_SYN, check=0x1234), TCP)))
+        wire.send(eth(ipv4(tcp(40003, 80, 1, 0, TCP_SYN | TCP_FIN), TCP)))
+        # In order: once this RST comes, all of the above were handled.
+        wire.send(eth(ipv4(tcp(40004, 82, 50, 0, TCP_SYN), TCP)))
+        f = wire.expect(lambda fr: from_port(82, 40004)(fr) or from_port(80, 40003)(fr) or
+                        from_port(80, 40002)(fr), REPLY_TIMEOUT)
+        assert from_port(82, 40004)(f), tcp_fields(f)      # nothing answered the others
+        after = counters(sh)
+        assert after[0] - before[0] == 5 and after[1] - before[1] == 1, (before, after)
+        # A connection to httpd by hand.
+        me, seq = 40100, 70000
+        wire.send(eth(ipv4(tcp(me, 80, seq, 0, TCP_SYN, options=b'\x02\x04\x05\xb4'), TCP)))
+        f = tcp_fields(wire.expect(from_port(80, me), REPLY_TIMEOUT))
+        assert f[4] == TCP_SYN | TCP_ACK and f[3] == seq + 1, f
+        theirs = f[2] + 1
+        seq += 1
+        req = b'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
+        wire.send(eth(ipv4(tcp(me, 80, seq, theirs, TCP_ACK, window=0), TCP)))
+        wire.send(eth(ipv4(tcp(me, 80, seq, theirs, TCP_ACK | TCP_PSH | TCP_URG, req, window=0,
+                               urg=60000), TCP)))
+        seq += len(req)
+        # With the window shut, only 1-byte persist probes come (each
+        # answered: still shut); after two of them, open it.
+        probes = 0
+        while probes < 2:
+            f = tcp_fields(wire.expect(from_port(80, me), REPLY_TIMEOUT))
+            assert len(f[6]) <= 1, ('sent into a zero window', f)
+            if len(f[6]) == 1:
+                assert f[2] == theirs, ('a probe of the wrong byte', f)
+                probes += 1
+                wire.send(eth(ipv4(tcp(me, 80, seq, theirs, TCP_ACK, window=0), TCP)))
+        wire.send(eth(ipv4(tcp(me, 80, seq, theirs, TCP_ACK, window=65535), TCP)))
+        got, fin = b'', False
+        while not fin:
+            f = tcp_fields(wire.expect(from_port(80, me), REPLY_TIMEOUT))
+            if f[2] == theirs and f[6]:
+                got += f[6]
+                theirs += len(f[6])
+            if f[4] & TCP_FIN and f[2] + len(f[6]) == theirs:
+                fin = True
+                theirs += 1
+            wire.send(eth(ipv4(tcp(me, 80, seq, theirs, TCP_ACK), TCP)))
+        page = open(os.path.join(ROOT, 'user/vnodes/httpd/index.html'), 'rb').read()
+        assert got.startswith(b'HTTP/1.1 200 OK') and got.endswith(page), got[:200]
+        wire.send(eth(ipv4(tcp(me, 80, seq, theirs, TCP_ACK | TCP_FIN), TCP)))
+        wire.send(eth(ipv4(icmp(8, 0x55, 9, b'end'), ICMP)))
+        wire.expect(is_echo_reply(0x55, 9), REPLY_TIMEOUT)
+        assert counters(sh)[3] == 0
+        assert 'KERNEL PANIC' not in sh.q.output()
+    finally:
+        if sh:
+            sh.stop()
+        wire.close()
+    return 'RSTs right, 5 malformed and 1 bad checksum counted, zero window held, page whole'
+
+
+TESTS = [net0001, net0002, net0003, net0004, net0005]
