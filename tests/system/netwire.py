@@ -164,21 +164,26 @@ class Wire:
             if len(f) >= 14 and not self._answer(f):
                 self.frames.put((struct.unpack('!H', f[12:14])[0], f))
 
-    def expect(self, match, timeout):
+    def expect(self, match, timeout, what='the frame expected'):
         """The first frame from the guest for which match(frame) is true,
-        waiting up to timeout seconds; others are dropped."""
+        waiting up to timeout seconds; others are dropped (the last few are
+        named in the error, to tell what came instead)."""
         import time
         end = time.monotonic() + timeout
+        others = []
         while True:
             left = end - time.monotonic()
             if left <= 0:
-                raise AssertionError('no such frame from the guest')
+                raise AssertionError(f'no {what} from the guest in {timeout} s; '
+                                     f'{len(others)} other frames, the last: '
+                                     f'{[o.hex()[:120] for o in others[-3:]]}')
             try:
                 _, f = self.frames.get(timeout=left)
             except queue.Empty:
                 continue
             if match(f):
                 return f
+            others.append(f)
 
     def close(self):
         self.stopping = True
