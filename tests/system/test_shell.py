@@ -194,7 +194,8 @@ def shl0004(sh):
     assert sh.ok('ls /') == ['boot/', 'sys/', 'tmp/']
     boot = sh.ok('ls /boot')
     assert len(boot) == 2 and re.match(r'hwm\s+\d+$', boot[0]) and boot[1] == 'vnodes/', boot
-    assert sh.ok('cat /boot/hwm') == ['console 0.1.0', 'crashtest 0.1.0', 'net-bridge 0.1.0',
+    assert sh.ok('cat /boot/hwm') == ['console 0.1.0', 'crashtest 0.1.0', 'httpd 0.1.0',
+                                      'net-bridge 0.1.0',
                                       'net-stack 0.1.0', 'pci 0.1.0', 'scope 0.1.0',
                                       'shell 0.1.0', 'vfs 0.1.0']
     boot = sh.ok('ls /boot/vnodes')
@@ -392,8 +393,8 @@ def shl0014(sh):
                     out[0]), out
     assert len(out) == 4 and all(re.match(r'  key \d: [0-9a-f]{64}$', l) for l in out[1:]), out
     rows = vnode_rows(sh)
-    assert sorted(rows) == ['console', 'crashtest', 'net-bridge', 'net-stack', 'pci', 'scope',
-                            'shell', 'vfs'], rows
+    assert sorted(rows) == ['console', 'crashtest', 'httpd', 'net-bridge', 'net-stack', 'pci',
+                            'scope', 'shell', 'vfs'], rows
     for name, r in rows.items():
         assert r['version'] == '0.1.0' and r['rest'].endswith('verified'), r
         assert r['signers'] == '2/3 (0,1)', r
