@@ -154,6 +154,11 @@ static void process_die(struct process *p)
     sched_forget_process(p);
     aspace_destroy(&p->as);
     quota_uncharge(&p->acct->q, QUOTA_CPU, p->acct->q.used[QUOTA_CPU]);
+    /* Its quota goes back to its parent now, but for what objects others
+     * still hold are charged (an endpoint its clients keep, say): a service
+     * restarted while clients hold its old endpoint must fit again. */
+    if (p->acct->q.parent)
+        quota_shrink(&p->acct->q);
     p->acct->orphaned = true;
     account_try_release(p->acct);
     p->acct = NULL;

@@ -204,6 +204,18 @@ int quota_release(struct quota *child)
     return AE_OK;
 }
 
+int quota_shrink(struct quota *child)
+{
+    if (!child || !child->parent)
+        return AE_ERR_INVAL;
+    for (unsigned k = 0; k < QUOTA_KINDS; k++) {
+        uint64_t spare = avail(child, k);
+        child->limit[k] -= spare;
+        child->parent->carved[k] -= spare;  /* it held at least the child's limit */
+    }
+    return AE_OK;
+}
+
 uint64_t quota_available(const struct quota *q, enum quota_kind kind)
 {
     if (!q || !kind_ok(kind))

@@ -75,6 +75,11 @@ int quota_carve(struct quota *parent, struct quota *child,
  * children; AE_ERR_INVAL for a root; AE_ERR_CORRUPT (nothing changes) if
  * the parent's carved is less than the child's limits. */
 int quota_release(struct quota *child);
+/* A child whose owner is gone: whatever it neither uses nor has carved
+ * out goes back to its parent now (limit drops to used + carved), rather
+ * than when its last object dies. Objects others still hold keep their
+ * charges; the child can take no new ones. AE_ERR_INVAL for a root. */
+int quota_shrink(struct quota *child);
 /* limit - used - carved. */
 uint64_t quota_available(const struct quota *q, enum quota_kind kind);
 /* Verifies the invariants over the subtree rooted at q and returns, in

@@ -760,6 +760,35 @@ static void QUOTA0022_refusals_reach_the_hook(void **state)
     assert_int_equal(refused.asked, 11);
 }
 
+static void QUOTA0023_shrink_returns_all_but_what_is_held(void **state)
+{
+    uint64_t sum;
+
+    assert_int_equal(quota_carve(&root, &c1, (uint64_t[K]){ 300, 40, 4, 300 }), AE_OK);
+    assert_int_equal(quota_carve(&c1, &c2, (uint64_t[K]){ 100, 10, 1, 100 }), AE_OK);
+    assert_int_equal(quota_charge(&c1, PAGES, 50), AE_OK);      /* an object others hold */
+    assert_int_equal(quota_charge(&c1, CPU, 200), AE_OK);
+    assert_int_equal(quota_uncharge(&c1, CPU, 200), AE_OK);     /* its threads are gone */
+    assert_int_equal(quota_shrink(&c1), AE_OK);
+    /* It keeps what it uses and what its child has; the rest is back. */
+    assert_int_equal(c1.limit[PAGES], 150);
+    assert_int_equal(c1.limit[HANDLES], 10);
+    assert_int_equal(c1.limit[THREADS], 1);
+    assert_int_equal(c1.limit[CPU], 100);
+    assert_int_equal(quota_available(&root, PAGES), 1000 - 150);
+    assert_int_equal(quota_available(&root, CPU), 1000 - 100);
+    assert_int_equal(quota_charge(&c1, PAGES, 1), AE_ERR_QUOTA);  /* nothing new */
+    assert_int_equal(quota_check_tree(&root, PAGES, &sum), AE_OK);
+    assert_int_equal(quota_check_tree(&root, CPU, &sum), AE_OK);
+    /* When what it held goes, releasing returns the rest. */
+    assert_int_equal(quota_uncharge(&c1, PAGES, 50), AE_OK);
+    assert_int_equal(quota_release(&c2), AE_OK);
+    assert_int_equal(quota_release(&c1), AE_OK);
+    assert_int_equal(quota_available(&root, PAGES), 1000);
+    assert_int_equal(quota_available(&root, CPU), 1000);
+    assert_int_equal(quota_shrink(&root), AE_ERR_INVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -785,6 +814,7 @@ int main(void)
         cmocka_unit_test_setup(QUOTA0020_bytes_transfer_and_release, setup),
         cmocka_unit_test_setup(QUOTA0021_check_kbytes, setup),
         cmocka_unit_test_setup(QUOTA0022_refusals_reach_the_hook, setup),
+        cmocka_unit_test_setup(QUOTA0023_shrink_returns_all_but_what_is_held, setup),
     };
 
     return cmocka_run_group_tests_name("quota", tests, NULL, NULL);

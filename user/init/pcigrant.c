@@ -143,6 +143,19 @@ static int grant(struct vnode *vn, struct ae_pci_grant *gr)
     return AE_OK;
 }
 
+/* The dead driver's MSI lines are bound to a notification of init's that
+ * nobody waits on: a binding holds its notification, and that holds the
+ * dead driver's quota account (and so its CPU and memory carve) alive. */
+static void park_lines(const struct claim *c)
+{
+    static int64_t parked;
+
+    if (!parked)
+        parked = ae_notify_create();
+    for (uint32_t i = 0; parked > 0 && i < c->msi_count; i++)
+        ae_irq_bind(g.bi->msi, c->msi_first + i, (ae_handle_t)parked, 1, 0);
+}
+
 /* Clearing Bus Master Enable stops the function's DMA and its MSI writes
  * until a new driver turns it on again. Memory the dead driver gave the
  * device is freed when its process dies, a moment before this runs: the
@@ -159,6 +172,7 @@ void pcigrant_release(struct vnode *vn)
 
         if (c->owner != vn->id || config_page(&d, &phys))
             continue;
+        park_lines(c);
         v = ae_vmo_create_physical(g.bi->devmem, phys, 4096);
         va = v < 0 ? v : ae_scratch_map((ae_handle_t)v, 0, 4096);
         if (va >= 0) {
