@@ -16,7 +16,7 @@
 
 #include "netc.h"
 
-#define SOCKETS_MAX 512
+#define SOCKETS_MAX (512 + 1)          /* net-stack numbers sockets 1..512 */
 #define NETC_BUF_VA 0x00005e0000000000ull   /* the C library's own connection */
 
 struct lsock {

@@ -29,6 +29,23 @@ static void count_error(int err)
         st.n.malformed++;
 }
 
+/* When dhcp_poll must run next: 0 = now (a message came, or we started). */
+static uint64_t dhcp_due;
+
+static void send_arp_request(uint32_t ip)
+{
+    struct arp_pkt req = {.op = ARP_OP_REQUEST, .spa = st.ip, .tpa = ip};
+    uint32_t slot;
+    uint8_t *b = link_tx_buf(&slot);
+
+    if (!b)
+        return;                     /* arp_tick asks again */
+    memcpy(req.sha, st.mac, ETH_ALEN);
+    eth_build(b, AE_NETDEV_FRAME_MAX, eth_broadcast_mac, st.mac, ETH_TYPE_ARP);
+    arp_build(b + ETH_HDR_LEN, AE_NETDEV_FRAME_MAX - ETH_HDR_LEN, &req);
+    link_send(slot, (uint32_t)eth_pad(b, ETH_HDR_LEN + ARP_PKT_LEN, AE_NETDEV_FRAME_MAX));
+}
+
 /* A frame in tx slot `slot` whose Ethernet header still lacks the
  * destination: sends it now, or parks it until ARP answers. */
 static int resolve_and_send(uint32_t slot, uint32_t len, uint32_t hop)
@@ -63,17 +80,8 @@ static int resolve_and_send(uint32_t slot, uint32_t len, uint32_t hop)
             link_drop(slot);
         }
     }
-    if (r == ARP_SEND_REQUEST) {
-        uint32_t s;
-        uint8_t *b = link_tx_buf(&s);
-        struct arp_pkt req = {.op = ARP_OP_REQUEST, .spa = st.ip, .tpa = hop};
-        if (b) {
-            memcpy(req.sha, st.mac, ETH_ALEN);
-            eth_build(b, AE_NETDEV_FRAME_MAX, eth_broadcast_mac, st.mac, ETH_TYPE_ARP);
-            arp_build(b + ETH_HDR_LEN, AE_NETDEV_FRAME_MAX - ETH_HDR_LEN, &req);
-            link_send(s, (uint32_t)eth_pad(b, ETH_HDR_LEN + ARP_PKT_LEN, AE_NETDEV_FRAME_MAX));
-        }
-    }
+    if (r == ARP_SEND_REQUEST)
+        send_arp_request(hop);
     return AE_OK;
 }
 
@@ -215,8 +223,10 @@ static void udp_in(const struct ipv4_hdr *h)
     }
     if (u.dst_port == DHCP_CLIENT_PORT) {
         if (u.src_port == DHCP_SERVER_PORT && (r = dhcp_input(&st.dhcp, u.payload,
-                                                              u.payload_len, now_ns())) > 0)
+                                                              u.payload_len, now_ns())) > 0) {
+            dhcp_due = 0;           /* an offer is answered at once */
             dhcp_event(r);
+        }
         return;
     }
     if (sock_udp_input(h, &u, !h->mf && h->frag_off == 0 && !reassembled))
@@ -309,51 +319,56 @@ void dhcp_begin(void)
     arp_cache_init(&st.arp, 0, 0, 0);
     ip_reasm_init(&st.reasm, reasm_store, IP_REASM_SLOT_SIZE, 0);
     dhcp_start(&st.dhcp, NULL, st.mac, seed * 0x9e3779b97f4a7c15ull, now_ns());
+    dhcp_due = 0;
+}
+
+/* DHCP's turn, when it is due: sends what the client asks and says when
+ * it must run again. */
+static void dhcp_run(uint64_t now)
+{
+    struct dhcp_poll_out po;
+    uint32_t slot;
+    uint8_t *p;
+    int r, n;
+
+    if (now < dhcp_due)
+        return;
+    if (!(p = ip_send_begin(&slot))) {
+        dhcp_due = now + 10000000ull;   /* no tx slot: try again soon */
+        return;
+    }
+    r = dhcp_poll(&st.dhcp, now, p + UDP_HDR_LEN, ETH_MTU - IPV4_HDR_MIN - UDP_HDR_LEN, &po);
+    n = po.len && r >= 0 ? udp_build(p, ETH_MTU - IPV4_HDR_MIN, po.src_ip, po.dst_ip,
+                                     DHCP_CLIENT_PORT, DHCP_SERVER_PORT, p + UDP_HDR_LEN,
+                                     po.len) : 0;
+    if (n > 0)
+        ip_send_commit(slot, po.src_ip, po.dst_ip, IPV4_PROTO_UDP, (uint32_t)n);
+    else
+        link_drop(slot);
+    dhcp_due = po.next_ns;
+    if (r > 0)
+        dhcp_event(r);
+}
+
+static uint64_t earlier(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
 }
 
 uint64_t ip_timers(uint64_t now)
 {
     struct arp_tick_event ev;
     struct ip_reasm_expired gone;
-    struct dhcp_poll_out po;
-    uint64_t next;
-    uint32_t slot;
-    uint8_t *p;
-    int r;
 
     while (arp_tick(&st.arp, now, &ev)) {
-        if (ev.kind == ARP_TICK_FAILED) {
+        if (ev.kind == ARP_TICK_FAILED)
             flush_pending(ev.ip, NULL);
-        } else if ((p = link_tx_buf(&slot))) {
-            struct arp_pkt req = {.op = ARP_OP_REQUEST, .spa = st.ip, .tpa = ev.ip};
-            memcpy(req.sha, st.mac, ETH_ALEN);
-            eth_build(p, AE_NETDEV_FRAME_MAX, eth_broadcast_mac, st.mac, ETH_TYPE_ARP);
-            arp_build(p + ETH_HDR_LEN, AE_NETDEV_FRAME_MAX - ETH_HDR_LEN, &req);
-            link_send(slot, (uint32_t)eth_pad(p, ETH_HDR_LEN + ARP_PKT_LEN, AE_NETDEV_FRAME_MAX));
-        }
+        else
+            send_arp_request(ev.ip);
     }
     while (ip_reasm_tick(&st.reasm, now, &gone))
         st.n.malformed++;           /* a datagram never completed */
-    next = arp_next_deadline(&st.arp);
-    if (st.ip && stream_timers(now) < next)
-        next = tcp_next_deadline(&tcps);
-    if (ip_reasm_next_deadline(&st.reasm) < next)
-        next = ip_reasm_next_deadline(&st.reasm);
-    p = ip_send_begin(&slot);
-    if (!p)
-        return now + 10000000ull;   /* no tx slot: try again soon */
-    r = dhcp_poll(&st.dhcp, now, p + UDP_HDR_LEN, ETH_MTU - IPV4_HDR_MIN - UDP_HDR_LEN, &po);
-    if (po.len && r >= 0) {
-        int n = udp_build(p, ETH_MTU - IPV4_HDR_MIN, po.src_ip, po.dst_ip, DHCP_CLIENT_PORT,
-                          DHCP_SERVER_PORT, p + UDP_HDR_LEN, po.len);
-        if (n > 0)
-            ip_send_commit(slot, po.src_ip, po.dst_ip, IPV4_PROTO_UDP, (uint32_t)n);
-        else
-            link_drop(slot);
-    } else {
-        link_drop(slot);
-    }
-    if (r > 0)
-        dhcp_event(r);
-    return po.next_ns < next ? po.next_ns : next;
+    dhcp_run(now);
+    return earlier(earlier(arp_next_deadline(&st.arp), ip_reasm_next_deadline(&st.reasm)),
+                   earlier(dhcp_due, st.ip ? stream_timers(now) : UINT64_MAX));
 }

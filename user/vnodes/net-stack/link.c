@@ -89,7 +89,7 @@ void link_send(uint32_t slot, uint32_t len)
     }
     st.n.tx_frames++;
     st.n.tx_bytes += len;
-    ae_notify_signal(st.bridge_notif, AE_NETDEV_KICK);
+    st.kick = true;
 }
 
 void link_drop(uint32_t slot)
@@ -102,17 +102,15 @@ void link_rx_release(uint32_t slot)
 {
     if (netring_push(&st.shm->rx_free, AE_NETDEV_ENTRY(slot, 0))) {
         st.rx_held--;
-        ae_notify_signal(st.bridge_notif, AE_NETDEV_KICK);
+        st.kick = true;
     }
 }
 
 /* Everything the bridge has for us: finished tx slots, received frames. */
 static void drain(void)
 {
-    uint32_t e;
-    bool gave = false;
-
     bool had_tx = st.ntx_free > 0;
+    uint32_t e;
 
     while (netring_pop(&st.shm->tx_done, &e) > 0)
         if (AE_NETDEV_SLOT(e) < AE_NETDEV_SLOTS)
@@ -134,14 +132,9 @@ static void drain(void)
         }
         /* A socket queued the datagram where it lies: the slot is its
          * until read (sock.c gives it back). */
-        if (st.rx_keep)
-            continue;
-        if (netring_push(&st.shm->rx_free, AE_NETDEV_ENTRY(slot, 0)))
-            st.rx_held--;
-        gave = true;
+        if (!st.rx_keep)
+            link_rx_release(slot);
     }
-    if (gave)
-        ae_notify_signal(st.bridge_notif, AE_NETDEV_KICK);
 }
 
 #define CHECK_NS 1000000000ull

@@ -22,6 +22,10 @@ void st_lock(void)
 
 void st_unlock(void)
 {
+    if (st.kick) {
+        st.kick = false;
+        ae_notify_signal(st.bridge_notif, AE_NETDEV_KICK);
+    }
     __atomic_store_n(&st.lock, 0, __ATOMIC_RELEASE);
 }
 

@@ -40,16 +40,14 @@ struct ae_client *sock_client(uint64_t client)
     return c && c->buf ? c : NULL;
 }
 
+/* A socket's id is its index + 1, so finding it takes no search; the
+ * client must match, so nobody reaches another's socket by its number. */
 struct sock *sock_new(uint64_t client, uint32_t type)
 {
-    uint32_t id = 1;
-
-    while (sock_of(client, id))
-        id++;
     for (unsigned i = 0; i < SOCKS_MAX; i++) {
         if (!socks[i].used) {
             socks[i] = (struct sock){.used = true, .type = type, .conn = -1, .client = client,
-                                     .id = id};
+                                     .id = i + 1};
             return &socks[i];
         }
     }
@@ -58,10 +56,9 @@ struct sock *sock_new(uint64_t client, uint32_t type)
 
 struct sock *sock_of(uint64_t client, uint64_t id)
 {
-    for (unsigned i = 0; i < SOCKS_MAX; i++)
-        if (socks[i].used && socks[i].client == client && socks[i].id == id)
-            return &socks[i];
-    return NULL;
+    struct sock *s = id - 1 < SOCKS_MAX ? &socks[id - 1] : NULL;
+
+    return s && s->used && s->client == client ? s : NULL;
 }
 
 /* TCP and UDP ports are separate spaces. */
@@ -193,24 +190,22 @@ int sock_bind_to(struct sock *s, uint32_t ip, uint16_t port)
     return AE_OK;
 }
 
-static int64_t op_bind(struct ae_msg *m)
+static int64_t op_bind(struct ae_msg *m, struct sock *s)
 {
-    struct sock *s = sock_of(m->badge, m->w[0]);
     int err;
 
-    if (!s || (m->w[1] >> 48))
+    if (m->w[1] >> 48)
         return AE_ERR_INVAL;
     err = sock_bind_to(s, AE_NET_EP_ADDR(m->w[1]), AE_NET_EP_PORT(m->w[1]));
     m->w[0] = AE_NET_EP(s->lip, s->lport);
     return err;
 }
 
-static int64_t op_connect(struct ae_msg *m)
+static int64_t op_connect(struct ae_msg *m, struct sock *s)
 {
-    struct sock *s = sock_of(m->badge, m->w[0]);
     uint32_t ip = AE_NET_EP_ADDR(m->w[1]);
 
-    if (!s || (m->w[1] >> 48) || !AE_NET_EP_PORT(m->w[1]) || !ipv4_is_unicast(ip))
+    if ((m->w[1] >> 48) || !AE_NET_EP_PORT(m->w[1]) || !ipv4_is_unicast(ip))
         return AE_ERR_INVAL;
     if (!s->lport && sock_bind_to(s, 0, 0))
         return AE_ERR_BUSY;
@@ -235,9 +230,8 @@ static int dest_of(struct sock *s, uint64_t ep, uint32_t *ip, uint16_t *port)
     return AE_OK;
 }
 
-static int64_t op_sendto(struct ae_msg *m)
+static int64_t op_sendto(struct ae_msg *m, struct sock *s)
 {
-    struct sock *s = sock_of(m->badge, m->w[0]);
     struct ae_client *c = ae_client_of(&clients, m->badge);
     const uint32_t max = ETH_MTU - IPV4_HDR_MIN - UDP_HDR_LEN;
     uint32_t ip, slot;
@@ -245,8 +239,8 @@ static int64_t op_sendto(struct ae_msg *m)
     uint8_t *p;
     int r;
 
-    if (!s || !c || !c->buf || m->w[1] > max || m->w[1] > c->size)
-        return !s || !c || !c->buf ? AE_ERR_INVAL : AE_ERR_RANGE;
+    if (!c || !c->buf || m->w[1] > max || m->w[1] > c->size)
+        return !c || !c->buf ? AE_ERR_INVAL : AE_ERR_RANGE;
     if ((r = dest_of(s, m->w[2], &ip, &port)))
         return r;
     if (!(p = ip_send_begin(&slot)))
@@ -274,14 +268,13 @@ static void pop(struct sock *s)
     s->qn--;
 }
 
-static int64_t op_recvfrom(struct ae_msg *m)
+static int64_t op_recvfrom(struct ae_msg *m, struct sock *s)
 {
-    struct sock *s = sock_of(m->badge, m->w[0]);
     struct ae_client *c = ae_client_of(&clients, m->badge);
     struct dgram *d;
     uint32_t n;
 
-    if (!s || !c || !c->buf)
+    if (!c || !c->buf)
         return AE_ERR_INVAL;
     if (!(d = head_of(s)))
         return AE_ERR_AGAIN;
@@ -322,12 +315,9 @@ static int64_t op_poll(struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_close(struct ae_msg *m)
+static int64_t op_close(struct ae_msg *m, struct sock *s)
 {
-    struct sock *s = sock_of(m->badge, m->w[0]);
 
-    if (!s)
-        return AE_ERR_INVAL;
     close_sock(s);
     return AE_OK;
 }
@@ -399,14 +389,11 @@ static int64_t give_page(struct ae_msg *m, unsigned pool, uint32_t slot, uint32_
     return AE_OK;
 }
 
-static int64_t op_zc_recv(struct ae_msg *m)
+static int64_t op_zc_recv(struct ae_msg *m, struct sock *s)
 {
-    struct sock *s = sock_of(m->badge, m->w[0]);
     struct dgram *d;
     int64_t r;
 
-    if (!s)
-        return AE_ERR_INVAL;
     if (!(d = head_of(s)))
         return AE_ERR_AGAIN;
     if (s->nzc_rx == AE_NET_ZC_HELD)
@@ -422,14 +409,11 @@ static int64_t op_zc_recv(struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_zc_release(struct ae_msg *m)
+static int64_t op_zc_release(struct ae_msg *m, struct sock *s)
 {
-    struct sock *s = sock_of(m->badge, m->w[0]);
     uint16_t slot;
     int err;
 
-    if (!s)
-        return AE_ERR_INVAL;
     err = page_back(m, 0, s->zc_rx, &s->nzc_rx, &slot);
     if (err)
         return err;
@@ -438,14 +422,11 @@ static int64_t op_zc_release(struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_zc_txbuf(struct ae_msg *m)
+static int64_t op_zc_txbuf(struct ae_msg *m, struct sock *s)
 {
-    struct sock *s = sock_of(m->badge, m->w[0]);
     uint32_t slot;
     int64_t r;
 
-    if (!s)
-        return AE_ERR_INVAL;
     if (s->nzc_tx == AE_NET_ZC_HELD)
         return AE_ERR_BUSY;
     if (!link_tx_buf(&slot))
@@ -461,16 +442,13 @@ static int64_t op_zc_txbuf(struct ae_msg *m)
     return AE_OK;
 }
 
-static int64_t op_zc_send(struct ae_msg *m)
+static int64_t op_zc_send(struct ae_msg *m, struct sock *s)
 {
-    struct sock *s = sock_of(m->badge, m->w[0]);
     uint8_t *udp_hdr;
     uint16_t slot, port;
     uint32_t ip;
     int r;
 
-    if (!s)
-        return AE_ERR_INVAL;
     r = page_back(m, 1, s->zc_tx, &s->nzc_tx, &slot);
     if (r)
         return r;
@@ -490,47 +468,58 @@ static int64_t op_zc_send(struct ae_msg *m)
     return ip_send_commit(slot, st.ip, ip, IPV4_PROTO_UDP, (uint32_t)r);
 }
 
+/* Every operation: without a socket (any), or on the socket w[0] names,
+ * by its type (NULL: that type has no such operation). */
+typedef int64_t (*sock_fn)(struct ae_msg *m, struct sock *s);
 static const struct {
     uint32_t op;
-    int64_t (*fn)(struct ae_msg *m);
+    int64_t (*any)(struct ae_msg *m);
+    sock_fn udp, tcp;
 } ops[] = {
-    {AE_NET_SETBUF, op_setbuf},       {AE_NET_NOTIFY, op_notify},
-    {AE_NET_SOCKET, op_socket},       {AE_NET_BIND, op_bind},
-    {AE_NET_CONNECT, op_connect},     {AE_NET_SENDTO, op_sendto},
-    {AE_NET_RECVFROM, op_recvfrom},   {AE_NET_POLL, op_poll},
-    {AE_NET_CLOSE, op_close},         {AE_NET_SOCKETS, op_sockets},
-    {AE_NET_ZC_RECV, op_zc_recv},     {AE_NET_ZC_RELEASE, op_zc_release},
-    {AE_NET_ZC_TXBUF, op_zc_txbuf},   {AE_NET_ZC_SEND, op_zc_send},
+    {AE_NET_SETBUF, op_setbuf, NULL, NULL},
+    {AE_NET_NOTIFY, op_notify, NULL, NULL},
+    {AE_NET_SOCKET, op_socket, NULL, NULL},
+    {AE_NET_POLL, op_poll, NULL, NULL},
+    {AE_NET_SOCKETS, op_sockets, NULL, NULL},
+    {AE_NET_BIND, NULL, op_bind, op_bind},
+    {AE_NET_CLOSE, NULL, op_close, op_close},
+    {AE_NET_CONNECT, NULL, op_connect, tcp_sock_connect},
+    {AE_NET_SENDTO, NULL, op_sendto, tcp_sock_send},
+    {AE_NET_RECVFROM, NULL, op_recvfrom, tcp_sock_recv},
+    {AE_NET_LISTEN, NULL, NULL, tcp_sock_listen},
+    {AE_NET_ACCEPT, NULL, NULL, tcp_sock_accept},
+    {AE_NET_SHUTDOWN, NULL, NULL, tcp_sock_shutdown},
+    {AE_NET_STATUS, NULL, NULL, tcp_sock_status},
+    {AE_NET_SETOPT, NULL, NULL, tcp_sock_setopt},
+    {AE_NET_ZC_RECV, NULL, op_zc_recv, NULL},
+    {AE_NET_ZC_RELEASE, NULL, op_zc_release, NULL},
+    {AE_NET_ZC_TXBUF, NULL, op_zc_txbuf, NULL},
+    {AE_NET_ZC_SEND, NULL, op_zc_send, NULL},
 };
 
-/* Operations only a TCP socket has, and those it answers in sock_tcp.c. */
-static bool tcp_only(uint32_t op)
+static int64_t dispatch(struct ae_msg *m)
 {
-    return op == AE_NET_LISTEN || op == AE_NET_ACCEPT || op == AE_NET_SHUTDOWN ||
-           op == AE_NET_STATUS || op == AE_NET_SETOPT;
-}
-
-static bool tcp_routed(uint32_t op)
-{
-    return op == AE_NET_CONNECT || op == AE_NET_SENDTO || op == AE_NET_RECVFROM ||
-           tcp_only(op);
+    for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        struct sock *s;
+        sock_fn fn;
+        if (ops[i].op != AE_MSG_LABEL(m->info))
+            continue;
+        if (ops[i].any)
+            return ops[i].any(m);
+        if (!(s = sock_of(m->badge, m->w[0])))
+            return AE_ERR_INVAL;
+        fn = s->type == AE_NET_TCP ? ops[i].tcp : ops[i].udp;
+        return fn ? fn(m, s) : AE_ERR_UNSUPPORTED;
+    }
+    return AE_ERR_UNSUPPORTED;
 }
 
 int64_t sock_op(struct ae_msg *m)
 {
-    uint32_t op = AE_MSG_LABEL(m->info);
-    int64_t r = AE_ERR_UNSUPPORTED;
+    int64_t r;
 
     st_lock();
-    struct sock *s = tcp_routed(op) ? sock_of(m->badge, m->w[0]) : NULL;
-    if (s && s->type == AE_NET_TCP)
-        r = tcp_op(m, s);
-    else if (tcp_routed(op) && (!s || tcp_only(op)))
-        r = s ? AE_ERR_UNSUPPORTED : AE_ERR_INVAL;
-    else
-        for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-            if (ops[i].op == op)
-                r = ops[i].fn(m);
+    r = dispatch(m);
     stream_events();
     st_unlock();
     return r;

@@ -41,7 +41,12 @@ struct sock {
     uint32_t zc_lost;
 };
 
+#define TCP_CONNS 512             /* TCP connections (stream.c) */
+
 extern struct sock socks[SOCKS_MAX];
+/* Which socket holds each TCP connection (NULL: none, e.g. closing in the
+ * background): events find their client without a search. */
+extern struct sock *conn_owner[TCP_CONNS];
 extern struct ae_clients clients;
 
 struct sock *sock_of(uint64_t client, uint64_t id);
@@ -53,9 +58,18 @@ int sock_bind_to(struct sock *s, uint32_t ip, uint16_t port);
 /* The client's transfer buffer, or NULL. */
 struct ae_client *sock_client(uint64_t client);
 
-/* sock_tcp.c */
-int64_t tcp_op(struct ae_msg *m, struct sock *s);
+/* sock_tcp.c: the operations on a TCP socket (sock.c's table) */
+int64_t tcp_sock_connect(struct ae_msg *m, struct sock *s);
+int64_t tcp_sock_listen(struct ae_msg *m, struct sock *s);
+int64_t tcp_sock_accept(struct ae_msg *m, struct sock *s);
+int64_t tcp_sock_send(struct ae_msg *m, struct sock *s);
+int64_t tcp_sock_recv(struct ae_msg *m, struct sock *s);
+int64_t tcp_sock_shutdown(struct ae_msg *m, struct sock *s);
+int64_t tcp_sock_status(struct ae_msg *m, struct sock *s);
+int64_t tcp_sock_setopt(struct ae_msg *m, struct sock *s);
 void tcp_sock_close(struct sock *s);
+/* s holds connection c from now on. */
+void tcp_sock_hold(struct sock *s, int c);
 uint16_t tcp_sock_poll(const struct sock *s);
 uint32_t tcp_sock_info(const struct sock *s, struct ae_net_sockinfo *out);
 /* Connections no client holds any more (finishing their close), for

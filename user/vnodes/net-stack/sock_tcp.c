@@ -6,6 +6,15 @@
  */
 #include "sock.h"
 
+struct sock *conn_owner[TCP_CONNS];
+
+void tcp_sock_hold(struct sock *s, int c)
+{
+    s->conn = c;
+    if (c >= 0 && c < TCP_CONNS)
+        conn_owner[c] = s;
+}
+
 static unsigned status_bits(unsigned ev)
 {
     /* The library's TCP_EV_* and the protocol's AE_NET_ST_* agree bit for bit. */
@@ -45,12 +54,15 @@ uint16_t tcp_sock_poll(const struct sock *s)
 
 void tcp_sock_close(struct sock *s)
 {
-    if (s->conn >= 0)
+    if (s->conn >= 0) {
         tcp_close(&tcps, s->conn, now_ns());
+        if (s->conn < TCP_CONNS)
+            conn_owner[s->conn] = NULL;
+    }
     s->conn = -1;
 }
 
-static int64_t op_connect(struct ae_msg *m, struct sock *s)
+int64_t tcp_sock_connect(struct ae_msg *m, struct sock *s)
 {
     uint32_t ip = AE_NET_EP_ADDR(m->w[1]);
     struct tcp_info ti;
@@ -66,7 +78,7 @@ static int64_t op_connect(struct ae_msg *m, struct sock *s)
                     now_ns());
     if (c < 0)
         return c;
-    s->conn = c;
+    tcp_sock_hold(s, c);
     if (tcp_info(&tcps, c, &ti) == AE_OK) {
         s->lip = ti.lip;
         s->lport = ti.lport;
@@ -76,7 +88,7 @@ static int64_t op_connect(struct ae_msg *m, struct sock *s)
     return AE_OK;
 }
 
-static int64_t op_listen(struct ae_msg *m, struct sock *s)
+int64_t tcp_sock_listen(struct ae_msg *m, struct sock *s)
 {
     int c;
 
@@ -85,11 +97,11 @@ static int64_t op_listen(struct ae_msg *m, struct sock *s)
     c = tcp_listen(&tcps, s->lip, s->lport, m->w[1] ? (uint32_t)m->w[1] : 1);
     if (c < 0)
         return c;
-    s->conn = c;
+    tcp_sock_hold(s, c);
     return AE_OK;
 }
 
-static int64_t op_accept(struct ae_msg *m, struct sock *s)
+int64_t tcp_sock_accept(struct ae_msg *m, struct sock *s)
 {
     struct tcp_info ti;
     struct sock *n;
@@ -105,7 +117,7 @@ static int64_t op_accept(struct ae_msg *m, struct sock *s)
         n->used = false;
         return c;
     }
-    n->conn = c;
+    tcp_sock_hold(n, c);
     if (tcp_info(&tcps, c, &ti) == AE_OK) {
         n->lip = ti.lip;            /* lport stays 0: the listener has the port */
         n->rip = ti.rip;
@@ -116,7 +128,7 @@ static int64_t op_accept(struct ae_msg *m, struct sock *s)
     return AE_OK;
 }
 
-static int64_t op_send(struct ae_msg *m, struct sock *s)
+int64_t tcp_sock_send(struct ae_msg *m, struct sock *s)
 {
     struct ae_client *c = sock_client(m->badge);
     long n;
@@ -135,7 +147,7 @@ static int64_t op_send(struct ae_msg *m, struct sock *s)
     return AE_OK;
 }
 
-static int64_t op_recv(struct ae_msg *m, struct sock *s)
+int64_t tcp_sock_recv(struct ae_msg *m, struct sock *s)
 {
     struct ae_client *c = sock_client(m->badge);
     long n;
@@ -155,7 +167,7 @@ static int64_t op_recv(struct ae_msg *m, struct sock *s)
     return AE_OK;
 }
 
-static int64_t op_status(struct ae_msg *m, struct sock *s)
+int64_t tcp_sock_status(struct ae_msg *m, struct sock *s)
 {
     m->w[0] = s->conn >= 0 ? status_bits(tcp_events(&tcps, s->conn)) : 0;
     m->w[1] = s->conn >= 0 ? (uint64_t)tcp_state(&tcps, s->conn) : TCP_CLOSED;
@@ -163,7 +175,7 @@ static int64_t op_status(struct ae_msg *m, struct sock *s)
     return AE_OK;
 }
 
-static int64_t op_setopt(struct ae_msg *m, struct sock *s)
+int64_t tcp_sock_setopt(struct ae_msg *m, struct sock *s)
 {
     if (s->conn < 0 || m->w[2] > 1)
         return AE_ERR_INVAL;
@@ -174,20 +186,9 @@ static int64_t op_setopt(struct ae_msg *m, struct sock *s)
     return AE_ERR_UNSUPPORTED;
 }
 
-int64_t tcp_op(struct ae_msg *m, struct sock *s)
+int64_t tcp_sock_shutdown(struct ae_msg *m, struct sock *s)
 {
-    switch (AE_MSG_LABEL(m->info)) {
-    case AE_NET_CONNECT: return op_connect(m, s);
-    case AE_NET_LISTEN: return op_listen(m, s);
-    case AE_NET_ACCEPT: return op_accept(m, s);
-    case AE_NET_SENDTO: return op_send(m, s);
-    case AE_NET_RECVFROM: return op_recv(m, s);
-    case AE_NET_SHUTDOWN:
-        return s->conn >= 0 ? tcp_shutdown(&tcps, s->conn, now_ns()) : AE_ERR_INVAL;
-    case AE_NET_STATUS: return op_status(m, s);
-    case AE_NET_SETOPT: return op_setopt(m, s);
-    default: return AE_ERR_UNSUPPORTED;
-    }
+    return s->conn >= 0 ? tcp_shutdown(&tcps, s->conn, now_ns()) : AE_ERR_INVAL;
 }
 
 static void info_of(int c, uint32_t client, uint32_t id, uint64_t copied,
@@ -220,9 +221,7 @@ uint64_t tcp_orphans_info(struct ae_net_sockinfo *out, uint64_t max)
     uint64_t n = 0;
 
     for (int c = tcp_next_conn(&tcps, -1); c >= 0 && n < max; c = tcp_next_conn(&tcps, c)) {
-        bool held = false;
-        for (unsigned i = 0; i < SOCKS_MAX && !held; i++)
-            held = socks[i].used && socks[i].type == AE_NET_TCP && socks[i].conn == c;
+        bool held = c < TCP_CONNS && conn_owner[c];
         struct tcp_info ti;
         /* Unaccepted children of a listener are the listener's, not orphans. */
         if (!held && tcp_info(&tcps, c, &ti) == AE_OK && ti.listener < 0)

@@ -55,6 +55,8 @@ struct stack {
     uint64_t pool_phys[2];
     uint32_t rx_slot;               /* the slot of the frame being handled */
     bool rx_keep;                   /* ...which a socket has queued: not given back yet */
+    bool kick;                      /* a ring has news for net-bridge: signalled once,
+                                     * as the lock is let go (st_unlock) */
     uint32_t tx_free[AE_NETDEV_SLOTS];
     unsigned ntx_free;
     unsigned rx_held;               /* rx slots taken and not yet given back */
@@ -75,6 +77,8 @@ struct stack {
 extern struct stack st;
 
 void st_lock(void);
+/* Also tells net-bridge, once, of everything pushed to its rings while
+ * the lock was held. */
 void st_unlock(void);
 uint64_t now_ns(void);
 

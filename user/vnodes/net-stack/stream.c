@@ -9,12 +9,11 @@
 
 #include "sock.h"
 
-#define CONNS 512
 #define RING_BYTES (16 * 1024u)
 
 struct tcp_stack tcps;
-static struct tcp_conn conns[CONNS];
-static uint8_t ring_mem[CONNS * 2 * RING_BYTES];
+static struct tcp_conn conns[TCP_CONNS];
+static uint8_t ring_mem[TCP_CONNS * 2 * RING_BYTES];
 
 /* The ISN secret (RFC 6528): RDRAND when the CPU has it, else the TSC
  * mixed; either way unknown outside this boot. */
@@ -65,7 +64,7 @@ int stream_init(void)
     tcp_params_default(&p);
     p.sndbuf = p.rcvbuf = RING_BYTES;
     secret_fill(secret);
-    return tcp_stack_init(&tcps, conns, CONNS, ring_mem, sizeof(ring_mem), secret, &p, emit,
+    return tcp_stack_init(&tcps, conns, TCP_CONNS, ring_mem, sizeof(ring_mem), secret, &p, emit,
                           NULL);
 }
 
@@ -91,7 +90,6 @@ uint64_t stream_timers(uint64_t now)
 void stream_events(void)
 {
     for (int c; (c = tcp_changed(&tcps)) >= 0;)
-        for (unsigned i = 0; i < SOCKS_MAX; i++)
-            if (socks[i].used && socks[i].type == AE_NET_TCP && socks[i].conn == c)
-                sock_wake(socks[i].client);
+        if (c < TCP_CONNS && conn_owner[c])
+            sock_wake(conn_owner[c]->client);
 }
