@@ -234,7 +234,7 @@ int main(const struct ae_bootinfo *bi)
     for (unsigned i = 0; i < CONNS_MAX; i++)
         conns[i].fd = -1;
     ls = socket(AF_INET, SOCK_STREAM, 0);
-    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 128) ||
+    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, CONNS_MAX) ||
         setsockopt(ls, SOL_SOCKET, SO_RCVTIMEO, &no_wait, sizeof(no_wait))) {
         ae_printf("httpd: cannot listen on port %d: %s", PORT, strerror(errno));
         return 1;
