@@ -115,9 +115,13 @@ static void VIRTQ0003_lying_device(void **state)
     q.used[1] = d;
     assert_int_equal(virtq_reap(&q, &tok, &len), AE_OK);
     assert_int_equal(tok, 7);
+    q.used[3] = d;                       /* the device uses it a second time */
+    q.used[0] = 2u << 16;
+    assert_int_equal(virtq_reap(&q, &tok, &len), AE_ERR_CORRUPT);
+    assert_int_equal(virtq_outstanding(&q), 0);
+    q.used[0] = 1u << 16;                /* as it was */
     assert_int_equal(virtq_post(&q, 0x2000, 2048, VIRTQ_WRITE, 8), AE_OK);
     dev_use(&q, d == 0 ? 1 : 0, 10);     /* not the one out now */
-    q.used[3] = 0xffff;
     assert_int_equal(virtq_outstanding(&q), 1);
     if (q.desc[d].addr != 0x2000)        /* the freed one was reused */
         fail_msg("descriptor %u not reused", d);
