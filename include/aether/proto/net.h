@@ -8,7 +8,8 @@
  *                 frames sent, w[3] bytes sent (by net-stack)
  *   NET_IFERRORS  -> w[0] frames dropped as malformed (every layer), w[1]
  *                 bad checksums, w[2] sent nowhere (no route or ARP
- *                 failed), w[3] rx slots held now (back to 0 when idle)
+ *                 failed), w[3] rx slots held now (back to 0 when idle) |
+ *                 pool pages written off (see zero copy) << 32
  *   NET_PING      w[0] address, w[1] sequence, w[2] payload bytes (0..1400)
  *                 -> AE_OK once the echo request is out (or waiting for
  *                 ARP); RANGE, INVAL (not one host), UNSUPPORTED (not
@@ -82,8 +83,8 @@
  *                 endpoint (0: the connected one): sent from that page
  *
  * A socket holds at most AE_NET_ZC_HELD pages at a time. A page a client
- * still holds when its socket closes is never reused (counted in
- * ae_net_sockinfo.zc_lost), so nobody else's data can reach it.
+ * still holds when its socket closes is never reused (written off:
+ * NET_IFERRORS w[3] counts them), so nobody else's data can reach it.
  */
 #ifndef AETHER_PROTO_NET_H
 #define AETHER_PROTO_NET_H
@@ -162,8 +163,7 @@ struct ae_net_sockinfo {
     uint32_t zc_held;           /* pages the client holds now (TCP: bytes unsent) */
     uint64_t rx_datagrams, tx_datagrams, rx_dropped; /* TCP: bytes in, out, retransmits */
     uint64_t copied;            /* payload bytes copied for it (the copying path) */
-    uint32_t zc_lost;           /* pages never handed back (closed while held) */
-    uint32_t reserved;
+    uint32_t reserved[2];
 };
 _Static_assert(sizeof(struct ae_net_sockinfo) == 80, "ABI");
 

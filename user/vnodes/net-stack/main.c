@@ -66,7 +66,7 @@ static int64_t op_iferrors(struct ae_msg *m)
     m->w[0] = st.n.malformed;
     m->w[1] = st.n.bad_csum;
     m->w[2] = st.n.unroutable;
-    m->w[3] = st.rx_held;
+    m->w[3] = st.rx_held | st.n.zc_lost << 32;
     st_unlock();
     return AE_OK;
 }

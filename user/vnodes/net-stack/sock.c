@@ -85,7 +85,6 @@ static void close_sock(struct sock *s)
     if (s->type == AE_NET_TCP)
         tcp_sock_close(s);
     drop_queue(s);
-    s->zc_lost += s->nzc_rx + s->nzc_tx;
     st.n.zc_lost += s->nzc_rx + s->nzc_tx;
     rx_held_by_socks -= s->nzc_rx;      /* out of circulation, not held for reading */
     memset(s, 0, sizeof(*s));
@@ -342,7 +341,7 @@ static int64_t op_sockets(struct ae_msg *m)
         out[n++] = (struct ae_net_sockinfo){
             (uint32_t)s->client, s->id, AE_NET_UDP, 0, AE_NET_EP(s->lip, s->lport),
             AE_NET_EP(s->rip, s->rport), s->qn, s->nzc_rx + s->nzc_tx, s->rx_datagrams,
-            s->tx_datagrams, s->rx_dropped, s->copied, s->zc_lost, 0};
+            s->tx_datagrams, s->rx_dropped, s->copied, {0, 0}};
     }
     n += tcp_orphans_info(&out[n], c->size / sizeof(*out) - n);
     m->w[0] = n;

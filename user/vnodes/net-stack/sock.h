@@ -38,7 +38,6 @@ struct sock {
     uint16_t zc_rx[AE_NET_ZC_HELD], zc_tx[AE_NET_ZC_HELD];
     unsigned nzc_rx, nzc_tx;
     uint64_t rx_datagrams, tx_datagrams, rx_dropped, copied;
-    uint32_t zc_lost;
 };
 
 #define TCP_CONNS 512             /* TCP connections (stream.c) */

@@ -201,7 +201,7 @@ static void info_of(int c, uint32_t client, uint32_t id, uint64_t copied,
                                     AE_NET_EP(ti.lip, ti.lport),
                                     ti.state == TCP_LISTEN ? 0 : AE_NET_EP(ti.rip, ti.rport),
                                     ti.rcv_queued, ti.snd_queued, ti.bytes_in, ti.bytes_out,
-                                    ti.retransmits, copied, 0, 0};
+                                    ti.retransmits, copied, {0, 0}};
 }
 
 uint32_t tcp_sock_info(const struct sock *s, struct ae_net_sockinfo *out)
@@ -209,7 +209,7 @@ uint32_t tcp_sock_info(const struct sock *s, struct ae_net_sockinfo *out)
     if (s->conn < 0) {
         *out = (struct ae_net_sockinfo){(uint32_t)s->client, s->id, AE_NET_TCP, TCP_CLOSED,
                                         AE_NET_EP(s->lip, s->lport), 0, 0, 0, 0, 0, 0,
-                                        s->copied, 0, 0};
+                                        s->copied, {0, 0}};
         return 1;
     }
     info_of(s->conn, (uint32_t)s->client, s->id, s->copied, out);

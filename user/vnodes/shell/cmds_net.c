@@ -91,8 +91,12 @@ int cmd_ifconfig(int argc, char **argv, struct sh_io *io)
     sh_printf(io, "    RX packets %lu  bytes %lu\n", (unsigned long)s.w[0], (unsigned long)s.w[1]);
     sh_printf(io, "    TX packets %lu  bytes %lu\n", (unsigned long)s.w[2], (unsigned long)s.w[3]);
     sh_printf(io, "    dropped: %lu malformed, %lu bad checksum, %lu unroutable; "
-              "rx buffers held %lu\n", (unsigned long)e.w[0], (unsigned long)e.w[1],
-              (unsigned long)e.w[2], (unsigned long)e.w[3]);
+              "rx buffers held %lu", (unsigned long)e.w[0], (unsigned long)e.w[1],
+              (unsigned long)e.w[2], (unsigned long)(uint32_t)e.w[3]);
+    if (e.w[3] >> 32)
+        sh_printf(io, " (%lu written off by closed zero-copy sockets)",
+                  (unsigned long)(e.w[3] >> 32));
+    sh_printf(io, "\n");
     return 0;
 }
 
