@@ -4,12 +4,13 @@
 # that needs them; a no-op (a few dpkg queries) when everything is present.
 set -eu
 
-# curl: the network tests fetch from httpd as a host user would.
+# curl: the network tests fetch from httpd as a host user would. wrk: the
+# HTTP benchmark (bench/net/http.sh).
 # chromium and nodejs (+ npm): the browser test of aether-scope's page
 # (playwright-core from the npm registry drives Debian's chromium).
 PKGS="gcc make binutils python3 qemu-system-x86 grub-pc-bin grub-common \
 xorriso mtools libcmocka-dev libsodium-dev python3-cryptography-vectors \
-chromium nodejs curl"
+chromium nodejs curl wrk"
 
 missing=""
 for p in $PKGS; do

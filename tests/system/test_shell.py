@@ -627,6 +627,29 @@ def shl0017(ctx):
     return f'{len(guest)} functions, each as QEMU has it'
 
 
+def shl0019(ctx):
+    """SHL0019 on one CPU (QEMU's default) the V-Nodes' CPU shares, sized for two, are scaled to fit what init has to give, and it says so: every boot V-Node runs, httpd serves and ping answers"""
+    sh = Shell(ctx, ISO, smp=1, extra=['-netdev', 'user,id=n0,restrict=on',
+                                       '-device', 'virtio-net-pci,netdev=n0,disable-legacy=on,'
+                                       'addr=0x3'])
+    try:
+        m = sh.q.wait_for(r'init: the V-Nodes ask (\d+)% of a CPU and (\d+)% is there to give: '
+                          r"each one's CPU share is scaled to (\d+)\.(\d)% of its manifest's",
+                          BOOT_TIMEOUT)
+        asked, there, whole, tenth = (int(x) for x in m.groups())
+        assert asked > there and whole * 10 + tenth == there * 1000 // asked, m.group(0)
+        sh.q.wait_for(r'httpd: serving /boot/vnodes/httpd on port 80', BOOT_TIMEOUT)
+        sh.q.wait_for(NET_UP, BOOT_TIMEOUT)
+        out = sh.ok('ps')
+        for name in ('init', 'console', 'vfs', 'shell', 'pci', 'net-bridge', 'net-stack', 'httpd'):
+            expect(out, rf'^{name}\s+\d+\s+running\s', f'{name} runs')
+        assert 'refused' not in sh.q.output(), 'a V-Node was refused'
+        expect(sh.ok('ping -c 1 10.0.2.2'), r'1 packets transmitted, 1 received', 'ping')
+    finally:
+        sh.stop()
+    return f'asked {asked}%, {there}% there, scaled to {whole}.{tenth}%'
+
+
 TESTS = [shl0001, shl0002, shl0003, shl0004, shl0005, shl0006, shl0007, shl0008,
          shl0009, shl0010, shl0011, shl0012, shl0013, shl0014, shl0015, shl0016, shl0017,
-         shl0018]
+         shl0018, shl0019]

@@ -81,6 +81,35 @@ static void ADM0004_refused_on_input_stays_refused(void **state)
     assert_string_equal(reasons[1], "needs \"p\", whose provider was refused");
 }
 
+static void ADM0006_cpu_shares_fit(void **state)
+{
+    /* They fit: untouched. */
+    uint32_t a[] = {200, 100, 300};
+    assert_int_equal(admit_fit_cpu(a, 3, 600), 1000);
+    assert_int_equal(a[0], 200);
+    assert_int_equal(a[1], 100);
+    assert_int_equal(a[2], 300);
+    /* The boot set on one CPU (init keeps 10%): scaled in proportion, the
+     * sum within what there is. */
+    uint32_t b[] = {200, 100, 200, 50, 300, 300, 400};
+    uint64_t sum = 0;
+    assert_int_equal(admit_fit_cpu(b, 7, 900), 580);
+    for (int i = 0; i < 7; i++)
+        sum += b[i];
+    assert_true(sum <= 900);
+    assert_int_equal(b[0], 116);
+    assert_int_equal(b[3], 29);
+    assert_int_equal(b[6], 232);
+    /* Never below ADMIT_CPU_MIN, even with nothing to give. */
+    uint32_t c[] = {5, 1000};
+    admit_fit_cpu(c, 2, 100);
+    assert_int_equal(c[0], ADMIT_CPU_MIN);
+    assert_int_equal(c[1], 99);
+    uint32_t d[] = {300};
+    assert_int_equal(admit_fit_cpu(d, 1, 0), 0);
+    assert_int_equal(d[0], ADMIT_CPU_MIN);
+}
+
 static void ADM0005_long_chain_any_input_order(void **state)
 {
     static char names[ADMIT_MAX][16];
@@ -109,6 +138,7 @@ int main(void)
         cmocka_unit_test(ADM0003_cycles_refused_others_fine),
         cmocka_unit_test(ADM0004_refused_on_input_stays_refused),
         cmocka_unit_test(ADM0005_long_chain_any_input_order),
+        cmocka_unit_test(ADM0006_cpu_shares_fit),
     };
     return cmocka_run_group_tests_name("admit", tests, NULL, NULL);
 }

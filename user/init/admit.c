@@ -96,3 +96,19 @@ void admit_order(const struct admit_node *nodes, unsigned n, const char *const *
     }
     *norder = count;
 }
+
+unsigned admit_fit_cpu(uint32_t *cpu, unsigned n, uint64_t avail)
+{
+    uint64_t sum = 0;
+
+    for (unsigned i = 0; i < n; i++)
+        sum += cpu[i];
+    if (sum <= avail)
+        return 1000;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t c = (uint64_t)cpu[i] * avail / sum;
+
+        cpu[i] = (uint32_t)(c < ADMIT_CPU_MIN ? ADMIT_CPU_MIN : c);
+    }
+    return (unsigned)(avail * 1000 / sum);
+}

@@ -12,6 +12,7 @@
 #define INIT_ADMIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define ADMIT_MAX 32
 #define ADMIT_REASON_MAX 96
@@ -31,5 +32,15 @@ struct admit_node {
 void admit_order(const struct admit_node *nodes, unsigned n, const char *const *builtin,
                  unsigned *order, unsigned *norder, int *refused,
                  char reasons[][ADMIT_REASON_MAX]);
+
+/* The CPU shares V-Nodes ask (cpu[i], per-mille of one CPU) are budgets the
+ * kernel admits only while their sum fits what init holds, so on a machine
+ * with fewer CPUs than the image was sized for the last ones would be
+ * refused. Fits them instead: when their sum exceeds avail, each becomes
+ * cpu[i] * avail / sum, rounded down and at least ADMIT_CPU_MIN, so every
+ * V-Node keeps its proportion. Returns the factor applied in per-mille
+ * (1000: unchanged). */
+#define ADMIT_CPU_MIN 10
+unsigned admit_fit_cpu(uint32_t *cpu, unsigned n, uint64_t avail);
 
 #endif

@@ -44,6 +44,37 @@ static bool has_word(const char *s, const char *w)
     return false;
 }
 
+/* What init keeps of its CPU share for itself (per-mille of one CPU). */
+#define INIT_CPU_KEEP 100
+
+/* Every admitted V-Node's CPU share, fitted so that all of them can run at
+ * once on this machine (admit_fit_cpu); the manifests are sized for two
+ * CPUs, and on one the later ones would be refused. */
+static void fit_cpu_shares(const unsigned *order, unsigned norder)
+{
+    uint32_t cpu[MAX_VNODES];
+    struct ae_process_info me;
+    uint64_t avail, sum = 0;
+    unsigned f;
+
+    if (ae_process_info(g.bi->self, &me) != AE_OK)
+        return;
+    avail = me.limit.cpu_permille - me.used.cpu_permille - me.carved.cpu_permille;
+    avail = avail > INIT_CPU_KEEP ? avail - INIT_CPU_KEEP : 0;
+    for (unsigned k = 0; k < norder; k++) {
+        cpu[k] = g.vnodes[order[k]].m.cpu_permille;
+        sum += cpu[k];
+    }
+    f = admit_fit_cpu(cpu, norder, avail);
+    if (f == 1000)
+        return;
+    for (unsigned k = 0; k < norder; k++)
+        g.vnodes[order[k]].m.cpu_permille = cpu[k];
+    ae_printf("init: the V-Nodes ask %lu%% of a CPU and %lu%% is there to give: each one's "
+              "CPU share is scaled to %u.%u%% of its manifest's",
+              (unsigned long)(sum / 10), (unsigned long)(avail / 10), f / 10, f % 10);
+}
+
 static void admit_boot_set(void)
 {
     static const char *prov[MAX_VNODES][MANIFEST_SERVICES_MAX];
@@ -71,6 +102,7 @@ static void admit_boot_set(void)
             ae_printf("init: refused %s: %s", vn->m.name, vn->reason);
         }
     }
+    fit_cpu_shares(order, norder);
     for (unsigned k = 0; k < norder; k++) {
         struct vnode *vn = &g.vnodes[order[k]];
         if (!vn->m.boot)

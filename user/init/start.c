@@ -142,14 +142,18 @@ static int quota_reason(struct vnode *vn, int err)
 
     if (err == AE_ERR_QUOTA && ae_process_info(g.bi->self, &me) == AE_OK) {
         uint64_t left = me.limit.pages - me.used.pages - me.carved.pages;
+        unsigned long cpu_left =
+            (unsigned long)(me.limit.cpu_permille - me.used.cpu_permille - me.carved.cpu_permille);
         ae_snprintf(vn->reason, sizeof(vn->reason),
                     "quota does not fit: memory %lu KiB, %lu KiB left; threads %u, "
-                    "%lu left; handles %u, %lu left",
+                    "%lu left; handles %u, %lu left; cpu %u.%u%%, %lu.%lu%% left",
                     (unsigned long)vn->m.memory_pages * 4, (unsigned long)left * 4,
                     vn->m.threads,
                     (unsigned long)(me.limit.threads - me.used.threads - me.carved.threads),
                     vn->m.handles,
-                    (unsigned long)(me.limit.handles - me.used.handles - me.carved.handles));
+                    (unsigned long)(me.limit.handles - me.used.handles - me.carved.handles),
+                    vn->m.cpu_permille / 10, vn->m.cpu_permille % 10, cpu_left / 10,
+                    cpu_left % 10);
     } else {
         ae_snprintf(vn->reason, sizeof(vn->reason), "cannot create its process: %s",
                     ae_strerror(err));
