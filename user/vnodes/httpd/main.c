@@ -4,7 +4,8 @@
  * request head, then sends the answer (the head, then the file in pieces
  * as the socket takes them), then, with keep-alive, reads the next. Files
  * come from the file service under /boot/vnodes/httpd (this V-Node's own bundle:
- * every block checked against its signed root as it is read); "/" is
+ * every block checked against its signed root as it is read); small ones
+ * are kept in memory after their first read (file_cache.h); "/" is
  * index.html. Only GET and HEAD.
  */
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "file_cache.h"
 #include "http_req.h"
 #include "svc.h"
 #include "vfsc.h"
@@ -32,6 +34,7 @@ struct conn {
     size_t in_len;
     char in[HTTP_HEAD_MAX];
     int64_t file;               /* the file being sent, -1 none */
+    const uint8_t *mem;         /* or its cached content, NULL none */
     uint64_t file_off, file_left;
     size_t out_off, out_len;    /* pending bytes of out[] */
     uint8_t out[OUT_MAX];
@@ -41,6 +44,7 @@ struct conn {
 
 static struct conn conns[CONNS_MAX];
 static struct pollfd pfd[CONNS_MAX + 1];
+static unsigned pfd_conn[CONNS_MAX + 1];   /* pfd[k] is conns[pfd_conn[k]]'s, k > 0 */
 static uint64_t served;
 
 static const char *type_of(const char *path)
@@ -100,6 +104,8 @@ static void answer(struct conn *c)
     int n = http_req_parse(c->in, c->in_len, &r);
     char path[sizeof(ROOT) + HTTP_PATH_MAX + 16];
     struct vfs_stat st;
+    const uint8_t *data;
+    size_t len;
 
     if (n == 0)
         return;
@@ -117,6 +123,21 @@ static void answer(struct conn *c)
     }
     ae_snprintf(path, sizeof(path), "%s%s%s", ROOT, r.path,
                 r.path[strlen(r.path) - 1] == '/' ? "index.html" : "");
+    if (fcache_get(path, &data, &len)) {
+        size_t now;
+
+        head(c, 200, "OK", type_of(path), len);
+        c->mem = data;
+        c->file_left = r.method == HTTP_GET ? len : 0;
+        /* The head and as much of the body as fits go out together. */
+        now = c->file_left < OUT_MAX - c->out_len ? (size_t)c->file_left : OUT_MAX - c->out_len;
+        memcpy(c->out + c->out_len, data, now);
+        c->out_len += now;
+        c->file_off = now;
+        c->file_left -= now;
+        served++;
+        return;
+    }
     c->file = vfs_open(path, AE_VFS_O_READ, &st);
     if (c->file >= 0 && st.type != AE_VFS_FILE) {
         vfs_close(c->file);
@@ -140,8 +161,13 @@ static bool refill(struct conn *c)
 
     if (c->out_off < c->out_len || !c->file_left)
         return c->out_off < c->out_len;
-    n = vfs_read(c->file, c->file_off, c->out,
-                 c->file_left < OUT_MAX ? (size_t)c->file_left : OUT_MAX);
+    if (c->mem) {
+        n = (int64_t)(c->file_left < OUT_MAX ? c->file_left : OUT_MAX);
+        memcpy(c->out, c->mem + c->file_off, (size_t)n);
+    } else {
+        n = vfs_read(c->file, c->file_off, c->out,
+                     c->file_left < OUT_MAX ? (size_t)c->file_left : OUT_MAX);
+    }
     if (n <= 0) {
         c->close_after = true;      /* the file failed mid-way: the length was a lie */
         c->file_left = 0;
@@ -170,6 +196,7 @@ static bool push(struct conn *c)
         vfs_close(c->file);
         c->file = -1;
     }
+    c->mem = NULL;
     c->out_off = c->out_len = 0;
     if (c->close_after)
         return false;
@@ -211,6 +238,7 @@ static void accept_all(int ls)
                 conns[i].fd = fd;
                 conns[i].in_len = conns[i].out_off = conns[i].out_len = 0;
                 conns[i].file = -1;
+                conns[i].mem = NULL;
                 conns[i].file_left = 0;
                 conns[i].close_after = false;
                 conns[i].last_ns = (uint64_t)ae_clock_get();
@@ -253,16 +281,15 @@ int main(const struct ae_bootinfo *bi)
                 end_conn(c);
                 continue;
             }
+            pfd_conn[n] = i;
             pfd[n++] = (struct pollfd){c->fd, (short)(busy(c) ? POLLOUT : POLLIN), 0};
         }
         if (poll(pfd, n, 1000) < 0)
             continue;
         for (unsigned k = 1; k < n; k++) {
-            struct conn *c = NULL;
-            for (unsigned i = 0; i < CONNS_MAX && !c; i++)
-                if (conns[i].fd == pfd[k].fd)
-                    c = &conns[i];
-            if (!c || !pfd[k].revents)
+            struct conn *c = &conns[pfd_conn[k]];
+
+            if (!pfd[k].revents || c->fd != pfd[k].fd)
                 continue;
             if (pfd[k].revents & POLLIN)
                 take(c);
