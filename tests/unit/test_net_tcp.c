@@ -2657,6 +2657,75 @@ static void TCP0044_repeated_syn_gets_the_syn_ack_again(void **state)
     h_free(h);
 }
 
+/* A connection from PEER:pport accepted, closed by us first and ACKed by
+ * the peer's FIN: ours, in TIME-WAIT. */
+static int time_wait_from(struct h *h, uint16_t pport, uint32_t piss)
+{
+    struct pkt *p;
+    uint32_t iss;
+    int c;
+
+    assert_int_equal(in_opt(h, PEER, pport, UPORT, piss, 0, TCP_SYN, 1000, 1460, -1, NULL, 0),
+                     AE_OK);
+    p = pop(h);
+    assert_int_equal(p->s.flags, TCP_SYN | TCP_ACK);
+    iss = p->s.seq;
+    assert_int_equal(in_opt(h, PEER, pport, UPORT, piss + 1, iss + 1, TCP_ACK, 1000, 0, -1,
+                            NULL, 0), AE_OK);
+    c = tcp_accept(&h->st, h->l);
+    assert_true(c >= 0);
+    assert_int_equal(tcp_shutdown(&h->st, c, h->now), AE_OK);
+    p = pop(h);
+    assert_int_equal(p->s.flags, TCP_FIN | TCP_ACK);
+    assert_int_equal(in_opt(h, PEER, pport, UPORT, piss + 1, iss + 2, TCP_ACK | TCP_FIN, 1000, 0,
+                            -1, NULL, 0), AE_OK);
+    expect(h, TCP_ACK, iss + 2, piss + 2, 0);
+    assert_int_equal(tcp_state(&h->st, c), TCP_TIME_WAIT);
+    return c;
+}
+
+static void TCP0045_full_table_gives_up_the_oldest_time_wait(void **state)
+{
+    struct h *h = h_new(NULL);
+    int c[NCONN - 1];
+    struct pkt *p;
+
+    (void)state;
+    listen80(h);
+    /* Every slot but the listener's in TIME-WAIT, a second apart; the
+     * first one's socket still open. */
+    for (int k = 0; k < NCONN - 1; k++) {
+        c[k] = time_wait_from(h, (uint16_t)(6000 + k), 1000u * (uint32_t)k);
+        if (k)
+            assert_int_equal(tcp_close(&h->st, c[k], h->now), AE_OK);
+        h->now += SEC;
+    }
+    assert_int_equal(h->st.stats.tw_recycled, 0);
+    /* A new SYN is answered, in the slot of the oldest TIME-WAIT nobody
+     * holds (the second: the first is still its socket's). */
+    assert_int_equal(in_opt(h, PEER, 7000, UPORT, 50000, 0, TCP_SYN, 1000, 1460, -1, NULL, 0),
+                     AE_OK);
+    p = pop(h);
+    assert_int_equal(p->s.flags, TCP_SYN | TCP_ACK);
+    assert_int_equal(p->s.dport, 7000);
+    assert_int_equal(h->st.stats.tw_recycled, 1);
+    assert_int_equal(h->st.stats.syn_drops, 0);
+    assert_int_equal(info(h, c[1]).rport, 7000);
+    assert_int_equal(info(h, c[1]).state, TCP_SYN_RECEIVED);
+    assert_int_equal(info(h, c[0]).state, TCP_TIME_WAIT);
+    assert_int_equal(info(h, c[2]).state, TCP_TIME_WAIT);
+    assert_int_equal(info(h, c[2]).rport, 6002);
+    /* The next takes the next oldest. */
+    assert_int_equal(in_opt(h, PEER, 7001, UPORT, 60000, 0, TCP_SYN, 1000, 1460, -1, NULL, 0),
+                     AE_OK);
+    p = pop(h);
+    assert_int_equal(p->s.flags, TCP_SYN | TCP_ACK);
+    assert_int_equal(p->s.ack, 60001);
+    assert_int_equal(h->st.stats.tw_recycled, 2);
+    assert_int_equal(info(h, c[2]).rport, 7001);
+    h_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2704,6 +2773,7 @@ int main(void)
         cmocka_unit_test(TCP0042_acks_after_a_timeout_carry_snd_max),
         cmocka_unit_test(TCP0043_window_update_rule_and_old_acks),
         cmocka_unit_test(TCP0044_repeated_syn_gets_the_syn_ack_again),
+        cmocka_unit_test(TCP0045_full_table_gives_up_the_oldest_time_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

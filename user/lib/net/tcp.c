@@ -74,24 +74,49 @@ int tcp_stack_init(struct tcp_stack *st, struct tcp_conn *conns, uint32_t nconn,
     return AE_OK;
 }
 
-struct tcp_conn *tcp_slot_alloc(struct tcp_stack *st)
+/* The closed connection in TIME_WAIT that has the least of it left, or
+ * NULL. TIME_WAIT guards a 4-tuple against old duplicates for 2 MSL; a
+ * server that closes first keeps one per connection, and with a bounded
+ * table (RFC 9293 3.6.1 leaves the resources to the implementation) the
+ * oldest is given up for a new connection rather than refusing it. */
+static struct tcp_conn *oldest_time_wait(struct tcp_stack *st)
 {
+    struct tcp_conn *best = NULL;
+
     for (uint32_t i = 0; i < st->nconn; i++) {
         struct tcp_conn *c = &st->conns[i];
-        uint8_t *sb = c->snd.buf, *rb = c->rcv.buf;
 
-        if (c->in_use)
-            continue;
-        memset(c, 0, sizeof(*c));
-        tcp_ring_init(&c->snd, sb, st->p.sndbuf);
-        tcp_ring_init(&c->rcv, rb, st->p.rcvbuf);
-        c->in_use = true;
-        c->owned = true;
-        c->parent = -1;
-        c->t_rexmit = c->t_persist = c->t_delack = c->t_keep = c->t_close = TCP_NEVER;
-        return c;
+        if (c->in_use && !c->owned && c->state == TCP_TIME_WAIT &&
+            (!best || c->t_close < best->t_close))
+            best = c;
     }
-    return NULL;
+    return best;
+}
+
+struct tcp_conn *tcp_slot_alloc(struct tcp_stack *st)
+{
+    struct tcp_conn *c = NULL;
+    uint8_t *sb, *rb;
+
+    for (uint32_t i = 0; i < st->nconn && !c; i++)
+        if (!st->conns[i].in_use)
+            c = &st->conns[i];
+    if (!c && (c = oldest_time_wait(st))) {
+        tcp_slot_free(st, c);
+        st->stats.tw_recycled++;
+    }
+    if (!c)
+        return NULL;
+    sb = c->snd.buf;
+    rb = c->rcv.buf;
+    memset(c, 0, sizeof(*c));
+    tcp_ring_init(&c->snd, sb, st->p.sndbuf);
+    tcp_ring_init(&c->rcv, rb, st->p.rcvbuf);
+    c->in_use = true;
+    c->owned = true;
+    c->parent = -1;
+    c->t_rexmit = c->t_persist = c->t_delack = c->t_keep = c->t_close = TCP_NEVER;
+    return c;
 }
 
 void tcp_slot_free(struct tcp_stack *st, struct tcp_conn *c)

@@ -150,6 +150,7 @@ struct tcp_stats {
     uint64_t retrans_segs, rto_expiries, fast_retrans, persist_probes;
     uint64_t keep_probes, timeouts; /* connections dropped for silence */
     uint64_t resets;                /* connections reset by the peer */
+    uint64_t tw_recycled;           /* TIME_WAITs given up for a new connection */
 };
 
 /* Snapshot of a connection for netstat. */
