@@ -213,6 +213,89 @@ def net0002(ctx):
             f'{copied["copying"]} bytes copying, {copied["zero copy"]} zero copy')
 
 
+def fragments(ip_payload, proto, ident, per=1480):
+    """ip_payload as IPv4 fragments of at most per bytes (a multiple of 8),
+    last first, then the rest in order."""
+    fr = [eth(ipv4(ip_payload[o:o + per], proto, ident=ident, frag=o,
+                   mf=o + per < len(ip_payload)))
+          for o in range(0, len(ip_payload), per)]
+    return fr[-1:] + fr[:-1]
+
+
+def guest_udp_datagram(wire, timeout):
+    """The next UDP datagram from the guest, put together from its
+    fragments: (UDP header and payload, number of frames). Checks each
+    fragment as RFC 791 wants it: one ident, offsets in 8-byte units, no
+    frame over 1514 bytes, only the last without MF."""
+    parts, last_end, ident = {}, None, None
+    while True:
+        f = wire.expect(lambda f: len(f) >= 34 and f[12:14] == b'\x08\x00' and f[23] == UDP and
+                        (ident is None or struct.unpack('!H', f[18:20])[0] == ident),
+                        timeout, 'a UDP fragment')
+        assert len(f) <= 1514, len(f)
+        total, ident, flags = struct.unpack('!HHH', f[16:22])
+        off, mf = (flags & 0x1fff) * 8, bool(flags & 0x2000)
+        data = f[34:14 + total]
+        assert mf or last_end is None, 'two last fragments'
+        assert not mf or len(data) % 8 == 0, len(data)
+        parts[off] = data
+        if not mf:
+            last_end = off + len(data)
+        got = b''.join(parts[o] for o in sorted(parts))
+        if last_end is not None and len(got) == last_end:
+            return got, len(parts)
+
+
+def net0006(ctx):
+    """NET0006 UDP datagrams bigger than a frame, both ways: datagrams of 1473, 4000 and 65507 bytes reach udpecho in IPv4 fragments (the last first) and are delivered whole; its answers leave as fragments (one ident, 8-byte offsets, no frame over 1514 bytes) that put together give the same bytes; with -z the program takes such a datagram by the copying call (it is in net-stack's own buffer, not a card page); afterwards no socket and no rx buffer is held"""
+    import threading
+    wire = Wire()
+    sh = None
+    rng = random.Random(6)
+    sizes = (1473, 4000, 65507)
+    payloads = [bytes(rng.getrandbits(8) for _ in range(n)) for n in sizes]
+    frames = {}
+    try:
+        sh = Shell(ctx, ISO, extra=wire.qemu_args())
+        sh.q.wait_for(NET_UP, BOOT_TIMEOUT)
+        for mode, flag, port in (('copying', '', 7), ('zero copy', '-z ', 9)):
+            results = []
+
+            def peer():
+                try:
+                    sh.q.wait_line(rf'udpecho: port {port}, {mode}', BOOT_TIMEOUT)
+                    for i, data in enumerate(payloads):
+                        sport = 41000 + i
+                        for fr in fragments(udp(sport, port, data), UDP, 0x5000 + i):
+                            wire.send(fr)
+                        got, n = guest_udp_datagram(wire, REPLY_TIMEOUT)
+                        results.append((sport, data, got, n))
+                except Exception as e:      # reported below
+                    results.append(e)
+            t = threading.Thread(target=peer)
+            t.start()
+            out = sh.ok(f'udpecho {flag}-n {len(payloads)} {port}')
+            t.join(timeout=REPLY_TIMEOUT)
+            errors = [r for r in results if isinstance(r, Exception)]
+            assert not errors, errors
+            assert len(results) == len(payloads), results
+            for sport, data, got, n in results:
+                sp, dp, ulen = struct.unpack('!HHH', got[:6])
+                assert (sp, dp, ulen) == (port, sport, 8 + len(data)), (sp, dp, ulen)
+                assert got[8:] == data, (len(data), len(got) - 8)
+                frames[len(data)] = n
+            m = re.match(rf'udpecho: {len(payloads)} datagrams, (\d+) bytes echoed', out[-1])
+            assert m and int(m.group(1)) == sum(sizes), out
+        out = sh.ok('netstat')
+        assert not [l for l in out[1:] if l.startswith('udp')], out
+        assert counters(sh)[3] == 0
+    finally:
+        if sh:
+            sh.stop()
+        wire.close()
+    return ', '.join(f'{n} bytes back in {frames[n]} fragments' for n in sizes)
+
+
 def free_port():
     s = socket.socket()
     s.bind(('127.0.0.1', 0))
@@ -516,4 +599,4 @@ def net0005(ctx):
     return 'RSTs right, 5 malformed and 1 bad checksum counted, zero window held, page whole'
 
 
-TESTS = [net0001, net0002, net0003, net0004, net0005]
+TESTS = [net0001, net0002, net0003, net0004, net0005, net0006]

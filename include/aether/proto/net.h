@@ -73,7 +73,9 @@
  *   NET_ZC_RECV   w[0] socket -> h[0] a one-page VMO [READ MAP GRANT]: the
  *                 received frame's page; w[0] the payload's offset in it,
  *                 w[1] its length, w[2] the sender's endpoint. Moved to
- *                 the client: net-stack keeps no mapping of it. AGAIN
+ *                 the client: net-stack keeps no mapping of it. AGAIN;
+ *                 RANGE: the next datagram came in fragments and is in
+ *                 net-stack's own buffer, not a page: NET_RECVFROM takes it
  *   NET_ZC_RELEASE h[0] that VMO, w[0] socket: the page goes back to the
  *                 network card. INVAL: not a page this socket was given
  *   NET_ZC_TXBUF  w[0] socket -> h[0] a one-page VMO [READ WRITE MAP GRANT]

@@ -19,6 +19,8 @@
 #include <stdint.h>
 
 #define UDP_HDR_LEN 8
+/* The most an IPv4 datagram can carry: 65535 less the IPv4 and UDP headers. */
+#define UDP_PAYLOAD_MAX 65507
 
 struct udp_dgram {
     uint16_t src_port, dst_port;

@@ -110,26 +110,67 @@ uint8_t *ip_send_begin(uint32_t *slot)
     return b ? b + L3_OFF + IPV4_HDR_MIN : NULL;
 }
 
-int ip_send_commit(uint32_t slot, uint32_t src, uint32_t dst, uint8_t proto, uint32_t len)
+/* Frames slot with tx's header for len payload bytes already in place. */
+static int send_ip(uint32_t slot, const struct ipv4_tx *tx, uint32_t len, uint32_t hop)
 {
     uint8_t *f = st.tx_pool + (uint64_t)slot * AE_NETDEV_SLOT_SIZE + AE_NETDEV_FRAME_OFF;
-    struct ipv4_tx tx = {.src = src, .dst = dst, .proto = proto, .id = st.ip_id++};
-    uint32_t hop = dst == IPV4_BROADCAST ? dst : ipv4_next_hop(dst, st.ip, st.mask, st.gw);
     int r;
 
-    if (!hop || len > ETH_MTU - IPV4_HDR_MIN) {
-        st.n.unroutable++;
-        link_drop(slot);
-        return AE_ERR_RANGE;
-    }
     eth_build(f, AE_NETDEV_FRAME_MAX, eth_broadcast_mac, st.mac, ETH_TYPE_IPV4);
-    r = ipv4_build(f + L3_OFF, AE_NETDEV_FRAME_MAX - L3_OFF, &tx, len);
+    r = ipv4_build(f + L3_OFF, AE_NETDEV_FRAME_MAX - L3_OFF, tx, len);
     if (r < 0) {
         link_drop(slot);
         return r;
     }
     return resolve_and_send(slot, (uint32_t)eth_pad(f, L3_OFF + IPV4_HDR_MIN + len,
                                                     AE_NETDEV_FRAME_MAX), hop);
+}
+
+static uint32_t next_hop(uint32_t dst)
+{
+    return dst == IPV4_BROADCAST ? dst : ipv4_next_hop(dst, st.ip, st.mask, st.gw);
+}
+
+int ip_send_commit(uint32_t slot, uint32_t src, uint32_t dst, uint8_t proto, uint32_t len)
+{
+    struct ipv4_tx tx = {.src = src, .dst = dst, .proto = proto, .id = st.ip_id++};
+    uint32_t hop = next_hop(dst);
+
+    if (!hop || len > ETH_MTU - IPV4_HDR_MIN) {
+        st.n.unroutable++;
+        link_drop(slot);
+        return AE_ERR_RANGE;
+    }
+    return send_ip(slot, &tx, len, hop);
+}
+
+int ip_send_fragments(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *payload,
+                      uint32_t len)
+{
+    /* RFC 791: every fragment but the last carries a multiple of 8 bytes. */
+    const uint32_t per = (ETH_MTU - IPV4_HDR_MIN) & ~7u;
+    struct ipv4_tx tx = {.src = src, .dst = dst, .proto = proto, .id = st.ip_id++};
+    uint32_t hop = next_hop(dst);
+
+    if (!hop) {
+        st.n.unroutable++;
+        return AE_ERR_RANGE;
+    }
+    for (uint32_t off = 0; off < len; off += per) {
+        uint32_t n = len - off < per ? len - off : per, slot;
+        uint8_t *b = ip_send_begin(&slot);
+        int r;
+
+        if (!b)
+            return AE_ERR_AGAIN;    /* the receiver drops the rest when it times out */
+        memcpy(b, payload + off, n);
+        tx.mf = off + n < len;
+        tx.frag_off = (uint16_t)off;
+        r = send_ip(slot, &tx, n, hop);
+        if (r < 0)
+            return r;
+    }
+    return AE_OK;
 }
 
 static void arp_in(const struct eth_frame *e)

@@ -70,12 +70,53 @@ static bool port_taken(uint32_t type, uint16_t port)
     return false;
 }
 
+static uint8_t big_store[BIG_MAX][BIG_SIZE];
+static bool big_used[BIG_MAX];
+
+static const uint8_t *dgram_data(const struct dgram *d)
+{
+    if (d->slot & DGRAM_BIG)
+        return big_store[d->slot & ~DGRAM_BIG];
+    return st.rx_pool + (uint64_t)d->slot * AE_NETDEV_SLOT_SIZE + d->off;
+}
+
+/* Gives back what holds a datagram taken off s's queue. */
+static void dgram_release(struct sock *s, const struct dgram *d)
+{
+    if (d->slot & DGRAM_BIG) {
+        big_used[d->slot & ~DGRAM_BIG] = false;
+        s->nbig--;
+        return;
+    }
+    link_rx_release(d->slot);
+    rx_held_by_socks--;
+}
+
 static void drop_queue(struct sock *s)
 {
-    for (; s->qn; s->qn--, s->qhead = (s->qhead + 1) % RXQ_MAX) {
-        link_rx_release(s->q[s->qhead].slot);
-        rx_held_by_socks--;
-    }
+    for (; s->qn; s->qn--, s->qhead = (s->qhead + 1) % RXQ_MAX)
+        dgram_release(s, &s->q[s->qhead]);
+}
+
+/* A reassembled datagram, copied into a buffer of its own; false when
+ * none is free for s. */
+static bool queue_big(struct sock *s, const struct ipv4_hdr *h, const struct udp_dgram *u)
+{
+    unsigned i;
+
+    if (s->nbig == BIG_PER_SOCK || u->payload_len > BIG_SIZE)
+        return false;
+    for (i = 0; i < BIG_MAX && big_used[i]; i++)
+        ;
+    if (i == BIG_MAX)
+        return false;
+    big_used[i] = true;
+    s->nbig++;
+    memcpy(big_store[i], u->payload, u->payload_len);
+    s->copied += u->payload_len;
+    s->q[(s->qhead + s->qn++) % RXQ_MAX] = (struct dgram){
+        (uint16_t)(DGRAM_BIG | i), 0, (uint16_t)u->payload_len, u->src_port, h->src};
+    return true;
 }
 
 /* Pages the client still holds are written off: it may keep reading
@@ -103,16 +144,19 @@ bool sock_udp_input(const struct ipv4_hdr *h, const struct udp_dgram *u, bool in
     }
     if (!s)
         return false;
-    if (!in_slot || s->qn == RXQ_MAX || rx_held_by_socks >= RX_HELD_MAX) {
+    if (s->qn == RXQ_MAX || (in_slot && rx_held_by_socks >= RX_HELD_MAX) ||
+        (!in_slot && !queue_big(s, h, u))) {
         s->rx_dropped++;
         return true;
     }
-    s->q[(s->qhead + s->qn++) % RXQ_MAX] = (struct dgram){
-        (uint16_t)st.rx_slot, (uint16_t)(u->payload - slot_base), (uint16_t)u->payload_len,
-        u->src_port, h->src};
+    if (in_slot) {
+        s->q[(s->qhead + s->qn++) % RXQ_MAX] = (struct dgram){
+            (uint16_t)st.rx_slot, (uint16_t)(u->payload - slot_base), (uint16_t)u->payload_len,
+            u->src_port, h->src};
+        rx_held_by_socks++;
+        st.rx_keep = true;
+    }
     s->rx_datagrams++;
-    rx_held_by_socks++;
-    st.rx_keep = true;
     sock_wake(s->client);
     return true;
 }
@@ -229,6 +273,9 @@ static int dest_of(struct sock *s, uint64_t ep, uint32_t *ip, uint16_t *port)
     return AE_OK;
 }
 
+/* A datagram that needs fragments is built whole here first. */
+static uint8_t big_tx[UDP_HDR_LEN + UDP_PAYLOAD_MAX];
+
 static int64_t op_sendto(struct ae_msg *m, struct sock *s)
 {
     struct ae_client *c = ae_client_of(&clients, m->badge);
@@ -238,20 +285,28 @@ static int64_t op_sendto(struct ae_msg *m, struct sock *s)
     uint8_t *p;
     int r;
 
-    if (!c || !c->buf || m->w[1] > max || m->w[1] > c->size)
+    if (!c || !c->buf || m->w[1] > UDP_PAYLOAD_MAX || m->w[1] > c->size)
         return !c || !c->buf ? AE_ERR_INVAL : AE_ERR_RANGE;
     if ((r = dest_of(s, m->w[2], &ip, &port)))
         return r;
-    if (!(p = ip_send_begin(&slot)))
-        return AE_ERR_AGAIN;
-    r = udp_build(p, ETH_MTU - IPV4_HDR_MIN, st.ip, ip, s->lport, port, c->buf, m->w[1]);
-    if (r < 0) {
-        link_drop(slot);
-        return r;
+    if (m->w[1] > max) {
+        r = udp_build(big_tx, sizeof(big_tx), st.ip, ip, s->lport, port, c->buf, m->w[1]);
+        if (r < 0)
+            return r;
+        r = ip_send_fragments(st.ip, ip, IPV4_PROTO_UDP, big_tx, (uint32_t)r);
+        s->copied += m->w[1];       /* into big_tx, then into the fragments */
+    } else {
+        if (!(p = ip_send_begin(&slot)))
+            return AE_ERR_AGAIN;
+        r = udp_build(p, ETH_MTU - IPV4_HDR_MIN, st.ip, ip, s->lport, port, c->buf, m->w[1]);
+        if (r < 0) {
+            link_drop(slot);
+            return r;
+        }
+        r = ip_send_commit(slot, st.ip, ip, IPV4_PROTO_UDP, (uint32_t)r);
     }
     s->copied += m->w[1];
     s->tx_datagrams++;
-    r = ip_send_commit(slot, st.ip, ip, IPV4_PROTO_UDP, (uint32_t)r);
     m->w[0] = m->w[1];
     return r;
 }
@@ -278,13 +333,12 @@ static int64_t op_recvfrom(struct ae_msg *m, struct sock *s)
     if (!(d = head_of(s)))
         return AE_ERR_AGAIN;
     n = d->len < c->size ? d->len : (uint32_t)c->size;
-    memcpy(c->buf, st.rx_pool + (uint64_t)d->slot * AE_NETDEV_SLOT_SIZE + d->off, n);
+    memcpy(c->buf, dgram_data(d), n);
     s->copied += n;
     m->w[0] = n;
     m->w[1] = AE_NET_EP(d->src, d->sport);
     m->w[2] = d->len;
-    link_rx_release(d->slot);
-    rx_held_by_socks--;
+    dgram_release(s, d);
     pop(s);
     return AE_OK;
 }
@@ -395,6 +449,8 @@ static int64_t op_zc_recv(struct ae_msg *m, struct sock *s)
 
     if (!(d = head_of(s)))
         return AE_ERR_AGAIN;
+    if (d->slot & DGRAM_BIG)
+        return AE_ERR_RANGE;        /* not in a card's page: NET_RECVFROM takes it */
     if (s->nzc_rx == AE_NET_ZC_HELD)
         return AE_ERR_BUSY;
     r = give_page(m, 0, d->slot, AE_RIGHT_READ | AE_RIGHT_MAP | AE_RIGHT_GRANT);

@@ -14,6 +14,14 @@
 #define SOCKS_MAX 512             /* httpd alone may hold 200 connections */
 #define RXQ_MAX 32                  /* datagrams queued per socket */
 #define RX_HELD_MAX 128             /* rx slots all sockets may hold (of 256) */
+/* A datagram that came in fragments was reassembled in net-stack's own
+ * buffer, not a card slot: it is queued in one of BIG_MAX buffers of its
+ * own, at most BIG_PER_SOCK per socket (so one socket that never reads
+ * cannot keep them all). dgram.slot has DGRAM_BIG set for these. */
+#define BIG_MAX 8
+#define BIG_PER_SOCK 2
+#define BIG_SIZE 65536
+#define DGRAM_BIG 0x8000u
 #define EPHEMERAL_FIRST 49152
 #define CLIENT_BUF_VA 0x0000600000000000ull
 #define PAGE 4096u
@@ -34,7 +42,7 @@ struct sock {
     uint32_t lip, rip;              /* local, remote (0: any / not connected) */
     uint16_t lport, rport;
     struct dgram q[RXQ_MAX];
-    unsigned qhead, qn;
+    unsigned qhead, qn, nbig;
     uint16_t zc_rx[AE_NET_ZC_HELD], zc_tx[AE_NET_ZC_HELD];
     unsigned nzc_rx, nzc_tx;
     uint64_t rx_datagrams, tx_datagrams, rx_dropped, copied;

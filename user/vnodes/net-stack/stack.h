@@ -100,6 +100,11 @@ void eth_input(const uint8_t *frame, uint32_t len);
  * slot is free. */
 uint8_t *ip_send_begin(uint32_t *slot);
 int ip_send_commit(uint32_t slot, uint32_t src, uint32_t dst, uint8_t proto, uint32_t len);
+/* An IPv4 payload bigger than one frame takes, sent as fragments of one
+ * datagram (RFC 791); AE_ERR_AGAIN when the card's tx slots ran out
+ * part-way (the peer discards the part it got when it times out). */
+int ip_send_fragments(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *payload,
+                      uint32_t len);
 /* Timers: ARP retries, DHCP. Returns the next deadline. */
 uint64_t ip_timers(uint64_t now);
 void dhcp_begin(void);

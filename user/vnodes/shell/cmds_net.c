@@ -242,7 +242,7 @@ int cmd_netstat(int argc, char **argv, struct sh_io *io)
  * sockets program would. */
 static int64_t echo_copy(int64_t s, uint64_t *bytes)
 {
-    static uint8_t buf[2048];
+    static uint8_t buf[65536];     /* a datagram that came in fragments may be this big */
     struct sockaddr_in from;
     socklen_t len = sizeof(from);
     ssize_t n = recvfrom((int)s, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len);
@@ -263,6 +263,8 @@ static int64_t echo_zc(int64_t s, uint64_t *bytes)
     struct netc_page in, out;
     int64_t r = netc_zc_recv(s, ZC_RX_VA, &in, UDPECHO_WAIT_NS);
 
+    if (r == AE_ERR_RANGE)
+        return echo_copy(s, bytes);     /* reassembled: not in a page of the card's */
     if (r)
         return r;
     r = netc_zc_txbuf(s, ZC_TX_VA, &out);
