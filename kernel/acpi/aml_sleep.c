@@ -13,66 +13,12 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "acpi/aml_bytes.h"
 #include "acpi/aml_sleep.h"
 #include "lib/string.h"
 #include "aether/errors.h"
 
-enum {
-    AML_ZERO = 0x00, AML_ONE = 0x01, AML_NAME = 0x08, AML_BYTE = 0x0A,
-    AML_WORD = 0x0B, AML_DWORD = 0x0C, AML_QWORD = 0x0E, AML_PACKAGE = 0x12,
-    AML_ROOT = 0x5C, AML_ONES = 0xFF,
-};
-
 #define SLP_TYP_MAX 7u
-
-/* Decodes a PkgLength at p[0] (ACPI 6.5, 20.2.4): bits 7-6 of the lead
- * byte count the bytes that follow; with none, bits 5-0 are the length;
- * with some, bits 3-0 are its low nibble and bits 5-4 must be zero. The
- * length counts the PkgLength bytes themselves. Sets *value and *size. */
-static int pkg_length(const uint8_t *p, size_t avail, uint32_t *value,
-                      size_t *size)
-{
-    size_t follow = p[0] >> 6;
-    uint32_t v;
-
-    if (follow == 0) {
-        *value = p[0] & 0x3f;
-        *size = 1;
-        return AE_OK;
-    }
-    if ((p[0] & 0x30) || follow >= avail)
-        return AE_ERR_CORRUPT;
-    v = p[0] & 0x0f;
-    for (size_t i = 1; i <= follow; i++)
-        v |= (uint32_t)p[i] << (4 + 8 * (i - 1));
-    *value = v;
-    *size = follow + 1;
-    return AE_OK;
-}
-
-/* Reads one integer constant at p[*off], within [0, end). */
-static int read_const(const uint8_t *p, size_t end, size_t *off, uint64_t *v)
-{
-    size_t at = *off, width;
-
-    switch (p[at]) {
-    case AML_ZERO:  *v = 0;          *off = at + 1; return AE_OK;
-    case AML_ONE:   *v = 1;          *off = at + 1; return AE_OK;
-    case AML_ONES:  *v = UINT64_MAX; *off = at + 1; return AE_OK;
-    case AML_BYTE:  width = 1; break;
-    case AML_WORD:  width = 2; break;
-    case AML_DWORD: width = 4; break;
-    case AML_QWORD: width = 8; break;
-    default:        return AE_ERR_UNSUPPORTED;  /* a name, a method call... */
-    }
-    if (width > end - at - 1)
-        return AE_ERR_CORRUPT;
-    *v = 0;
-    for (size_t i = 0; i < width; i++)
-        *v |= (uint64_t)p[at + 1 + i] << (8 * i);
-    *off = at + 1 + width;
-    return AE_OK;
-}
 
 /* Decodes the package whose PackageOp is at p[at]. */
 static int read_package(const uint8_t *p, size_t len, size_t at,
@@ -86,7 +32,7 @@ static int read_package(const uint8_t *p, size_t len, size_t at,
 
     if (start >= len)
         return AE_ERR_CORRUPT;
-    err = pkg_length(p + start, len - start, &plen, &lsize);
+    err = aml_pkg_length(p + start, len - start, &plen, &lsize);
     if (err)
         return err;
     /* The package holds its PkgLength, NumElements and one element at
@@ -102,7 +48,7 @@ static int read_package(const uint8_t *p, size_t len, size_t at,
     for (unsigned i = 0; i < want; i++) {
         if (off >= end)             /* declared but not initialised */
             return AE_ERR_CORRUPT;
-        err = read_const(p, end, &off, &v[i]);
+        err = aml_read_const(p, end, &off, &v[i]);
         if (err)
             return err;
     }

@@ -8,7 +8,7 @@ UNIT_TESTS := fmt bitmap memmap pmm heap acpi acpi_power mcfg pci_cfg cmdline mu
               libc_string libc_ctype libc_printf libc_float libc_strtol libc_qsort \
               libc_getopt libc_stdio libc_heap libc_inet \
               sha256 sha512 ed25519 ed25519_diff trace_read \
-              scope_decode scope_model scope_http virtq http_req
+              scope_decode scope_model scope_http virtq http_req acpi_prt
 
 # user/lib/net: every tests/unit/test_net_*.c links all of the protocols.
 NET_UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(sort $(wildcard tests/unit/test_net_*.c)))
@@ -26,12 +26,13 @@ unit_memmap_SRCS     := kernel/mm/memmap.c
 unit_pmm_SRCS        := kernel/mm/pmm.c kernel/mm/bitmap.c
 unit_heap_SRCS       := kernel/mm/heap.c
 unit_acpi_SRCS       := kernel/acpi/acpi_tables.c tests/unit/acpi_capture.c
+unit_acpi_prt_SRCS   := kernel/acpi/aml_prt.c kernel/acpi/aml_bytes.c tests/unit/acpi_capture.c
 unit_mcfg_SRCS       := kernel/acpi/acpi_mcfg.c kernel/acpi/acpi_tables.c
 unit_pci_cfg_SRCS    := user/lib/pci_cfg.c user/lib/virtio_pci.c
 unit_virtq_SRCS      := user/lib/virtq.c
 unit_http_req_SRCS   := user/vnodes/httpd/http_req.c
 unit_acpi_power_SRCS := kernel/acpi/acpi_power.c kernel/acpi/acpi_fadt.c \
-                        kernel/acpi/aml_sleep.c kernel/acpi/acpi_tables.c \
+                        kernel/acpi/aml_sleep.c kernel/acpi/aml_bytes.c kernel/acpi/acpi_tables.c \
                         tests/unit/acpi_capture.c
 unit_cmdline_SRCS    := kernel/lib/cmdline.c
 unit_multiboot2_SRCS := kernel/boot/multiboot2.c
