@@ -14,8 +14,9 @@
 #include "aether/types.h"
 
 #define AE_BOOTINFO_MAGIC 0x4945544845524241ull     /* "ABREHTEI" */
-#define AE_BOOTINFO_VERSION 5          /* 2: log handle, ACPI power data; 3: trace;
-                                        * 4: PCI Express ECAM regions; 5: MSI lines */
+#define AE_BOOTINFO_VERSION 6          /* 2: log handle, ACPI power data; 3: trace;
+                                        * 4: PCI Express ECAM regions; 5: MSI lines;
+                                        * 6: PCI interrupt routing */
 #define AE_BOOTINFO_VA 0x00007ff000000000ull
 #define AE_STACK_TOP 0x00007fff00000000ull          /* init's first stack */
 #define AE_STACK_SIZE (256 * 1024ull)
@@ -64,6 +65,22 @@ struct ae_acpi_power {
 _Static_assert(sizeof(struct ae_acpi_power) == 32, "ABI");
 _Static_assert(offsetof(struct ae_acpi_power, reset_addr) == 16, "ABI");
 
+/*
+ * Where a legacy PCI interrupt (INTx) of a device on the first bus of
+ * segment 0 arrives, from the ACPI _PRT (kernel/acpi/aml_prt.c): pin
+ * (0 = INTA) of device dev is GSI gsi, with the polarity and trigger of
+ * inti_flags (MPS INTI bits, as IRQ handles take them).
+ */
+#define AE_PCI_ROUTES_MAX 128
+
+struct ae_pci_route {
+    uint8_t dev;                /* 0-31 */
+    uint8_t pin;                /* 0-3: INTA-INTD */
+    uint16_t inti_flags;
+    uint32_t gsi;
+};
+_Static_assert(sizeof(struct ae_pci_route) == 8, "ABI");
+
 struct ae_bootinfo {
     uint64_t magic;
     uint32_t version;
@@ -95,9 +112,16 @@ struct ae_bootinfo {
     ae_handle_t msi;            /* every MSI line: AE_IRQ_MSI_BASE .. + AE_IRQ_MSI_COUNT
                                  * [all rights] */
     uint32_t reserved5;
+    /* version 6: 0 routes when the firmware's _PRT cannot be read without
+     * running AML (then a driver has MSI or MSI-X only) */
+    uint32_t npci_routes;
+    uint32_t reserved6;
+    struct ae_pci_route pci_routes[AE_PCI_ROUTES_MAX];
 };
 _Static_assert(sizeof(struct ae_bootinfo) ==
-               40 + 8 * 64 + 16 + 256 + 8 + 32 + 64 + 8 + 16 * AE_PCI_ECAM_MAX + 8, "ABI");
+               40 + 8 * 64 + 16 + 256 + 8 + 32 + 64 + 8 + 16 * AE_PCI_ECAM_MAX + 8 + 8 +
+               8 * AE_PCI_ROUTES_MAX, "ABI");
+_Static_assert(sizeof(struct ae_bootinfo) <= 4096, "one page");
 _Static_assert(offsetof(struct ae_bootinfo, log) == 824, "ABI");
 _Static_assert(offsetof(struct ae_bootinfo, trace) == 828, "ABI");
 _Static_assert(offsetof(struct ae_bootinfo, acpi) == 832, "ABI");

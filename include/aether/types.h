@@ -86,6 +86,13 @@ _Static_assert(sizeof(struct ae_vmo_info) == 24, "ABI");
 /* irq_bind flags: the line is an ISA IRQ (0-15), translated to its GSI
  * with the firmware's polarity and trigger mode. */
 #define AE_IRQ_ISA 1u
+/* irq_bind flags for a GSI given as such: its polarity and trigger, as MPS
+ * INTI bits (bits 1-0 polarity, 3-2 trigger: 1 high/edge, 3 low/level; 0
+ * conforms to the bus: ISA's edge, active high). The ACPI _PRT gives them
+ * for a PCI pin (ae_pci_route.inti_flags). The reserved value 2 in either
+ * field, or these with AE_IRQ_ISA, is INVAL. */
+#define AE_IRQ_INTI(f) (((uint32_t)(f) & 0xfu) << 8)
+#define AE_IRQ_INTI_MASK (0xfu << 8)
 
 /* Message-signalled interrupts (PCI MSI and MSI-X). IRQ objects number
  * them after the GSIs: line AE_IRQ_MSI_BASE + k is the kernel's k-th MSI

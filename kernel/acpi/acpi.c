@@ -4,7 +4,9 @@
  * a firmware table becomes AE_ERR_FAULT instead of a kernel page fault.
  */
 #include "acpi/acpi.h"
+#include "acpi/acpi_fadt.h"
 #include "acpi/acpi_power.h"
+#include "acpi/aml_prt.h"
 #include "arch/x86_64/paging.h"
 #include "boot/multiboot2.h"
 #include "mm/layout.h"
@@ -24,6 +26,8 @@ static uint64_t rsdp_phys;      /* 0: a copy (the boot loader's tag) */
 static struct ae_acpi_power power;
 static struct ae_pci_ecam ecam[AE_PCI_ECAM_MAX];
 static unsigned necam;
+static struct ae_pci_route routes[AE_PCI_ROUTES_MAX];
+static unsigned nroutes;
 
 static const void *direct_map(uint64_t phys, size_t len, void *ctx)
 {
@@ -109,6 +113,32 @@ static void read_mcfg(void)
         log_warn("acpi: MCFG: %u more regions ignored", total - necam);
 }
 
+/* The root bus's INTx routing (_PRT) for init's boot info; none when the
+ * DSDT's cannot be read without running AML. */
+static void read_pci_routes(void)
+{
+    const struct acpi_sdt_header *t;
+    struct acpi_fadt_info fadt;
+    uint64_t phys;
+    int n = acpi_find_table(&rsdp, "FACP", 0, direct_map, NULL, &t, &phys);
+
+    if (!n)
+        n = acpi_parse_fadt(t, t->length, &fadt);
+    if (!n)
+        n = acpi_map_table(fadt.dsdt_phys, "DSDT", direct_map, NULL, &t);
+    if (!n)
+        n = t->length > 36 ? aml_pci_routes((const uint8_t *)t + 36, t->length - 36, routes,
+                                            AE_PCI_ROUTES_MAX)
+                           : AE_ERR_NOTFOUND;
+    if (n < 0) {
+        log_info("acpi: no PCI routing table readable without AML (error %d): "
+                 "no legacy INTx for drivers", n);
+        return;
+    }
+    nroutes = (unsigned)n;
+    log_info("acpi: PCI routing: %u device pins on GSIs (_PRT)", nroutes);
+}
+
 static int read_madt(void)
 {
     uint64_t phys;
@@ -152,6 +182,7 @@ int acpi_init(const struct boot_info *bi)
     err = read_madt();
     read_power();
     read_mcfg();
+    read_pci_routes();
     return err;
 }
 
@@ -163,6 +194,12 @@ const struct madt_info *acpi_madt(void)
 const struct ae_acpi_power *acpi_power(void)
 {
     return &power;
+}
+
+const struct ae_pci_route *acpi_pci_routes(unsigned *n)
+{
+    *n = nroutes;
+    return routes;
 }
 
 const struct ae_pci_ecam *acpi_pci_ecam(unsigned *n)

@@ -22,6 +22,8 @@ const struct ae_acpi_power *acpi_power(void);
 /* The PCI Express ECAM regions of the MCFG (*n of them; 0 when it has
  * none or is unusable). */
 const struct ae_pci_ecam *acpi_pci_ecam(unsigned *n);
+/* The root bus's INTx routes from the _PRT (0 when unreadable). */
+const struct ae_pci_route *acpi_pci_routes(unsigned *n);
 /* Hex dump of the RSDP, the root table, every table it lists and the DSDT
  * on the console (boot option `acpidump`), in acpidump's text format: how
  * the unit tests' captured tables are made. */

@@ -153,7 +153,7 @@ static int link_gsi(const uint8_t *p, size_t len, const char seg[4], uint32_t *g
 
 /* One Package () { address, pin, source, index } at p[*off] within end. */
 static int read_entry(const uint8_t *p, size_t len, size_t end, size_t *off,
-                      struct aml_pci_route *r)
+                      struct ae_pci_route *r)
 {
     size_t body, pend, at;
     uint64_t addr, pin, index;
@@ -196,7 +196,7 @@ static int read_entry(const uint8_t *p, size_t len, size_t end, size_t *off,
 }
 
 /* The table whose PackageOp is at p[at], if it is one and resolves. */
-static int read_table(const uint8_t *p, size_t len, size_t at, struct aml_pci_route *out,
+static int read_table(const uint8_t *p, size_t len, size_t at, struct ae_pci_route *out,
                       unsigned max)
 {
     size_t body, end, off;
@@ -208,7 +208,7 @@ static int read_table(const uint8_t *p, size_t len, size_t at, struct aml_pci_ro
     if (off >= end || !(count = p[off++]))
         return AE_ERR_CORRUPT;
     for (unsigned i = 0; i < count; i++) {
-        struct aml_pci_route r;
+        struct ae_pci_route r;
         int err = read_entry(p, len, end, &off, &r);
 
         if (err)
@@ -219,7 +219,7 @@ static int read_table(const uint8_t *p, size_t len, size_t at, struct aml_pci_ro
     return (int)kept;
 }
 
-int aml_pci_routes(const void *aml, size_t len, struct aml_pci_route *out, unsigned max)
+int aml_pci_routes(const void *aml, size_t len, struct ae_pci_route *out, unsigned max)
 {
     const uint8_t *p = aml;
 

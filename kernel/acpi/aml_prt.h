@@ -19,18 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct aml_pci_route {
-    uint8_t dev;                /* device number on the bus, 0-31 */
-    uint8_t pin;                /* 0 = INTA .. 3 = INTD */
-    uint16_t inti_flags;        /* MPS INTI polarity and trigger, as in a
-                                 * MADT override (0x0f: level, active low) */
-    uint32_t gsi;
-};
+#include "aether/bootinfo.h"
 
 /* Fills out[0..max) with the first resolvable routing table's entries in
  * len bytes of AML (a definition block after its header); returns how
  * many (an entry past max is left out). AE_ERR_NOTFOUND when no table
  * resolves; AE_ERR_INVAL for a NULL argument. */
-int aml_pci_routes(const void *aml, size_t len, struct aml_pci_route *out, unsigned max);
+int aml_pci_routes(const void *aml, size_t len, struct ae_pci_route *out, unsigned max);
 
 #endif

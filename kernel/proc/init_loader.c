@@ -139,9 +139,13 @@ static int build_bootinfo(struct process *p, const struct boot_info *bi)
     {
         unsigned n;
         const struct ae_pci_ecam *e = acpi_pci_ecam(&n);
+        const struct ae_pci_route *r;
 
         info.necam = n;
         memcpy(info.ecam, e, n * sizeof(*e));
+        r = acpi_pci_routes(&n);
+        info.npci_routes = n;
+        memcpy(info.pci_routes, r, n * sizeof(*r));
     }
     for (uint8_t irq = 0; irq < 16; irq++) {
         uint16_t flags;

@@ -40,7 +40,11 @@ int64_t sys_irq_bind(struct trap_frame *f, struct cap *c)
     struct cap *nc;
     int err;
 
-    if (f->r8 & ~(uint64_t)AE_IRQ_ISA || f->rsi > UINT32_MAX || f->rdx > UINT32_MAX)
+    if (f->r8 & ~(uint64_t)(AE_IRQ_ISA | AE_IRQ_INTI_MASK) || f->rsi > UINT32_MAX ||
+        f->rdx > UINT32_MAX)
+        return AE_ERR_INVAL;
+    inti = (uint16_t)((f->r8 & AE_IRQ_INTI_MASK) >> 8);
+    if ((inti & 3) == 2 || (inti >> 2) == 2 || (inti && (f->r8 & AE_IRQ_ISA)))
         return AE_ERR_INVAL;
     if (f->r8 & AE_IRQ_ISA) {
         if (f->rsi > 15)

@@ -296,6 +296,49 @@ def net0006(ctx):
     return ', '.join(f'{n} bytes back in {frames[n]} fragments' for n in sizes)
 
 
+def net0007(ctx):
+    """NET0007 a virtio-net card without MSI-X (vectors=0) is driven through its legacy INTx pin: the kernel reads the pin's GSI from the ACPI _PRT, init grants net-bridge that one line (level-triggered as the _PRT says), net-bridge acks it after reading the ISR; DHCP, ping, the page and the 16 MiB file (right SHA-256) over it; killed, the driver's INTx is turned off and the restarted driver takes the line again"""
+    import hashlib
+    sys.path.insert(0, os.path.join(ROOT, 'tools'))
+    import gen_pattern
+    port = free_port()
+    sh = Shell(ctx, ISO, extra=['-netdev', f'user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:{port}-:80',
+                                '-device', 'virtio-net-pci,netdev=n0,vectors=0,disable-legacy=on,'
+                                'addr=0x3'])
+    try:
+        # q35's _PRT: device 3, INTA is link GSIH, GSI 23 (APRT0001).
+        sh.q.wait_for(r'init: net-bridge drives PCI 0000:00:03\.0 \(1af4:1041\), MSI lines 0, '
+                      r'INTx GSI 23$', BOOT_TIMEOUT)
+        sh.q.wait_for(r'net-bridge: \S+ on PCI 00:03\.0, \d+ rx / \d+ tx descriptors, '
+                      r'INTx on GSI 23$', BOOT_TIMEOUT)
+        sh.q.wait_for(NET_UP, BOOT_TIMEOUT)
+        sh.q.wait_for(r'httpd: serving /boot/vnodes/httpd on port 80', BOOT_TIMEOUT)
+        out = sh.ok('ping -c 3 10.0.2.2')
+        assert out[-1] == '3 packets transmitted, 3 received, 0% packet loss', out
+        page = open(os.path.join(ROOT, 'user/vnodes/httpd/index.html'), 'rb').read()
+        r = subprocess.run(['curl', '-sS', '--max-time', str(HTTP_TIMEOUT),
+                            f'http://127.0.0.1:{port}/'], capture_output=True)
+        assert r.returncode == 0 and r.stdout == page, (r.returncode, r.stderr, r.stdout[:200])
+        r = subprocess.run(['curl', '-sS', '--max-time', str(HTTP_TIMEOUT),
+                            f'http://127.0.0.1:{port}/big16m.bin'], capture_output=True)
+        want = hashlib.sha256(gen_pattern.pattern(16 << 20)).hexdigest()
+        assert r.returncode == 0 and hashlib.sha256(r.stdout).hexdigest() == want, \
+            (r.returncode, len(r.stdout), r.stderr)
+        start = sh.q.line_count()
+        sh.ok('kill net-bridge')
+        sh.q.wait_line(r'init: PCI 0000:00:03\.0: bus mastering and INTx off \(net-bridge ended\)',
+                       BOOT_TIMEOUT, after=start)
+        sh.q.wait_line(r'net-bridge: \S+ on PCI 00:03\.0, .*INTx on GSI 23$', BOOT_TIMEOUT,
+                       after=start)
+        sh.q.wait_line(NET_UP, BOOT_TIMEOUT, after=start)
+        out = sh.ok('ping -c 2 10.0.2.2')
+        assert out[-1] == '2 packets transmitted, 2 received, 0% packet loss', out
+        assert counters(sh)[3] == 0
+    finally:
+        sh.stop()
+    return 'INTx on GSI 23: ping, page, 16 MiB (SHA-256 right); again after the driver was killed'
+
+
 def free_port():
     s = socket.socket()
     s.bind(('127.0.0.1', 0))
@@ -599,4 +642,4 @@ def net0005(ctx):
     return 'RSTs right, 5 malformed and 1 bad checksum counted, zero window held, page whole'
 
 
-TESTS = [net0001, net0002, net0003, net0004, net0005, net0006]
+TESTS = [net0001, net0002, net0003, net0004, net0005, net0006, net0007]

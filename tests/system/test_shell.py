@@ -544,7 +544,7 @@ NET_UP = r'\[net-stack:\d+\] net-stack: (\S+) gateway (\S+) \((DHCP|static)\)'
 
 
 def shl0018(ctx):
-    """SHL0018 networking through the virtio-net driver V-Node and net-stack: DHCP from QEMU user networking gives 10.0.2.15/24; ifconfig shows the address, the MAC and frame counters; ping 10.0.2.2 gets 3 replies of 3 (slirp answers them itself); a ping to an address nobody has gets none; no rx buffer stays held; killing net-bridge turns the device's bus mastering off, both V-Nodes start over and ping answers again"""
+    """SHL0018 networking through the virtio-net driver V-Node and net-stack: DHCP from QEMU user networking gives 10.0.2.15/24; ifconfig shows the address, the MAC and frame counters; ping 10.0.2.2 gets 3 replies of 3 (slirp answers them itself); a ping to an address nobody has gets none; no rx buffer stays held; killing net-bridge turns the device's bus mastering and INTx off, both V-Nodes start over and ping answers again"""
     sh = Shell(ctx, ISO, extra=['-netdev', 'user,id=n0,restrict=on',
                                 '-device', 'virtio-net-pci,netdev=n0,mac=02:00:00:00:00:42,'
                                 'disable-legacy=on,addr=0x3'])
@@ -578,7 +578,7 @@ def shl0018(ctx):
         # gets its lease again.
         start = sh.q.line_count()
         sh.ok('kill net-bridge')
-        sh.q.wait_line(r'init: PCI 0000:00:03\.0: bus mastering off \(net-bridge ended\)',
+        sh.q.wait_line(r'init: PCI 0000:00:03\.0: bus mastering and INTx off \(net-bridge ended\)',
                        BOOT_TIMEOUT, after=start)
         sh.q.wait_line(r'net-stack: net-bridge went away: starting over', BOOT_TIMEOUT,
                        after=start)

@@ -26,7 +26,7 @@ static const struct capture_table *dsdt(const char *path)
 static void APRT0001_real_qemu_q35(void **state)
 {
     const struct capture_table *t = dsdt(Q35);
-    struct aml_pci_route r[160];
+    struct ae_pci_route r[160];
     int n = aml_pci_routes(t->data + 36, t->len - 36, r, 160);
 
     (void)state;
@@ -55,7 +55,7 @@ static void APRT0001_real_qemu_q35(void **state)
 static void APRT0002_real_qemu_pc_nothing_static(void **state)
 {
     const struct capture_table *t = dsdt(PC);
-    struct aml_pci_route r[160];
+    struct ae_pci_route r[160];
 
     (void)state;
     assert_int_equal(aml_pci_routes(t->data + 36, t->len - 36, r, 160), AE_ERR_NOTFOUND);
@@ -146,7 +146,7 @@ static void APRT0003_each_source_form(void **state)
     static const uint8_t ext40[] = {0x89, 0x06, 0x00, 0x07, 0x01, 40, 0, 0, 0, 0x79, 0x00};
     static const uint8_t pkg = 0x12;
     struct aml a = {.n = 0}, t = {.n = 0};
-    struct aml_pci_route r[8];
+    struct ae_pci_route r[8];
 
     (void)state;
     put1(&t, 5);
@@ -192,7 +192,7 @@ static void APRT0004_unresolvable_tables_passed_over(void **state)
     static const uint8_t pkg = 0x12, meth = 0x14;
     static const uint8_t irq11[] = {0x23, 0x00, 0x08, 0x18, 0x79, 0x00};
     struct aml a = {.n = 0}, t = {.n = 0}, bad = {.n = 0}, m = {.n = 0};
-    struct aml_pci_route r[4];
+    struct ae_pci_route r[4];
 
     (void)state;
     /* A link with no such device, then one whose _CRS is a method. */
@@ -245,7 +245,7 @@ static void APRT0005_random_bytes(void **state)
     for (int iter = 0; iter < 3000; iter++) {
         size_t len = t->len - 36 - rng() % 64;
         uint8_t *p = malloc(len);
-        struct aml_pci_route r[128];
+        struct ae_pci_route r[128];
         int n;
 
         memcpy(p, t->data + 36, len);

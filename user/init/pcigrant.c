@@ -27,6 +27,9 @@ struct claim {
     uint32_t owner;             /* V-Node id; 0: free slot */
     uint32_t generation;        /* the owner's run that was given it */
     uint32_t msi_first, msi_count;
+    uint32_t intx_gsi;          /* valid with has_intx */
+    uint16_t intx_flags;
+    bool has_intx;
 };
 
 static struct claim claims[CLAIMS_MAX];
@@ -92,6 +95,46 @@ static int64_t give_bar(struct vnode *vn, const struct ae_pci_bar *b)
     return give_range(vn, g.bi->devmem, first, end - first);
 }
 
+/* The _PRT's GSI for d's INTx pin, when the kernel could read it: only
+ * the root bus of segment 0 (a device behind a bridge has its pin swizzled
+ * onto the bridge's, which the boot info does not say). */
+static const struct ae_pci_route *route_of(const struct ae_pci_dev *d)
+{
+    if (d->segment || d->bus || d->irq_pin < 1 || d->irq_pin > 4)
+        return NULL;
+    for (uint32_t i = 0; i < g.bi->npci_routes && i < AE_PCI_ROUTES_MAX; i++) {
+        const struct ae_pci_route *r = &g.bi->pci_routes[i];
+        if (r->dev == d->dev && r->pin == d->irq_pin - 1)
+            return r;
+    }
+    return NULL;
+}
+
+/* The INTx line, unless another claimed function has the same GSI: a
+ * line's interrupt goes to one binding, so it is not shared. */
+static int give_intx(struct vnode *vn, struct claim *c, struct ae_pci_grant *gr)
+{
+    const struct ae_pci_route *r = route_of(&gr->dev);
+    int64_t h;
+
+    if (!r)
+        return AE_OK;
+    for (unsigned i = 0; i < CLAIMS_MAX; i++)
+        if (&claims[i] != c && claims[i].owner && claims[i].has_intx &&
+            claims[i].intx_gsi == r->gsi)
+            return AE_OK;
+    h = give_range(vn, g.bi->irq, r->gsi, 1);
+    if (h < 0)
+        return (int)h;
+    c->has_intx = true;
+    c->intx_gsi = r->gsi;
+    c->intx_flags = r->inti_flags;
+    gr->intx = (ae_handle_t)h;
+    gr->intx_gsi = r->gsi;
+    gr->intx_flags = r->inti_flags;
+    return AE_OK;
+}
+
 static int grant(struct vnode *vn, struct ae_pci_grant *gr)
 {
     const struct ae_pci_dev *d = &gr->dev;
@@ -121,7 +164,7 @@ static int grant(struct vnode *vn, struct ae_pci_grant *gr)
         }
     }
     *c = (struct claim){d->segment, d->bus, (uint8_t)(d->dev << 3 | d->fn), vn->id,
-                        vn->generation, c->msi_first, c->msi_count};
+                        vn->generation, c->msi_first, c->msi_count, 0, 0, false};
     h = give_range(vn, g.bi->devmem, gr->config_phys / 4096, 1);
     if (h < 0)
         return (int)h;
@@ -140,7 +183,7 @@ static int grant(struct vnode *vn, struct ae_pci_grant *gr)
             return (int)h;
         gr->bar[i] = (ae_handle_t)h;
     }
-    return AE_OK;
+    return give_intx(vn, c, gr);
 }
 
 /* The dead driver's MSI lines are bound to a notification of init's that
@@ -154,6 +197,10 @@ static void park_lines(const struct claim *c)
         parked = ae_notify_create();
     for (uint32_t i = 0; parked > 0 && i < c->msi_count; i++)
         ae_irq_bind(g.bi->msi, c->msi_first + i, (ae_handle_t)parked, 1, 0);
+    /* The INTx line too: masked at its first interrupt, never acked. */
+    if (parked > 0 && c->has_intx)
+        ae_irq_bind(g.bi->irq, c->intx_gsi, (ae_handle_t)parked, 1,
+                    AE_IRQ_INTI(c->intx_flags));
 }
 
 /* Clearing Bus Master Enable stops the function's DMA and its MSI writes
@@ -177,9 +224,11 @@ void pcigrant_release(struct vnode *vn)
         va = v < 0 ? v : ae_scratch_map((ae_handle_t)v, 0, 4096);
         if (va >= 0) {
             volatile uint16_t *cmd = (volatile uint16_t *)(va + 4);
-            *cmd = (uint16_t)(*cmd & ~4u);
+            /* Bus Master off, and Interrupt Disable on: the pin is quiet too. */
+            *cmd = (uint16_t)((*cmd & ~4u) | 0x400u);
             ae_scratch_unmap((uint64_t)va, 4096);
-            ae_printf("init: PCI %04x:%02x:%02x.%u: bus mastering off (%s ended)", d.segment,
+            ae_printf("init: PCI %04x:%02x:%02x.%u: bus mastering and INTx off (%s ended)",
+                      d.segment,
                       d.bus, d.dev, d.fn, vn->m.name);
         }
         if (v >= 0)
@@ -215,8 +264,12 @@ int64_t pcigrant_serve(struct vnode *caller, struct ae_msg *m)
     if (err)
         ae_printf("init: no PCI function %04x:%04x for %s: %s", gr->dev.vendor,
                   gr->dev.device, vn->m.name, ae_strerror(err));
+    else if (gr->intx)
+        ae_printf("init: %s drives PCI %04x:%02x:%02x.%u (%04x:%04x), MSI lines %u, "
+                  "INTx GSI %u", vn->m.name, gr->dev.segment, gr->dev.bus, gr->dev.dev,
+                  gr->dev.fn, gr->dev.vendor, gr->dev.device, gr->msi_count, gr->intx_gsi);
     else
-        ae_printf("init: %s drives PCI %04x:%02x:%02x.%u (%04x:%04x), MSI lines %u",
+        ae_printf("init: %s drives PCI %04x:%02x:%02x.%u (%04x:%04x), MSI lines %u, no INTx",
                   vn->m.name, gr->dev.segment, gr->dev.bus, gr->dev.dev, gr->dev.fn,
                   gr->dev.vendor, gr->dev.device, gr->msi_count);
     ae_scratch_unmap((uint64_t)va, 4096);

@@ -70,7 +70,7 @@ KTEST(HW0004, "hw_subrange checks range, type and DERIVE")
     ae_handle_close(ep);
 }
 
-KTEST(HW0005, "irq_bind and irq_ack check lines, handles and bits")
+KTEST(HW0005, "irq_bind and irq_ack check lines, handles, bits and INTI flags")
 {
     ae_handle_t n = CHECK_HANDLE(ae_notify_create());
     ae_handle_t ep = CHECK_HANDLE(ae_endpoint_create());
@@ -81,6 +81,10 @@ KTEST(HW0005, "irq_bind and irq_ack check lines, handles and bits")
     CHECK_EQ(ae_irq_bind(one, 5, n, 0, 0), AE_ERR_INVAL);       /* no bits */
     CHECK_EQ(ae_irq_bind(one, 5, n, 1, 0x80), AE_ERR_INVAL);    /* unknown flag */
     CHECK_EQ(ae_irq_bind(one, 16, n, 1, AE_IRQ_ISA), AE_ERR_INVAL);
+    CHECK_EQ(ae_irq_bind(one, 5, n, 1, AE_IRQ_INTI(0x2)), AE_ERR_INVAL);   /* polarity 2 */
+    CHECK_EQ(ae_irq_bind(one, 5, n, 1, AE_IRQ_INTI(0x9)), AE_ERR_INVAL);   /* trigger 2 */
+    CHECK_EQ(ae_irq_bind(one, 5, n, 1, AE_IRQ_ISA | AE_IRQ_INTI(0xf)), AE_ERR_INVAL);
+    CHECK_EQ(ae_irq_bind(one, 5, n, 1, 1u << 12), AE_ERR_INVAL);           /* past INTI */
     CHECK_EQ(ae_irq_ack(one, 7), AE_ERR_RANGE);
     CHECK_EQ(ae_irq_ack(ae_bootinfo->irq, 20), AE_ERR_NOTFOUND); /* never bound */
     ae_handle_close(one);

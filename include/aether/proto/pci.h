@@ -109,7 +109,16 @@ struct ae_pci_grant {
     uint32_t msi_first;         /* AE_IRQ_MSI_BASE + k: irq_bind, irq_msi_message */
     uint32_t msi_count;         /* min(MSI-X table size, AE_PCI_GRANT_MSI_MAX) */
     ae_handle_t bar[6];         /* devmem or ioports; 0: no BAR or not given */
+    /* Its legacy INTx pin, where the firmware's _PRT routes it (boot info
+     * v6): an IRQ handle of that one GSI, to bind with intx_flags and ack
+     * after each interrupt (the line is level-triggered and stays masked
+     * until then). 0 when the function has no pin, the routing is unknown,
+     * or another claimed function already has that GSI (not shared). */
+    ae_handle_t intx;
+    uint32_t intx_gsi;
+    uint16_t intx_flags;        /* MPS INTI polarity and trigger */
+    uint16_t reserved_intx[3];
 };
-_Static_assert(sizeof(struct ae_pci_grant) == 240 + 8 + 16 + 24, "ABI");
+_Static_assert(sizeof(struct ae_pci_grant) == 240 + 8 + 16 + 24 + 16, "ABI");
 
 #endif

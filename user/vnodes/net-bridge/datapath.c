@@ -222,7 +222,15 @@ void dp_thread(void *arg)
 
         if (bits < 0)
             continue;
-        if (bits & (NB_BIT_RX | NB_BIT_TX | NB_BIT_CONFIG))
+        if (bits & NB_BIT_INTX) {
+            /* Reading the ISR lowers the pin; then the line may fire again. */
+            uint8_t isr = *nb.isr;
+
+            ae_irq_ack(nb.gr.intx, nb.gr.intx_gsi);
+            if (isr & 2)
+                bits |= NB_BIT_CONFIG;
+        }
+        if (bits & (NB_BIT_RX | NB_BIT_TX | NB_BIT_CONFIG | NB_BIT_INTX))
             nb.n.irqs++;
         if ((bits & NB_BIT_CONFIG) && vnet_link_up() != link) {
             link = !link;

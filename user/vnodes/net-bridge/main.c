@@ -12,6 +12,7 @@
 #include "serve.h"
 #include "svc.h"
 #include "aether/vnode.h"
+#include "common/fmt.h"
 
 #define PCI_BUF_VA 0x0000300000000000ull
 #define DP_STACK_VA 0x0000310000000000ull
@@ -123,12 +124,20 @@ int main(const struct ae_bootinfo *bi)
     r = vnet_init();
     if (r)
         return (int)r;
-    ae_printf("net-bridge: %02x:%02x:%02x:%02x:%02x:%02x on PCI %02x:%02x.%u, "
-              "%u rx / %u tx descriptors, MSI lines %u-%u",
-              nb.mac[0], nb.mac[1], nb.mac[2], nb.mac[3], nb.mac[4], nb.mac[5],
-              nb.gr.dev.bus, nb.gr.dev.dev, nb.gr.dev.fn, nb.q[NB_RXQ].n, nb.q[NB_TXQ].n,
-              nb.gr.msi_first - AE_IRQ_MSI_BASE,
-              nb.gr.msi_first - AE_IRQ_MSI_BASE + nb.gr.msi_count - 1);
+    {
+        char irq[40];
+
+        if (nb.intx)
+            ae_snprintf(irq, sizeof(irq), "INTx on GSI %u", nb.gr.intx_gsi);
+        else
+            ae_snprintf(irq, sizeof(irq), "MSI lines %u-%u", nb.gr.msi_first - AE_IRQ_MSI_BASE,
+                        nb.gr.msi_first - AE_IRQ_MSI_BASE + nb.gr.msi_count - 1);
+        ae_printf("net-bridge: %02x:%02x:%02x:%02x:%02x:%02x on PCI %02x:%02x.%u, "
+                  "%u rx / %u tx descriptors, %s",
+                  nb.mac[0], nb.mac[1], nb.mac[2], nb.mac[3], nb.mac[4], nb.mac[5],
+                  nb.gr.dev.bus, nb.gr.dev.dev, nb.gr.dev.fn, nb.q[NB_RXQ].n, nb.q[NB_TXQ].n,
+                  irq);
+    }
     r = ae_thread_spawn(vi->self, dp_thread, NULL, DP_STACK_VA, DP_STACK_SIZE);
     if (r < 0)
         return (int)r;

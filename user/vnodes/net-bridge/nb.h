@@ -24,6 +24,7 @@
 #define NB_BIT_RX (1ull << 1)           /* MSI: the rx queue */
 #define NB_BIT_TX (1ull << 2)           /* MSI: the tx queue */
 #define NB_BIT_CONFIG (1ull << 3)       /* MSI: configuration (link) changed */
+#define NB_BIT_INTX (1ull << 4)         /* the INTx line: read the ISR to know why */
 
 struct nb_counters {
     uint64_t rx_frames, rx_bytes, tx_frames, tx_bytes;
@@ -38,6 +39,7 @@ struct nb {
     uint16_t notify_off[2];
     uint8_t mac[6];
     bool has_status;
+    bool intx;                                  /* no MSI-X: the legacy pin instead */
     struct virtq q[2];
     ae_handle_t notif;                          /* ours: IRQs and kicks */
     ae_handle_t pool_vmo[2], shm_vmo;

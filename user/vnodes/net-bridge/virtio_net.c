@@ -151,9 +151,11 @@ static int queue_setup(unsigned qi, uint8_t *qmem, uint64_t qphys)
     w64(c, VC_Q_DESC, nb.q[qi].desc_phys);
     w64(c, VC_Q_DRIVER, nb.q[qi].avail_phys);
     w64(c, VC_Q_DEVICE, nb.q[qi].used_phys);
-    w16(c, VC_Q_MSIX, (uint16_t)(1 + qi));
-    if (r16(c, VC_Q_MSIX) != 1 + qi)
-        return fail("the device refused a queue's MSI-X vector");
+    if (!nb.intx) {
+        w16(c, VC_Q_MSIX, (uint16_t)(1 + qi));
+        if (r16(c, VC_Q_MSIX) != 1 + qi)
+            return fail("the device refused a queue's MSI-X vector");
+    }
     nb.notify_off[qi] = r16(c, VC_Q_NOTIFY_OFF);
     if ((uint64_t)nb.notify_off[qi] * nb.notify_mult + 2 > nb.gr.dev.virtio.notify.length)
         return fail("a queue's notification address lies outside its area");
@@ -185,7 +187,7 @@ int vnet_init(void)
         v->device.length < 8)
         return fail("cannot map the virtio structures");
     /* Memory decoding and bus mastering on (the device DMAs our queues),
-     * the legacy INTx pin off: MSI-X only. */
+     * the legacy INTx pin off unless MSI-X cannot be had (below). */
     w16(cfg, 4, (uint16_t)(r16(cfg, 4) | PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_INTX_OFF));
 
     volatile uint8_t *c = nb.common;
@@ -211,12 +213,21 @@ int vnet_init(void)
     if (!(r8(c, VC_STATUS) & ST_FEATURES_OK))
         return fail("the device refused our features");
 
-    err = msix_setup(cfg, &mapped);
-    if (err)
-        return fail("no MSI-X (or fewer than 3 MSI lines given)");
-    w16(c, VC_MSIX_CONFIG, 0);
-    if (r16(c, VC_MSIX_CONFIG) != 0)
-        return fail("the device refused the configuration's MSI-X vector");
+    if (msix_setup(cfg, &mapped) == AE_OK) {
+        w16(c, VC_MSIX_CONFIG, 0);
+        if (r16(c, VC_MSIX_CONFIG) != 0)
+            return fail("the device refused the configuration's MSI-X vector");
+    } else if (nb.gr.intx) {
+        /* The legacy pin: one level-triggered line for the queues and the
+         * configuration; the ISR register says which (virtio 1.x, 4.1.4.5). */
+        if (ae_irq_bind(nb.gr.intx, nb.gr.intx_gsi, nb.notif, NB_BIT_INTX,
+                        AE_IRQ_INTI(nb.gr.intx_flags)) < 0)
+            return fail("cannot bind its INTx line");
+        nb.intx = true;
+        w16(cfg, 4, (uint16_t)(r16(cfg, 4) & ~PCI_CMD_INTX_OFF));
+    } else {
+        return fail("no MSI-X (or fewer than 3 MSI lines given) and no INTx line");
+    }
     if (r16(c, VC_NUM_QUEUES) < 2)
         return fail("fewer than 2 queues");
 
