@@ -544,7 +544,7 @@ NET_UP = r'\[net-stack:\d+\] net-stack: (\S+) gateway (\S+) \((DHCP|static)\)'
 
 
 def shl0018(ctx):
-    """SHL0018 networking through the virtio-net driver V-Node and net-stack: DHCP from QEMU user networking gives 10.0.2.15/24; ifconfig shows the address, the MAC and frame counters; ping 10.0.2.2 gets 3 replies of 3 (slirp answers them itself); a ping to an address nobody has gets none; no rx buffer stays held; killing net-bridge turns the device's bus mastering and INTx off, both V-Nodes start over and ping answers again"""
+    """SHL0018 networking through the virtio-net driver V-Node and net-stack: DHCP from QEMU user networking gives 10.0.2.15/24; ifconfig (or net) shows the address, the MAC and frame counters; ping 10.0.2.2 gets 3 replies of 3 (slirp answers them itself); a ping to an address nobody has gets none; no rx buffer stays held; killing net-bridge turns the device's bus mastering and INTx off, both V-Nodes start over and ping answers again"""
     sh = Shell(ctx, ISO, extra=['-netdev', 'user,id=n0,restrict=on',
                                 '-device', 'virtio-net-pci,netdev=n0,mac=02:00:00:00:00:42,'
                                 'disable-legacy=on,addr=0x3'])
@@ -558,6 +558,9 @@ def shl0018(ctx):
         assert out[2].split() == ['ether', '02:00:00:00:00:42'], out
         rx0 = int(out[3].split()[2])
         assert rx0 >= 1, out                  # the DHCP offer and ack at least
+        assert sh.ok('net')[:3] == out[:3]    # its other name
+        st, bad = sh.run('net eth0')
+        assert st == 2 and bad == ['net: usage: net'], (st, bad)
         out = sh.ok('ping -c 3 10.0.2.2')
         assert out[0] == 'PING 10.0.2.2: 56 data bytes', out
         for seq in (1, 2, 3):

@@ -22,6 +22,7 @@ const struct sh_cmd_def sh_cmds[] = {
     {"lspci", "lspci [-v]", "list the PCI Express functions; -v: BARs, interrupt, capabilities",
      cmd_lspci},
     {"ifconfig", "ifconfig", "the network interface: address, gateway, MAC, counters", cmd_ifconfig},
+    {"net", "net", "the same as ifconfig", cmd_ifconfig},
     {"ping", "ping [-c N] ADDRESS", "ICMP echo to an IPv4 address, N (4) times", cmd_ping},
     {"fetch", "fetch [-o FILE | -s] URL", "HTTP GET of http://ADDRESS[:PORT]/PATH to the console, "
      "to FILE or (-s) nowhere; prints the status, size and SHA-256 of the body", cmd_fetch},

@@ -71,9 +71,9 @@ int cmd_ifconfig(int argc, char **argv, struct sh_io *io)
     int64_t r;
 
     if (argc != 1)
-        return sh_fail(io, 2, "ifconfig", "usage: ifconfig");
+        return sh_fail(io, 2, argv[0], "usage: %s", argv[0]);
     if ((r = net_call(&c)) || (r = net_call(&s)) || (r = net_call(&e)))
-        return sh_fail(io, 1, "ifconfig", "%s", ae_strerror(r));
+        return sh_fail(io, 1, argv[0], "%s", ae_strerror(r));
     ip_text((uint32_t)c.w[0], ip, sizeof(ip));
     ip_text((uint32_t)(c.w[0] >> 32), mask, sizeof(mask));
     ip_text((uint32_t)c.w[1], gw, sizeof(gw));
