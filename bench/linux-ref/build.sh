@@ -185,6 +185,31 @@ else
     python3 bench/linux-ref/mkinitramfs.py "$spec" "$OUT/initramfs.cpio.gz"
 fi
 
+# pack_initramfs SPEC OUTPUT WHAT DEP...: packs SPEC.new into OUTPUT unless
+# OUTPUT exists, the spec is the same as last time and no DEP (nor the
+# packer) is newer than OUTPUT.
+pack_initramfs() {
+    pk_spec=$1 pk_out=$2 pk_what=$3
+    shift 3
+    pk_fresh=0
+    if [ -s "$pk_out" ] && cmp -s "$pk_spec.new" "$pk_spec"; then
+        pk_fresh=1
+    fi
+    for pk_dep in "$@" bench/linux-ref/mkinitramfs.py; do
+        if [ "$pk_dep" -nt "$pk_out" ]; then
+            pk_fresh=0
+        fi
+    done
+    if [ "$pk_fresh" = 1 ]; then
+        rm -f "$pk_spec.new"
+        log "$pk_what up to date"
+    else
+        mv "$pk_spec.new" "$pk_spec"
+        log "packing $pk_what"
+        python3 bench/linux-ref/mkinitramfs.py "$pk_spec" "$pk_out"
+    fi
+}
+
 # ---- IPC benchmark image (bench/ipc/run.sh) --------------------------------
 # A second initramfs, so the boot benchmark's stays as it was: /init =
 # linuxbench.c (static), /true = true.c and /tsc = tsc.c (static, no libc),
@@ -220,18 +245,8 @@ bspec="$OUT/ipcbench.spec"
     echo "file /true 0755 $OUT/true"
     echo "file /tsc 0755 $OUT/tsc"
 } > "$bspec.new"
-if [ -s "$OUT/ipcbench.cpio.gz" ] && cmp -s "$bspec.new" "$bspec" \
-   && [ ! "$OUT/linuxbench" -nt "$OUT/ipcbench.cpio.gz" ] \
-   && [ ! "$OUT/true" -nt "$OUT/ipcbench.cpio.gz" ] \
-   && [ ! "$OUT/tsc" -nt "$OUT/ipcbench.cpio.gz" ] \
-   && [ ! bench/linux-ref/mkinitramfs.py -nt "$OUT/ipcbench.cpio.gz" ]; then
-    rm -f "$bspec.new"
-    log "ipcbench initramfs up to date"
-else
-    mv "$bspec.new" "$bspec"
-    log "packing the IPC benchmark initramfs"
-    python3 bench/linux-ref/mkinitramfs.py "$bspec" "$OUT/ipcbench.cpio.gz"
-fi
+pack_initramfs "$bspec" "$OUT/ipcbench.cpio.gz" "the IPC benchmark initramfs" \
+    "$OUT/linuxbench" "$OUT/true" "$OUT/tsc"
 
 # ---- HTTP benchmark image (bench/net/http.sh) -------------------------------
 # Debian builds virtio-net as modules; only those it needs are taken from the
@@ -276,19 +291,9 @@ nspec="$OUT/netbench.spec"
     echo "dir /www 0755"
     echo "file /www/index.html 0644 user/vnodes/httpd/index.html"
 } > "$nspec.new"
-if [ -s "$OUT/netbench.cpio.gz" ] && cmp -s "$nspec.new" "$nspec" \
-   && [ ! "$OUT/busybox" -nt "$OUT/netbench.cpio.gz" ] \
-   && [ ! "$OUT/modules/virtio_net.ko" -nt "$OUT/netbench.cpio.gz" ] \
-   && [ ! bench/linux-ref/netinit.sh -nt "$OUT/netbench.cpio.gz" ] \
-   && [ ! user/vnodes/httpd/index.html -nt "$OUT/netbench.cpio.gz" ] \
-   && [ ! bench/linux-ref/mkinitramfs.py -nt "$OUT/netbench.cpio.gz" ]; then
-    rm -f "$nspec.new"
-    log "netbench initramfs up to date"
-else
-    mv "$nspec.new" "$nspec"
-    log "packing the HTTP benchmark initramfs"
-    python3 bench/linux-ref/mkinitramfs.py "$nspec" "$OUT/netbench.cpio.gz"
-fi
+pack_initramfs "$nspec" "$OUT/netbench.cpio.gz" "the HTTP benchmark initramfs" \
+    "$OUT/busybox" "$OUT/modules/virtio_net.ko" bench/linux-ref/netinit.sh \
+    user/vnodes/httpd/index.html
 
 echo "$CMDLINE" > "$OUT/cmdline"
 log "ready: $OUT/vmlinuz ($(cat "$OUT/kernel-release")), $OUT/initramfs.cpio.gz ($(wc -c < "$OUT/initramfs.cpio.gz") bytes), cmdline '$CMDLINE'"

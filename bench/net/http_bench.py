@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,9 @@ import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(ROOT, 'bench', 'lib'))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'system'))
 import qemu_boot_time as qbt   # noqa: E402
+from test_net import free_port  # noqa: E402
 
 OUT = os.path.join(ROOT, 'build', 'bench', 'http')
 LINUX = os.path.join(ROOT, 'build', 'linux-ref')
@@ -36,14 +37,6 @@ CONNS = int(os.environ.get('WRK_CONNS', '16'))
 BOOT_TIMEOUT = 600
 SMP = 2
 MEM = '1G'
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def qemu_cmd(accel, port, log):

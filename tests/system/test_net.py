@@ -18,7 +18,7 @@ from netwire import (Wire, eth, ipv4, icmp, udp, arp, tcp, tcp_fields, GUEST_IP,
                      PEER_IP, PEER_MAC, BCAST, ip_bytes, TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH,
                      TCP_ACK, TCP_URG)
 from qemu import ROOT
-from test_shell import ISO, BOOT_TIMEOUT, Shell, NET_UP
+from test_shell import ISO, BOOT_TIMEOUT, Shell, NET_UP, kill_net_bridge
 
 ICMP, UDP = 1, 17
 REPLY_TIMEOUT = 120
@@ -171,9 +171,23 @@ def echo_peer(sh, wire, mode, payloads, port, results):
         results.append(e)
 
 
+def run_udpecho(sh, flag, port, n, peer):
+    """udpecho [flag]-n n port in the guest while peer(results) plays the
+    other end in a thread: (udpecho's output, results), with no exception
+    among the results and one per datagram."""
+    results = []
+    t = threading.Thread(target=peer, args=(results,))
+    t.start()
+    out = sh.ok(f'udpecho {flag}-n {n} {port}')
+    t.join(timeout=REPLY_TIMEOUT)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    assert len(results) == n, results
+    return out, results
+
+
 def net0002(ctx):
     """NET0002 UDP sockets both ways, copying and zero copy: udpecho echoes datagrams of 1 to 1472 bytes from the wire back to their senders byte for byte; net-stack's own count of payload bytes copied is exactly 2 per byte echoed on the copying path (into the client's buffer and out of it) and 0 on the zero-copy path (the frame's page itself goes to the program and a page of the card's comes back); afterwards no UDP socket is left and no rx buffer is held"""
-    import threading
     wire = Wire()
     sh = None
     rng = random.Random(2)
@@ -184,14 +198,8 @@ def net0002(ctx):
         sh.q.wait_for(NET_UP, BOOT_TIMEOUT)
         copied = {}
         for mode, flag, port in (('copying', '', 7), ('zero copy', '-z ', 9)):
-            results = []
-            t = threading.Thread(target=echo_peer, args=(sh, wire, mode, payloads, port, results))
-            t.start()
-            out = sh.ok(f'udpecho {flag}-n {len(payloads)} {port}')
-            t.join(timeout=REPLY_TIMEOUT)
-            errors = [r for r in results if isinstance(r, Exception)]
-            assert not errors, errors
-            assert len(results) == len(payloads), results
+            out, results = run_udpecho(sh, flag, port, len(payloads),
+                                       lambda res: echo_peer(sh, wire, mode, payloads, port, res))
             for sent, back in results:
                 assert sent == back, (len(sent), len(back))
             m = re.match(rf'udpecho: {len(payloads)} datagrams, (\d+) bytes echoed; '
@@ -248,7 +256,6 @@ def guest_udp_datagram(wire, timeout):
 
 def net0006(ctx):
     """NET0006 UDP datagrams bigger than a frame, both ways: datagrams of 1473, 4000 and 65507 bytes reach udpecho in IPv4 fragments (the last first) and are delivered whole; its answers leave as fragments (one ident, 8-byte offsets, no frame over 1514 bytes) that put together give the same bytes; with -z the program takes such a datagram by the copying call (it is in net-stack's own buffer, not a card page); afterwards no socket and no rx buffer is held"""
-    import threading
     wire = Wire()
     sh = None
     rng = random.Random(6)
@@ -259,9 +266,7 @@ def net0006(ctx):
         sh = Shell(ctx, ISO, extra=wire.qemu_args())
         sh.q.wait_for(NET_UP, BOOT_TIMEOUT)
         for mode, flag, port in (('copying', '', 7), ('zero copy', '-z ', 9)):
-            results = []
-
-            def peer():
+            def peer(results):
                 try:
                     sh.q.wait_line(rf'udpecho: port {port}, {mode}', BOOT_TIMEOUT)
                     for i, data in enumerate(payloads):
@@ -270,15 +275,9 @@ def net0006(ctx):
                             wire.send(fr)
                         got, n = guest_udp_datagram(wire, REPLY_TIMEOUT)
                         results.append((sport, data, got, n))
-                except Exception as e:      # reported below
+                except Exception as e:      # reported by run_udpecho
                     results.append(e)
-            t = threading.Thread(target=peer)
-            t.start()
-            out = sh.ok(f'udpecho {flag}-n {len(payloads)} {port}')
-            t.join(timeout=REPLY_TIMEOUT)
-            errors = [r for r in results if isinstance(r, Exception)]
-            assert not errors, errors
-            assert len(results) == len(payloads), results
+            out, results = run_udpecho(sh, flag, port, len(payloads), peer)
             for sport, data, got, n in results:
                 sp, dp, ulen = struct.unpack('!HHH', got[:6])
                 assert (sp, dp, ulen) == (port, sport, 8 + len(data)), (sp, dp, ulen)
@@ -324,15 +323,7 @@ def net0007(ctx):
         want = hashlib.sha256(gen_pattern.pattern(16 << 20)).hexdigest()
         assert r.returncode == 0 and hashlib.sha256(r.stdout).hexdigest() == want, \
             (r.returncode, len(r.stdout), r.stderr)
-        start = sh.q.line_count()
-        sh.ok('kill net-bridge')
-        sh.q.wait_line(r'init: PCI 0000:00:03\.0: bus mastering and INTx off \(net-bridge ended\)',
-                       BOOT_TIMEOUT, after=start)
-        sh.q.wait_line(r'net-bridge: \S+ on PCI 00:03\.0, .*INTx on GSI 23$', BOOT_TIMEOUT,
-                       after=start)
-        sh.q.wait_line(NET_UP, BOOT_TIMEOUT, after=start)
-        out = sh.ok('ping -c 2 10.0.2.2')
-        assert out[-1] == '2 packets transmitted, 2 received, 0% packet loss', out
+        kill_net_bridge(sh, r'net-bridge: \S+ on PCI 00:03\.0, .*INTx on GSI 23$')
         assert counters(sh)[3] == 0
     finally:
         sh.stop()

@@ -543,6 +543,20 @@ def lspci_v(lines):
 NET_UP = r'\[net-stack:\d+\] net-stack: (\S+) gateway (\S+) \((DHCP|static)\)'
 
 
+def kill_net_bridge(sh, restarted):
+    """Kills net-bridge; init must turn the card's bus mastering and INTx
+    off, the log must show restarted (a pattern), net-stack its lease
+    again, and ping must answer."""
+    start = sh.q.line_count()
+    sh.ok('kill net-bridge')
+    sh.q.wait_line(r'init: PCI 0000:00:03\.0: bus mastering and INTx off \(net-bridge ended\)',
+                   BOOT_TIMEOUT, after=start)
+    sh.q.wait_line(restarted, BOOT_TIMEOUT, after=start)
+    sh.q.wait_line(NET_UP, BOOT_TIMEOUT, after=start)
+    out = sh.ok('ping -c 2 10.0.2.2')
+    assert out[-1] == '2 packets transmitted, 2 received, 0% packet loss', out
+
+
 def shl0018(ctx):
     """SHL0018 networking through the virtio-net driver V-Node and net-stack: DHCP from QEMU user networking gives 10.0.2.15/24; ifconfig (or net) shows the address, the MAC and frame counters; ping 10.0.2.2 gets 3 replies of 3 (slirp answers them itself); a ping to an address nobody has gets none; no rx buffer stays held; killing net-bridge turns the device's bus mastering and INTx off, both V-Nodes start over and ping answers again"""
     sh = Shell(ctx, ISO, extra=['-netdev', 'user,id=n0,restrict=on',
@@ -579,15 +593,7 @@ def shl0018(ctx):
         # Self-healing: the driver dies; init stops the device mastering the
         # bus, restarts the driver; net-stack notices, starts over, and
         # gets its lease again.
-        start = sh.q.line_count()
-        sh.ok('kill net-bridge')
-        sh.q.wait_line(r'init: PCI 0000:00:03\.0: bus mastering and INTx off \(net-bridge ended\)',
-                       BOOT_TIMEOUT, after=start)
-        sh.q.wait_line(r'net-stack: net-bridge went away: starting over', BOOT_TIMEOUT,
-                       after=start)
-        sh.q.wait_line(NET_UP, BOOT_TIMEOUT, after=start)
-        out = sh.ok('ping -c 2 10.0.2.2')
-        assert out[-1] == '2 packets transmitted, 2 received, 0% packet loss', out
+        kill_net_bridge(sh, r'net-stack: net-bridge went away: starting over')
     finally:
         sh.stop()
     return 'DHCP 10.0.2.15, 3 of 3 echo replies from 10.0.2.2; again after the driver was killed'
